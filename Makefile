@@ -1,0 +1,38 @@
+# Two commands on a fresh Debian machine: `make demo` and `make test`.
+# Each installs what it needs: Debian packages (fonts …) and a virtualenv in .venv.
+
+VENV   ?= .venv
+PYTHON ?= python3
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: demo test lint rules-doc bench system-deps clean
+
+demo: system-deps $(STAMP)
+	$(BIN)/signage check content
+	$(BIN)/signage stats content
+
+test: system-deps $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+rules-doc: $(STAMP)
+	$(BIN)/signage rules --format markdown > docs/RULES.md
+
+bench: $(STAMP)
+	$(BIN)/python bench/check_catalogue.py
+
+system-deps:
+	@deploy/install-system-deps.sh
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Install the Debian packages the project needs, only those that are missing.
+# Used by `make demo` and `make test`; safe to run again. Needs root or sudo on Debian/Ubuntu.
+set -euo pipefail
+
+packages=(
+  fonts-noto-cjk   # outline CJK (Noto Sans CJK SC is face 2 of the TTC): kiosk, boards
+  fonts-unifont    # 16-px bitmap CJK rows for LED signs
+  xfonts-wqy       # WenQuanYi bitmap, second LED font
+  fontconfig       # fc-match, to find fonts
+)
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+  echo "install-system-deps: not a Debian system; install these yourself: ${packages[*]}" >&2
+  exit 0
+fi
+
+missing=()
+for pkg in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
+done
+python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv python3-pip)
+
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" != 0 ]; then
+  command -v sudo >/dev/null 2>&1 || { echo "need root to install: ${missing[*]}" >&2; exit 1; }
+  sudo=sudo
+fi
+echo "install-system-deps: installing ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

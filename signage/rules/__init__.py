@@ -1,0 +1,83 @@
+"""The office's rules: every check, its id, severity, message and advice (整改意见).
+
+``run_checks`` applies every registered check to a loaded catalogue. Rules live one concern per
+module; :mod:`signage.rules.registry` holds their definitions, and ``signage rules`` prints
+them (``docs/RULES.md`` is generated from it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from signage.findings import Finding, Rule
+from signage.model import Catalogue
+from signage.rules import (  # noqa: F401  (importing registers the checks)
+    basis,
+    codes,
+    dates,
+    docnumbers,
+    fees,
+    fields,
+    flowcharts,
+    hygiene,
+    loading,
+    phones,
+    review,
+    secrecy,
+    timelimits,
+    vocabulary,
+)
+from signage.rules.context import DEFAULT_CODE_PATTERN, CheckContext
+from signage.rules.registry import CHECKS, RULES
+
+__all__ = ["RULES", "CheckContext", "all_rules", "make_context", "run_checks"]
+
+
+def all_rules() -> list[Rule]:
+    """Every rule, ordered by id."""
+    return sorted(RULES.values(), key=lambda rule: rule.id)
+
+
+def make_context(catalogue: Catalogue, today: dt.date | None = None) -> tuple[CheckContext, list[Finding]]:
+    """The context for checking ``catalogue``, and any finding about the settings themselves."""
+    findings: list[Finding] = []
+    county = catalogue.county
+    pattern = re.compile(DEFAULT_CODE_PATTERN)
+    if county.code_pattern:
+        try:
+            pattern = re.compile(county.code_pattern)
+        except re.error as exc:
+            findings.append(codes.BAD_PATTERN.finding(county.where("code_pattern"), "code_pattern",
+                                                      reason=str(exc),
+                                                      default=DEFAULT_CODE_PATTERN))
+    context = CheckContext(catalogue, Path(catalogue.root), code_pattern=pattern)
+    if today is not None:
+        context.today = today
+    return context, findings
+
+
+def run_checks(catalogue: Catalogue, today: dt.date | None = None) -> list[Finding]:
+    """Every finding of every check over ``catalogue``, tagged with unit and subject."""
+    context, findings = make_context(catalogue, today)
+    unit_checks = CHECKS.get("unit", [])
+    scopes = (("powers", "power"), ("notices", "notice"), ("announcements", "announcement"))
+    for unit in catalogue.units.values():
+        _apply(unit_checks, unit, unit.id, unit.id, context, findings)
+        for attribute, scope in scopes:
+            checks = CHECKS.get(scope, [])
+            for obj in getattr(unit, attribute):
+                _apply(checks, obj, unit.id, obj.key, context, findings)
+    for check in CHECKS.get("catalogue", []):
+        findings.extend(check(catalogue, context))
+    return findings
+
+
+def _apply(checks, obj, unit_id: str, subject: str, context: CheckContext,
+           into: list[Finding]) -> None:
+    for check in checks:
+        for finding in check(obj, context):
+            finding.unit_id = unit_id
+            finding.subject = subject
+            into.append(finding)

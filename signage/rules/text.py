@@ -1,0 +1,72 @@
+"""The free-text fields of each kind of content, for the checks that read all text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from signage.findings import Location
+from signage.model import Announcement, Notice, PowerItem, ReviewRecord, Sourced, Unit
+
+
+class TextField(NamedTuple):
+    location: Location
+    field: str
+    text: str
+    multiline: bool
+
+
+_SINGLE = {
+    PowerItem: ("name", "implementing_unit", "department", "place", "hours"),
+    Notice: ("title", "issuer"),
+    Announcement: (),
+    Unit: ("name", "short_name", "address", "hours"),
+}
+_MULTI = {
+    PowerItem: ("conditions",),
+    Notice: ("summary", "body"),
+    Announcement: ("text",),
+    Unit: (),
+}
+_LISTS = {PowerItem: ("legal_basis", "materials"), Unit: ("duties",)}
+
+
+def texts(obj: Sourced) -> Iterator[TextField]:
+    """Every human-written text of ``obj`` (and its nested parts) with its location."""
+    cls = type(obj)
+    for name in _SINGLE.get(cls, ()):
+        value = getattr(obj, name)
+        if value:
+            yield TextField(obj.where(name), name, value, False)
+    for name in _MULTI.get(cls, ()):
+        value = getattr(obj, name)
+        if value:
+            yield TextField(obj.where(name), name, value, True)
+    for name in _LISTS.get(cls, ()):
+        for index, value in enumerate(getattr(obj, name)):
+            yield TextField(obj.where(f"{name}.{index}"), name, value, False)
+    if isinstance(obj, PowerItem):
+        yield from _power_parts(obj)
+    elif isinstance(obj, Unit):
+        for rule in obj.rules:
+            yield TextField(rule.where("title"), "rules.title", rule.title, False)
+            yield TextField(rule.where("text"), "rules.text", rule.text, True)
+    review = getattr(obj, "review", None)
+    if isinstance(review, ReviewRecord) and review.note:
+        yield TextField(review.where("note"), "review.note", review.note, False)
+
+
+def _power_parts(item: PowerItem) -> Iterator[TextField]:
+    fee = item.fee
+    for name in ("standard", "basis"):
+        value = getattr(fee, name)
+        if value:
+            yield TextField(fee.where(name), f"fee.{name}", value, False)
+    if item.flowchart:
+        for step in item.flowchart.steps:
+            for name in ("name", "post", "note"):
+                value = getattr(step, name)
+                if value:
+                    yield TextField(step.where(name), f"flowchart.steps.{name}", value, False)
+            for branch in step.branches:
+                yield TextField(branch.where("when"), "flowchart.branches.when", branch.when, False)
