@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from signage import rectify as rectify_module
 from signage import report
@@ -41,7 +42,7 @@ def _load(content_dir: Path, today: dt.date | None, err: Console) -> CheckResult
     try:
         return check_content(content_dir, today)
     except ContentError as exc:
-        err.print(f"[bold red]无法读取内容：[/]{exc}")
+        err.print(f"[bold red]无法读取内容：[/]{escape(str(exc))}")
         sys.exit(EXIT_UNREADABLE)
 
 
@@ -130,10 +131,11 @@ def fonts(cjk_path: Path | None, bitmap_path: Path | None) -> None:
         outline = fonts_module.find_cjk_font(cjk_path)
         bitmap = fonts_module.find_bitmap_font(bitmap_path)
     except fonts_module.FontNotFoundError as exc:
-        Console(stderr=True).print(f"[bold red]{exc}[/]")
+        Console(stderr=True).print(f"[bold red]{escape(str(exc))}[/]")
         sys.exit(EXIT_UNREADABLE)
-    click.echo(f"outline: {outline}")
-    click.echo(f"bitmap:  {bitmap}")
+    click.echo(f"outline:      {outline}")
+    click.echo(f"outline bold: {fonts_module.find_cjk_font(cjk_path, bold=True)}")
+    click.echo(f"bitmap:       {bitmap}")
 
 
 if __name__ == "__main__":

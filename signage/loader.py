@@ -15,12 +15,13 @@ One broken file never stops the rest: every problem becomes a located finding.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from signage import schema, vocab
 from signage.findings import Finding, Location
-from signage.model import Catalogue, County, Unit
+from signage.model import Catalogue, County, Sourced, Unit
 from signage.rules import loading as rules
 from signage.yamlsource import LocatedDict, read_yaml
 
@@ -122,21 +123,41 @@ def _load_unit(root: Path, unit_dir: Path, result: LoadResult) -> Unit:
     unit = _build_unit_section(root, unit_dir, sections, result)
     unit.folder = folder
     for path, data in sections:
-        builder = schema.Builder(path.relative_to(root).as_posix())
+        display = path.relative_to(root).as_posix()
+        builder = schema.Builder(display)
         if "review" in data:
             builder.default_review = schema.review(
                 builder, data["review"], "review", data.line_of("review"))
+        built: list[Sourced] = []
         for key, value in data.items():
             if key in schema.SECTIONS:
                 objects = schema.build_list(builder, key, value, data.line_of(key))
                 getattr(unit, key).extend(objects)
+                built += objects
             elif key not in schema.FILE_KEYS:
                 builder.unknown_field(key, dict.fromkeys(schema.FILE_KEYS, schema.text),
                                       data.line_of(key))
         for finding in builder.findings:
             _add(result, unit.id, finding)
+        file_findings = [f for f in result.findings if f.location.file == display]
+        _attribute_to_items(file_findings, built, [line for line, _ in data.lines.values()])
     _inherit_unit_defaults(unit)
     return unit
+
+
+def _attribute_to_items(findings: list[Finding], items: list[Sourced], section_lines: list[int]) -> None:
+    """Give reading problems (duplicate keys …) inside an item's lines that item as subject,
+    so they hold back that item only."""
+    starts = sorted({obj.location.line or 0 for obj in items} | set(section_lines))
+    by_start = {obj.location.line: obj for obj in items}
+    for finding in findings:
+        line = finding.location.line
+        if finding.subject is not None or line is None:
+            continue
+        index = bisect.bisect_right(starts, line) - 1
+        owner = by_start.get(starts[index]) if index >= 0 else None
+        if owner is not None:
+            finding.subject = owner.key  # type: ignore[attr-defined]
 
 
 def _build_unit_section(

@@ -1,0 +1,123 @@
+"""The signage command as a user runs it: real processes, real files, exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import POWER, REPO, SAMPLE_CONTENT, patched
+
+
+def signage(*args: str | Path, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "signage.cli", *map(str, args)],
+        cwd=cwd, capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_check_clean_content_exits_0(content) -> None:
+    root = content.write()
+    run = signage("check", root, "--today", "2026-11-27")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "0 个错误" in run.stdout
+
+
+def test_check_with_errors_exits_1_and_prints_located_advice(content) -> None:
+    root = content.write(powers=[patched(POWER, {"legal_basis": ["《中华人民共和国城乡规划法》"]})])
+    run = signage("check", root, "--today", "2026-11-27")
+    assert run.returncode == 1
+    assert "units/demo/powers.yaml:" in run.stdout
+    assert "GK-BASIS-002" in run.stdout
+    assert "整改意见" in run.stdout
+    assert "台安县测试局（demo）" in run.stdout
+
+
+def test_check_json_is_the_same_findings(content) -> None:
+    root = content.write(powers=[patched(POWER, {"type": "行政审批"})])
+    run = signage("check", root, "--format", "json", "--today", "2026-11-27")
+    assert run.returncode == 0  # warnings only
+    payload = json.loads(run.stdout)
+    assert payload["summary"]["warning"] == 1
+    (finding,) = payload["findings"]
+    assert finding["rule"] == "GK-TYPE-002"
+    assert finding["file"] == "units/demo/powers.yaml"
+    assert finding["line"] == 4  # powers:, - name:, code:, type:
+    assert finding["field"] == "type"
+    assert finding["unit"] == "demo" and finding["subject"] == "CSJ-XK-001"
+    assert "行政许可" in finding["advice"]
+
+
+def test_check_unit_filter(content) -> None:
+    root = content.write(powers=[patched(POWER, {"type": "行政审批"})])
+    assert json.loads(signage("check", root, "--format", "json", "--unit", "demo").stdout)["findings"]
+    unknown = signage("check", root, "--unit", "nosuch")
+    assert unknown.returncode == 2
+    assert "demo" in unknown.stderr
+
+
+@pytest.mark.parametrize("make", ["missing", "empty"])
+def test_unreadable_content_exits_2(tmp_path: Path, make: str) -> None:
+    target = tmp_path / "content"
+    if make == "empty":
+        target.mkdir()
+    run = signage("check", target)
+    assert run.returncode == 2
+    assert "无法读取内容" in run.stderr
+
+
+def test_rectify_writes_one_notice_per_unit_with_findings(content, tmp_path: Path) -> None:
+    root = content.write(powers=[patched(POWER, {"promised_days": "30"})])
+    out = tmp_path / "notices"
+    run = signage("rectify", root, "-o", out, "--date", "2026-11-27")
+    assert run.returncode == 0, run.stderr
+    (notice,) = out.iterdir()
+    text = notice.read_text("utf-8")
+    assert notice.name == "demo-整改意见书.md"
+    assert "台安县测试局政务公开内容整改意见书" in text
+    assert "GK-TIME-004" in text and "`units/demo/powers.yaml:" in text
+    assert "2026年11月27日" in text
+    assert "台安县人民政府政务公开办公室" in text
+
+
+def test_rules_markdown_is_current() -> None:
+    run = signage("rules", "--format", "markdown")
+    assert run.returncode == 0
+    assert (REPO / "docs" / "RULES.md").read_text("utf-8") == run.stdout, (
+        "docs/RULES.md is stale: run `make rules-doc`")
+
+
+# --- the sample county -------------------------------------------------------------------
+
+
+def test_sample_content_checks_clean_but_for_the_legacy_types() -> None:
+    run = signage("check", SAMPLE_CONTENT, "--format", "json", "--today", "2026-11-27")
+    assert run.returncode == 0, run.stdout[-3000:]
+    findings = json.loads(run.stdout)["findings"]
+    assert [(f["rule"], f["unit"]) for f in findings] == [("GK-TYPE-002", "taixi")] * 3
+
+
+def test_sample_stats_match_the_seed() -> None:
+    run = signage("stats", SAMPLE_CONTENT, "--format", "json")
+    assert run.returncode == 0, run.stderr
+    units = {row["unit"]: row for row in json.loads(run.stdout)["units"]}
+    assert {"chengjian", "waijing", "jiaotong", "gongshang", "nongji", "renshe",
+            "taixi", "taibei"} <= set(units)
+    taixi = units["taixi"]["by_type"]
+    assert (taixi["行政确认"], taixi["行政裁决"], taixi["行政给付"], taixi["行政审批"]) == (2, 2, 5, 3)
+    assert taixi["其他行政权力"] >= 30
+
+
+def test_sample_stats_table_and_csv() -> None:
+    table = signage("stats", SAMPLE_CONTENT)
+    assert "台安县台西区管理委员会" in table.stdout
+    assert "行政确认 2 项、" in table.stdout.replace("\n", "")
+    rows = list(csv.DictReader(io.StringIO(signage("stats", SAMPLE_CONTENT, "--format", "csv").stdout)))
+    taixi = next(r for r in rows if r["unit_id"] == "taixi")
+    assert taixi["行政审批"] == "3"
+    assert int(taixi["事项合计"]) == sum(int(taixi[t]) for t in taixi
+                                      if t.startswith(("行政", "其他")))
