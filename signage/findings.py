@@ -37,7 +37,7 @@ class Rule:
     title: str
     message: str
     advice: str
-    applies_to: str  # "file", "unit", "power", "notice", "announcement", "catalogue"
+    applies_to: str  # what it checks: "file", "unit", "power", "notice" … (comma-separated)
 
     def finding(self, location: Location, field: str | None = None, /, **values: Any) -> Finding:
         """A finding of this rule at ``location``, with the templates filled from ``values``."""

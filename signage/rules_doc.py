@@ -22,10 +22,11 @@ def rules_markdown() -> str:
         "item back from every screen; **warning** and **info** are advice (整改意见) that does not",
         "block publishing. `{…}` in a message is filled in with the actual value.",
         "",
-        "| Rule | Severity | Title | Message | Advice (整改意见) |",
-        "|---|---|---|---|---|",
+        "| Rule | Severity | Applies to | Title | Message | Advice (整改意见) |",
+        "|---|---|---|---|---|---|",
     ]
     for rule in all_rules():
-        cells = [f"`{rule.id}`", rule.severity.value, rule.title, rule.message, rule.advice]
+        cells = [f"`{rule.id}`", rule.severity.value, rule.applies_to, rule.title, rule.message,
+                 rule.advice]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines) + "\n"

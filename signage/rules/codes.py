@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from signage import vocab
 from signage.findings import Finding
@@ -81,3 +82,34 @@ def unique_codes(catalogue: Catalogue, ctx: CheckContext) -> Iterator[Finding]:
                                              other=str(first.where("code")))
             finding.unit_id, finding.subject = item.unit_id, item.code
             yield finding
+
+
+DUPLICATE_ANNOUNCEMENT = define(
+    "GK-CODE-006", ERROR, "catalogue", "公告编号重复",
+    "公告编号“{id}”与 {other} 重复。",
+    "每条公告使用唯一的 id，例如 单位ID-年份-主题。",
+)
+DUPLICATE_DOC_NUMBER = define(
+    "GK-DOCNO-006", WARNING, "catalogue", "文号重复",
+    "文号“{number}”与 {other} 重复。",
+    "核对文号：同一文号只对应一份文件。",
+)
+
+
+@check("catalogue")
+def unique_ids(catalogue: Catalogue, ctx: CheckContext) -> Iterator[Finding]:
+    for rule, objects, attribute, name in (
+        (DUPLICATE_ANNOUNCEMENT, catalogue.announcements(), "id", "id"),
+        (DUPLICATE_DOC_NUMBER, catalogue.notices(), "doc_number", "number"),
+    ):
+        seen: dict[str, Any] = {}
+        for obj in objects:
+            value = getattr(obj, attribute)
+            if not value:
+                continue
+            first = seen.setdefault(value, obj)
+            if first is not obj:
+                finding = rule.finding(obj.where(attribute), attribute,
+                                       **{name: value, "other": str(first.where(attribute))})
+                finding.unit_id, finding.subject = obj.unit_id, obj.key
+                yield finding

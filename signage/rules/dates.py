@@ -10,22 +10,22 @@ from signage.rules.context import CheckContext
 from signage.rules.registry import ERROR, INFO, WARNING, check, define
 
 INVALID_DATE = define(
-    "GK-DATE-001", ERROR, "file", "日期无效",
+    "GK-DATE-001", ERROR, "power, notice, announcement", "日期无效",
     "“{key}”的值“{value}”不是有效日期（{reason}）。",
     "写作 2026-05-26、2026年5月26日 或 二〇二六年五月二十六日。",
 )
 RANGE_REVERSED = define(
-    "GK-DATE-002", ERROR, "power", "有效期起止颠倒",
+    "GK-DATE-002", ERROR, "power, notice, announcement", "有效期起止颠倒",
     "有效期截止日 {until} 早于起始日 {start}。",
     "核对 valid_from 和 valid_until。",
 )
 IN_FUTURE = define(
-    "GK-DATE-003", WARNING, "power", "日期晚于今天",
+    "GK-DATE-003", WARNING, "power, notice, announcement", "日期晚于今天",
     "“{key}”为 {value}，晚于今天（{today}）。",
     "核对日期；尚未生效的内容请用 valid_from 设定生效日期。",
 )
 EXPIRED = define(
-    "GK-DATE-004", INFO, "power", "已过有效期",
+    "GK-DATE-004", INFO, "power, notice, announcement", "已过有效期",
     "有效期已于 {until} 结束，不再发布到任何屏幕。",
     "如需继续公开，延长 valid_until；否则可删除该条目。",
 )

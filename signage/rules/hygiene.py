@@ -12,27 +12,27 @@ from signage.rules.registry import ERROR, WARNING, check, define
 from signage.rules.text import texts
 
 STRAY_SPACE = define(
-    "GK-TEXT-001", WARNING, "power", "多余空格",
+    "GK-TEXT-001", WARNING, "unit, power, notice, announcement", "多余空格",
     "“{field}”含有多余空格：{where}。",
     "删除{where}的空格（中文之间不加空格）。",
 )
 CONTROL_CHAR = define(
-    "GK-TEXT-002", ERROR, "power", "含有不可见控制字符",
+    "GK-TEXT-002", ERROR, "unit, power, notice, announcement", "含有不可见控制字符",
     "“{field}”含有不可见字符 {codepoint}（{kind}）。",
     "删除该字符：它可能来自复制粘贴，会在屏幕上显示为乱码或改变文字方向。",
 )
 HALF_WIDTH_PUNCT = define(
-    "GK-TEXT-003", WARNING, "power", "中文中使用了半角标点",
+    "GK-TEXT-003", WARNING, "unit, power, notice, announcement", "中文中使用了半角标点",
     "“{field}”在中文中使用了半角标点“{mark}”：…{context}…",
     "中文语句使用全角标点：将“{mark}”改为“{full}”。",
 )
 FULL_WIDTH_ALNUM = define(
-    "GK-TEXT-004", WARNING, "power", "使用了全角数字或字母",
+    "GK-TEXT-004", WARNING, "unit, power, notice, announcement", "使用了全角数字或字母",
     "“{field}”含有全角字符“{chars}”。",
     "数字和字母使用半角：改为“{half}”。",
 )
 TOO_LONG = define(
-    "GK-TEXT-005", WARNING, "power", "文字过长",
+    "GK-TEXT-005", WARNING, "unit, power, notice, announcement", "文字过长",
     "“{field}”有 {length} 个字，超过 {limit} 字。",
     "精简到 {limit} 字以内，长的内容放入正文或说明字段。",
 )

@@ -11,22 +11,22 @@ from signage.rules.context import CheckContext
 from signage.rules.registry import ERROR, INFO, WARNING, check, define
 
 INVALID_PHONE = define(
-    "GK-TEL-001", ERROR, "power", "电话号码无效",
+    "GK-TEL-001", ERROR, "county, unit, power", "电话号码无效",
     "“{field}”中的“{value}”不是有效的电话号码。",
     "填写带区号的固定电话（如 {area}-4822110）、手机号码或 12345 等热线。",
 )
 PHONE_FORMAT = define(
-    "GK-TEL-002", WARNING, "power", "电话号码书写不规范",
+    "GK-TEL-002", WARNING, "county, unit, power", "电话号码书写不规范",
     "电话号码“{value}”书写不规范（全角数字、多余空格或分隔符）。",
     "改为“{normal}”。",
 )
 NO_AREA_CODE = define(
-    "GK-TEL-003", WARNING, "power", "固定电话缺少区号",
+    "GK-TEL-003", WARNING, "county, unit, power", "固定电话缺少区号",
     "固定电话“{value}”没有区号，外地群众无法拨打。",
     "改为“{normal}”。",
 )
 OTHER_AREA_CODE = define(
-    "GK-TEL-004", INFO, "power", "区号不是本县区号",
+    "GK-TEL-004", INFO, "county, unit, power", "区号不是本县区号",
     "电话“{value}”的区号 {code} 不是本县区号 {area}。",
     "核对号码；如确为外地号码可忽略本提示。",
 )

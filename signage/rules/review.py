@@ -11,23 +11,23 @@ from signage.rules.registry import ERROR, check, define
 from signage.vocab import REVIEW_PASSED, REVIEW_RESULTS
 
 NO_REVIEW = define(
-    "GK-REVIEW-001", ERROR, "power", "缺少保密审查记录",
+    "GK-REVIEW-001", ERROR, "power, notice, announcement", "缺少保密审查记录",
     "没有保密审查记录，不能发布。",
     "经保密审查后填写 review: reviewer（审查人）、date（审查日期）、result: 通过；"
     "可在文件顶部写一次 review 适用于整个文件。",
 )
 INCOMPLETE = define(
-    "GK-REVIEW-002", ERROR, "power", "保密审查记录不完整",
+    "GK-REVIEW-002", ERROR, "power, notice, announcement", "保密审查记录不完整",
     "保密审查记录缺少“{missing}”。",
     "补全审查人（reviewer）、审查日期（date）和审查结论（result: " + "/".join(REVIEW_RESULTS) + "）。",
 )
 NOT_PASSED = define(
-    "GK-REVIEW-003", ERROR, "power", "保密审查未通过",
+    "GK-REVIEW-003", ERROR, "power, notice, announcement", "保密审查未通过",
     "保密审查结论为“{result}”。",
     "按审查意见修改后重新审查；结论为“" + REVIEW_PASSED + "”方可发布。",
 )
 STALE = define(
-    "GK-REVIEW-004", ERROR, "power", "内容修改后未重新审查",
+    "GK-REVIEW-004", ERROR, "power, notice, announcement", "内容修改后未重新审查",
     "内容于 {updated} 修改，晚于保密审查日期 {reviewed}。",
     "修改后的内容须重新进行保密审查，并更新 review.date。",
 )

@@ -12,17 +12,17 @@ from signage.rules.registry import ERROR, WARNING, check, define
 from signage.rules.text import texts
 
 CLASSIFIED = define(
-    "GK-SECRET-001", ERROR, "notice", "含有密级标志",
+    "GK-SECRET-001", ERROR, "unit, power, notice, announcement", "含有密级标志",
     "“{field}”含有密级或内部标志“{marker}”，涉密或内部信息不得公开。",
     "立即撤下该内容并报保密审查；确属可公开信息的，须经定密机关解密后删除标志再发布。",
 )
 ID_NUMBER = define(
-    "GK-PRIV-001", ERROR, "power", "含有公民身份号码",
+    "GK-PRIV-001", ERROR, "unit, power, notice, announcement", "含有公民身份号码",
     "“{field}”含有公民身份号码 {masked}。",
     "删除身份号码或只保留前6位和后4位（如 {masked}），公开前去除个人信息。",
 )
 PERSONAL_MOBILE = define(
-    "GK-PRIV-002", WARNING, "power", "正文含有手机号码",
+    "GK-PRIV-002", WARNING, "unit, power, notice, announcement", "正文含有手机号码",
     "“{field}”中含有手机号码 {masked}，可能是个人信息。",
     "公开内容使用单位固定电话；确需公开的工作手机请写入 consult_phone 等电话字段。",
 )

@@ -37,7 +37,7 @@ UNKNOWN_DISCLOSURE = define(
     "填写 " + "、".join(vocab.DISCLOSURE_ATTRIBUTES) + " 之一。",
 )
 UNKNOWN_CHANNEL = define(
-    "GK-CHAN-001", ERROR, "file", "发布渠道不规范",
+    "GK-CHAN-001", ERROR, "power, notice, announcement", "发布渠道不规范",
     "发布渠道“{value}”不存在。",
     "填写 led（LED屏幕）、kiosk（电子触摸屏）、board（公开栏）中的一个或多个。",
 )
