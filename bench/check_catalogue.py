@@ -7,8 +7,11 @@ checks clean, then measures, best of ``--runs``:
   (``yaml.load(text, Loader=yaml.CSafeLoader)``);
 * ours  — ``check_content(root)``: load the catalogue and apply every rule;
 
-with a breakdown (``read_yaml`` alone, ``load_catalogue`` alone, ``run_checks`` alone), the
-peak RSS of ``check_content`` in a fresh subprocess, and the tracemalloc peak in-process.
+with a breakdown of each ``check_content`` call (``load_catalogue`` and, within it, ``read_yaml``;
+``run_checks``; time in the cyclic gc). Floor and ours runs alternate so both see the same
+machine. Memory: peak RSS of ``check_content`` in a fresh interpreter (``getrusage``
+RUSAGE_CHILDREN; that run also verifies the content checks clean), and the tracemalloc peak
+inside a second fresh interpreter (run alongside, so tracing costs no extra wall time).
 
 Targets: ours/floor <= 1.5x; peak RSS < 300 MB.
 
@@ -30,12 +33,10 @@ import platform
 import pstats
 import random
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -48,9 +49,6 @@ if str(REPO_ROOT) not in sys.path:
 import yaml  # noqa: E402
 
 from signage.checking import check_content  # noqa: E402
-from signage.loader import load_catalogue  # noqa: E402
-from signage.rules import run_checks  # noqa: E402
-from signage.yamlsource import read_yaml  # noqa: E402
 
 TARGET_RATIO = 1.5
 TARGET_RSS_MB = 300
@@ -387,8 +385,9 @@ DOMAINS: dict[str, dict[str, list[str]]] = {
         "laws": ["中华人民共和国文物保护法", "娱乐场所管理条例", "营业性演出管理条例",
                  "互联网上网服务营业场所管理条例", "中华人民共和国旅游法", "旅行社条例"],
         "subjects": ["娱乐场所", "互联网上网服务营业场所", "旅行社", "演出经纪机构", "文物保护单位管理者"],
-        "violations": ["接纳未成年人进入营业场所", "擅自从事营业性演出经营活动", "未按规定核对登记上网消费者身份",
-                       "旅行社未与旅游者签订书面合同", "擅自在文物保护单位保护范围内进行建设工程"],
+        "violations": ["接纳未成年人进入营业场所", "擅自从事营业性演出经营活动",
+                       "未按规定核对登记上网消费者身份", "旅行社未与旅游者签订书面合同",
+                       "擅自在文物保护单位保护范围内进行建设工程"],
         "permits": ["娱乐场所经营许可", "营业性演出审批", "互联网上网服务营业场所经营许可",
                     "旅行社设立许可"],
         "awards": ["在文物保护工作中做出突出贡献的单位和个人"],
@@ -682,10 +681,15 @@ CONDITIONS = {
                  "未经人民法院受理或者作出判决。"],
 }
 ACTIONS = ["", "（新办）", "（变更）", "（延续）", "（注销）"]
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+SURNAMES = (
+    "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
+    "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯"
+    "龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
 GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛",
          "明", "超", "秀英", "霞", "平", "刚", "桂英", "建华", "晓东", "玉兰", "志强", "海燕", "红梅",
          "立新", "春雨", "国庆", "淑华"]
+REVIEW_NOTE = "已进行保密审查，不含国家秘密、工作秘密和个人隐私"
 HOURS = "周一至周五上午8:30—11:30，下午13:00—17:00（法定节假日除外）"
 CN_DIGITS = "零一二三四五六七八九"
 
@@ -767,8 +771,9 @@ def unit_specs(count: int) -> list[UnitSpec]:
     specs = [UnitSpec(*row, index=i + 1) for i, row in enumerate(UNITS[:count])]
     for i in range(len(specs), count):  # beyond the 65 real-looking ones: service centres
         n = i + 1
-        specs.append(UnitSpec(f"dw{n:03d}", f"台安县第{cn_number(n)}事务服务中心", f"第{cn_number(n)}服务中心",
-                              f"DW{n:03d}", "generic", f"台服{n}发", index=n))
+        specs.append(UnitSpec(f"dw{n:03d}", f"台安县第{cn_number(n)}事务服务中心",
+                              f"第{cn_number(n)}服务中心", f"DW{n:03d}", "generic", f"台服{n}发",
+                              index=n))
     assert len({u.prefix for u in specs}) == len(specs), "code prefixes must be unique"
     assert len({u.folder for u in specs}) == len(specs), "unit folders must be unique"
     return specs
@@ -1054,7 +1059,7 @@ class Writer:
         # Reviewed after every item's last update (items are updated 2025-01 … 2026-05).
         review = f"2026-06-{self.rng.randint(1, 28):02d}"
         head = ["review:", f"  reviewer: {self.person()}", f"  date: {q(review)}", "  result: 通过",
-                "powers:"]
+                f"  note: {REVIEW_NOTE}", "powers:"]
         self.write(self.root / "units" / unit.folder / f"powers-{number}.yaml",
                    "\n".join(head + body) + "\n")
         self.out.powers += count
@@ -1064,7 +1069,8 @@ class Writer:
     def notices_file(self, unit: UnitSpec, vocab: dict[str, list[str]]) -> None:
         rng = self.rng
         lines = ["review:", f"  reviewer: {self.person()}",
-                 f"  date: {q(f'2026-06-{rng.randint(1, 28):02d}')}", "  result: 通过", "notices:"]
+                 f"  date: {q(f'2026-06-{rng.randint(1, 28):02d}')}", "  result: 通过",
+                 f"  note: {REVIEW_NOTE}", "notices:"]
         topics = vocab["topics"] + DOMAINS["generic"]["topics"]
         for number, (kind, template) in enumerate([
             ("通知", "{unit}关于开展{year}年{topic}工作的通知"),
@@ -1095,7 +1101,8 @@ class Writer:
                     f"为深入贯彻落实上级关于{topic}的决策部署，结合我县实际，现就有关事项通知如下。\n"
                     "一、提高思想认识。各单位要把此项工作摆在重要位置，主要负责同志亲自部署。\n"
                     "二、压实工作责任。明确责任分工和完成时限，确保各项任务落到实处。\n"
-                    f"三、加强督促检查。工作中遇到的问题请及时与我单位联系，联系电话：{self.phone(unit, 100)}。",
+                    "三、加强督促检查。工作中遇到的问题请及时与我单位联系，"
+                    f"联系电话：{self.phone(unit, 100)}。",
                     "      ").rstrip("\n"),
                 f"    channels: {rng.choice(['[kiosk, board]', '[kiosk]', '[board]'])}",
                 f"    updated: {q(self.date_text(ymd))}",
@@ -1144,20 +1151,8 @@ def generate(root: Path, units: int, items: int, seed: int) -> Generated:
 # --------------------------------------------------------------------------------------------
 
 
-def best_of(runs: int, func: Callable[[], object]) -> tuple[float, list[float]]:
-    """Best wall time of ``runs`` calls (gc collected before each, left enabled during)."""
-    times = []
-    for _ in range(runs):
-        gc.collect()
-        start = time.perf_counter()
-        result = func()
-        times.append(time.perf_counter() - start)
-        del result
-    return min(times), times
-
-
 def floor_parse(files: list[Path]) -> int:
-    """The C YAML loader alone: read, decode, yaml.load with CSafeLoader."""
+    """The C YAML loader alone: read bytes, decode, yaml.load with CSafeLoader."""
     loaded = 0
     for path in files:
         data = yaml.load(path.read_bytes().decode("utf-8"), Loader=yaml.CSafeLoader)
@@ -1165,54 +1160,143 @@ def floor_parse(files: list[Path]) -> int:
     return loaded
 
 
-def read_all(root: Path, files: list[Path]) -> int:
-    """signage's YAML layer alone (read_yaml: C composer + located values), no model."""
-    for path in files:
-        read_yaml(path, path.relative_to(root).as_posix())
-    return len(files)
+def timed(func: Callable[[], object]) -> float:
+    """Wall time of one call (gc collected first, left enabled during, as in real use)."""
+    gc.collect()
+    start = time.perf_counter()
+    result = func()
+    elapsed = time.perf_counter() - start
+    del result
+    return elapsed
 
 
+@dataclass(slots=True)
+class Split:
+    """Where one check_content call spent its time."""
+
+    total: float = 0.0
+    read_yaml: float = 0.0  # all files: C composer + located values (inside load_catalogue)
+    load: float = 0.0  # load_catalogue: read_yaml + schema → model
+    checks: float = 0.0  # run_checks: every rule
+    gc: float = 0.0  # cyclic garbage collector, anywhere in the call
+    gc_runs: int = 0
+
+
+_SPLIT_SLOTS = {"load_catalogue": "load", "run_checks": "checks", "read_yaml": "read_yaml"}
+
+
+class SplitTimer:
+    """Times check_content split into read_yaml / load_catalogue / run_checks / gc.
+
+    While active, thin timing wrappers replace the names check_content and the loader call
+    (``signage.checking.load_catalogue``, ``signage.checking.run_checks``,
+    ``signage.loader.read_yaml``) and a gc callback is registered, so one call gives the total
+    and the breakdown. Nothing on disk changes; a wrapper costs about a microsecond a call.
+    """
+
+    def __init__(self) -> None:
+        import signage.checking as checking_module
+        import signage.loader as loader_module
+
+        self.current = Split()
+        self.originals = {
+            (checking_module, "load_catalogue"): checking_module.load_catalogue,
+            (checking_module, "run_checks"): checking_module.run_checks,
+            (loader_module, "read_yaml"): loader_module.read_yaml,
+        }
+        self._gc_started = 0.0
+
+    def _wrap(self, name: str, func: Callable[..., object]) -> Callable[..., object]:
+        slot = _SPLIT_SLOTS[name]
+
+        def timed_call(*args: object, **kwargs: object) -> object:
+            start = time.perf_counter()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                split = self.current
+                setattr(split, slot, getattr(split, slot) + time.perf_counter() - start)
+
+        return timed_call
+
+    def _on_gc(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._gc_started = time.perf_counter()
+        else:
+            self.current.gc += time.perf_counter() - self._gc_started
+            self.current.gc_runs += 1
+
+    def __enter__(self) -> SplitTimer:
+        for (module, name), func in self.originals.items():
+            setattr(module, name, self._wrap(name, func))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for (module, name), func in self.originals.items():
+            setattr(module, name, func)
+
+    def run(self, root: Path) -> Split:
+        gc.collect()
+        self.current = split = Split()
+        gc.callbacks.append(self._on_gc)
+        try:
+            start = time.perf_counter()
+            result = check_content(root)
+            split.total = time.perf_counter() - start
+        finally:
+            gc.callbacks.remove(self._on_gc)
+        del result
+        return split
+
+
+# A fresh interpreter that runs check_content once and reports its own memory. Mode "rss": no
+# tracing (the RSS figure); mode "trace": under tracemalloc (allocation peak, what is retained).
 _CHILD = r"""
 import json, resource, sys
 sys.path.insert(0, sys.argv[1])
+
+def hwm_kb():
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
 from signage.checking import check_content
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+out = {"imports_hwm_kb": hwm_kb()}
+if sys.argv[3] == "trace":
+    import tracemalloc
+    tracemalloc.start()
 result = check_content(sys.argv[2])
-print(json.dumps({
-    "base": base,
-    "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-    "powers": sum(len(u.powers) for u in result.catalogue.units.values()),
-    "errors": result.errors,
-}))
+if sys.argv[3] == "trace":
+    current, peak = tracemalloc.get_traced_memory()
+    out.update(traced_peak=peak, traced_current=current)
+out.update(hwm_kb=hwm_kb(), maxrss=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+           units=len(result.catalogue.units),
+           powers=sum(len(u.powers) for u in result.catalogue.units.values()),
+           errors=result.errors,
+           findings=[f"{f.rule.id} {f.severity.value}" for f in result.findings])
+print(json.dumps(out))
 """
 
 
-def _rss_mb(value: int) -> float:
-    return value / (1024 * 1024) if sys.platform == "darwin" else value / 1024  # bytes vs KB
+def _maxrss_mb(value: int) -> float:
+    return value / 2**20 if sys.platform == "darwin" else value / 1024  # bytes there, KB here
 
 
-def peak_rss(root: Path) -> dict[str, float]:
-    """check_content in a fresh interpreter: peak RSS via getrusage(RUSAGE_CHILDREN)."""
-    proc = subprocess.run([sys.executable, "-c", _CHILD, str(REPO_ROOT), str(root)],
-                          capture_output=True, text=True, check=False)
+def start_child(root: Path, mode: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-c", _CHILD, str(REPO_ROOT), str(root), mode],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def finish_child(proc: subprocess.Popen[str]) -> dict[str, float]:
+    stdout, stderr = proc.communicate()  # reaps it: its usage now counts in RUSAGE_CHILDREN
     if proc.returncode != 0:
-        raise RuntimeError(f"memory subprocess failed:\n{proc.stderr}")
-    child = json.loads(proc.stdout.strip().splitlines()[-1])
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"children_mb": _rss_mb(children), "child_peak_mb": _rss_mb(child["peak"]),
-            "child_imports_mb": _rss_mb(child["base"]), "powers": child["powers"],
-            "errors": child["errors"]}
-
-
-def traced_peak(root: Path) -> tuple[float, float]:
-    """(peak MB during check_content, MB still held by its result) per tracemalloc."""
-    gc.collect()
-    tracemalloc.start()
-    result = check_content(root)
-    current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    del result
-    return peak / 2**20, current / 2**20
+        raise RuntimeError(f"memory subprocess failed:\n{stderr}")
+    return json.loads(stdout.strip().splitlines()[-1])
 
 
 def profile(root: Path, top: int) -> str:
@@ -1256,72 +1340,95 @@ def main(argv: list[str] | None = None) -> int:
               f"({gen.bytes / 2**20:.1f} MB) in {time.perf_counter() - start:.1f} s")
         print("types: " + ", ".join(f"{t} {n}" for t, n in gen.types.most_common()))
 
-        # 1. The generated county must check clean, so the check does the work it does on
-        #    clean content (no early returns, no finding formatting).
-        result = check_content(root)
-        loaded = sum(len(u.powers) for u in result.catalogue.units.values())
-        counts = result.counts()
-        print(f"check: {len(result.catalogue.units)} units, {loaded} powers loaded; findings: "
-              + (", ".join(f"{sev.value} {n}" for sev, n in counts.items()) or "none"))
-        if result.errors or loaded != gen.powers or len(result.catalogue.units) != gen.units:
+        # 1. Memory, in fresh interpreters, started now while this process is still small (on
+        #    Linux a child's ru_maxrss starts from its parent's peak RSS at fork/exec). The
+        #    "rss" child's check also verifies the content checks clean; nothing is timed yet.
+        rss_child = start_child(root, "rss")
+        trace_child = start_child(root, "trace")
+        rss = finish_child(rss_child)
+        children_maxrss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # rss child only
+        by_rule = Counter(rss["findings"])
+        print(f"check: {rss['units']} units, {rss['powers']} powers loaded; findings: "
+              + (", ".join(f"{rule} ×{n}" for rule, n in sorted(by_rule.items())) or "none"))
+        if rss["errors"] or rss["powers"] != gen.powers or rss["units"] != gen.units:
+            trace_child.kill()
+            trace_child.communicate()
+            # The check must find nothing wrong, so it does the work it does on clean content.
+            result = check_content(root)
             print("generated content does not check clean — first findings:")
             for finding in [f for f in result.findings if f.is_error][:10] or result.findings[:10]:
                 print(f"  {finding.rule.id} {finding.location} [{finding.unit_id} "
                       f"{finding.subject}] {finding.message}")
             return 1
-        if result.findings:
-            rules = Counter(f.rule.id for f in result.findings)
-            print("  (non-error findings: " + ", ".join(f"{r} ×{n}" for r, n in rules.items()) + ")")
-        del result
+        trace = finish_child(trace_child)
 
+        # 2. Timings in this process: floor and ours alternate, so both see the same machine
+        #    (other processes, frequency scaling); the best of N of each counts.
         yaml_files = sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml"))
-
-        # 2. Timings, best of N, all in this process.
-        floor, floor_runs = best_of(args.runs, lambda: floor_parse(yaml_files))
-        ours, ours_runs = best_of(args.runs, lambda: check_content(root))
-        read, _ = best_of(args.runs, lambda: read_all(root, yaml_files))
-        load, _ = best_of(args.runs, lambda: load_catalogue(root))
-        catalogue = load_catalogue(root).catalogue
-        checks, _ = best_of(args.runs, lambda: run_checks(catalogue))
-        del catalogue
-
-        # 3. Memory: a fresh process for RSS; tracemalloc here.
-        rss = peak_rss(root)
-        traced, retained = traced_peak(root)
+        floor_runs: list[float] = []
+        splits: list[Split] = []
+        with SplitTimer() as timer:
+            for _ in range(args.runs):
+                floor_runs.append(timed(lambda: floor_parse(yaml_files)))
+                splits.append(timer.run(root))
+        floor = min(floor_runs)
 
         profile_text = profile(root, args.top) if args.profile else ""
 
     n = gen.powers
+    best = min(splits, key=lambda split: split.total)
+    ours = best.total
     ratio = ours / floor
+    rss_mb = _maxrss_mb(children_maxrss)
 
     def rate(seconds: float) -> str:
-        return f"{n / seconds:8.0f} items/s" if seconds else "-"
+        return f"{n / seconds:7.0f} items/s" if seconds else "      - items/s"
 
     def runs(times: list[float]) -> str:
         return "runs " + " ".join(f"{t:.2f}" for t in times)
 
-    mark = lambda ok: "ok" if ok else "MISSED"  # noqa: E731
+    def mark(ok: bool) -> str:
+        return "ok" if ok else "MISSED"
+
     print()
-    print(f"{'=' * 78}")
-    print(f"{n} power items, {gen.units} units, {len(yaml_files)} YAML files; best of {args.runs}")
-    print(f"{'-' * 78}")
-    print(f"floor (CSafeLoader):     {floor:6.2f} s  {rate(floor)}   ({runs(floor_runs)})")
-    print(f"ours (load+check):       {ours:6.2f} s  {rate(ours)}   ({runs(ours_runs)})")
-    print(f"ratio ours/floor:        {ratio:6.2f}x (target <= {TARGET_RATIO}x)  {mark(ratio <= TARGET_RATIO)}")
-    print(f"{'-' * 78}")
-    print("breakdown (each timed alone, best of N):")
-    print(f"  read_yaml, all files:  {read:6.2f} s  {rate(read)}   (C composer + located values)")
-    print(f"  load_catalogue:        {load:6.2f} s  {rate(load)}   (read_yaml + schema → model)")
-    print(f"    of which model:      {load - read:6.2f} s             (load_catalogue − read_yaml)")
-    print(f"  run_checks:            {checks:6.2f} s  {rate(checks)}   (every rule)")
-    print(f"{'-' * 78}")
-    print(f"peak RSS (subprocess):   {rss['children_mb']:6.0f} MB (target < {TARGET_RSS_MB} MB)  "
-          f"{mark(rss['children_mb'] < TARGET_RSS_MB)}")
-    print(f"  after imports:         {rss['child_imports_mb']:6.0f} MB   "
-          f"(interpreter + signage, yaml, PIL …, before check_content)")
-    print(f"tracemalloc peak:        {traced:6.0f} MB   (in-process; {retained:.0f} MB still held "
-          f"by the CheckResult)")
-    print(f"{'=' * 78}")
+    print("=" * 78)
+    print(f"{n} power items, {gen.units} units, {len(yaml_files)} YAML files "
+          f"({gen.bytes / 2**20:.1f} MB); best of {args.runs}")
+    print("-" * 78)
+    print(f"floor (CSafeLoader):    {floor:6.2f} s  {rate(floor)}   ({runs(floor_runs)})")
+    print(f"ours (load+check):      {ours:6.2f} s  {rate(ours)}   "
+          f"({runs([split.total for split in splits])})")
+    print(f"ratio ours/floor:       {ratio:6.2f}x  (target <= {TARGET_RATIO}x)  "
+          f"{mark(ratio <= TARGET_RATIO)}")
+    print("-" * 78)
+    print("breakdown of the best ours run:")
+    if best.load and best.checks:
+        print(f"  load_catalogue:       {best.load:6.2f} s  {rate(best.load)}   "
+              f"({best.load / ours:4.0%})")
+        print(f"    read_yaml (files):  {best.read_yaml:6.2f} s  {rate(best.read_yaml)}   "
+              f"({best.read_yaml / ours:4.0%})  C composer + located values")
+        model = best.load - best.read_yaml
+        print(f"    schema → model:     {model:6.2f} s  {rate(model)}   "
+              f"({model / ours:4.0%})  load_catalogue − read_yaml")
+        print(f"  run_checks:           {best.checks:6.2f} s  {rate(best.checks)}   "
+              f"({best.checks / ours:4.0%})  every rule")
+        rest = ours - best.load - best.checks
+        print(f"  rest (sort findings): {rest:6.2f} s")
+    else:
+        print("  n/a: check_content no longer calls load_catalogue/run_checks by those names")
+    print(f"  of all that, gc:      {best.gc:6.2f} s  ({best.gc / ours:.0%}, "
+          f"{best.gc_runs} collections)")
+    print("-" * 78)
+    print(f"peak RSS (subprocess):  {rss_mb:6.0f} MB  (target < {TARGET_RSS_MB} MB)  "
+          f"{mark(rss_mb < TARGET_RSS_MB)}")
+    if rss["hwm_kb"]:
+        print(f"  same, VmHWM:          {rss['hwm_kb'] / 1024:6.0f} MB  "
+              f"(after imports {rss['imports_hwm_kb'] / 1024:.0f} MB: interpreter, signage, "
+              "yaml, PIL …)")
+    print(f"tracemalloc peak:       {trace['traced_peak'] / 2**20:6.0f} MB  "
+          f"(Python allocations during check_content, fresh process; "
+          f"{trace['traced_current'] / 2**20:.0f} MB held by the result)")
+    print("=" * 78)
     if profile_text:
         print()
         print(f"cProfile of check_content (one run, sorted by tottime, top {args.top}):")

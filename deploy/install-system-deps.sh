@@ -8,6 +8,7 @@ packages=(
   fonts-unifont    # 16-px bitmap CJK rows for LED signs
   xfonts-wqy       # WenQuanYi bitmap, second LED font
   fontconfig       # fc-match, to find fonts
+  mosquitto        # the MQTT broker the publisher starts on loopback (and the tests)
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -138,5 +138,170 @@ def fonts(cjk_path: Path | None, bitmap_path: Path | None) -> None:
     click.echo(f"bitmap:       {bitmap}")
 
 
+# --- publishing -----------------------------------------------------------------------------
+
+DEFAULT_DATA = Path("signage-data")
+data_option = click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False),
+                           default=DEFAULT_DATA, show_default=True,
+                           help="Publisher keys, state and the embedded broker's data.")
+screens_option = click.option("--screens", "screens_path", type=click.Path(path_type=Path),
+                              default=Path("layouts"), show_default=True,
+                              help="layouts/ folder or screens file.")
+
+
+@main.group()
+def keys() -> None:
+    """The publisher's signing key."""
+
+
+@keys.command("init")
+@data_option
+@click.option("--force", is_flag=True, help="Replace an existing key.")
+def keys_init(data_dir: Path, force: bool) -> None:
+    """Create the publisher's Ed25519 key pair; give players publisher.pub."""
+    from signage.keys import PUBLIC_KEY_FILE, KeyFileError, init_keys
+
+    try:
+        key = init_keys(data_dir, force=force)
+    except KeyFileError as exc:
+        Console(stderr=True).print(f"[bold red]{escape(str(exc))}[/]")
+        sys.exit(EXIT_ERRORS)
+    click.echo(f"key {key.id}: private key in {data_dir}, public key {data_dir / PUBLIC_KEY_FILE}")
+
+
+@main.command()
+@click.option("--content", "content_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("content"), show_default=True)
+@screens_option
+@click.option("--broker", "broker_url", metavar="URL",
+              help="mqtt:// or mqtts:// broker; default: start mosquitto on 127.0.0.1.")
+@click.option("--port", type=int, help="Port for the embedded broker (default: a free one).")
+@data_option
+def serve(content_dir: Path, screens_path: Path, broker_url: str | None, port: int | None,
+          data_dir: Path) -> None:
+    """Check and publish the catalogue, then republish on every saved change."""
+    from signage import demo
+    from signage.broker import BrokerError
+    from signage.keys import KeyFileError
+
+    console = Console(highlight=False)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        demo.ensure_keys(data_dir, console)
+        with demo.broker_for(broker_url, data_dir, port, console) as url, \
+                demo.publishing(content_dir, screens_path, url, data_dir, console):
+            console.print(f"watching {content_dir} and {screens_path}; Ctrl-C to stop")
+            demo.wait_for_signal(None)
+    except (BrokerError, KeyFileError, ConnectionError, TimeoutError, ContentError) as exc:
+        Console(stderr=True).print(f"[bold red]{escape(str(exc))}[/]")
+        sys.exit(EXIT_UNREADABLE)
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["log"]))
+@click.option("--screen", "screen_id", help="Screen id (default: from the config file).")
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Player config (YAML): broker, public_keys, cache_dir, renderer options.")
+@click.option("--broker", "broker_url", metavar="URL", help="Overrides the config's broker.")
+@click.option("--public-key", "public_keys", multiple=True, type=click.Path(path_type=Path),
+              help="Trusted publisher key (repeatable); overrides the config.")
+@click.option("--cache", "cache_dir", type=click.Path(path_type=Path, file_okay=False))
+def player(kind: str, screen_id: str | None, config_path: Path | None, broker_url: str | None,
+           public_keys: tuple[Path, ...], cache_dir: Path | None) -> None:
+    """Run a player for one screen (the log renderer prints what it would show)."""
+    import signal
+    import threading
+
+    from players.log import LogRenderer
+    from players.runtime import PlayerConfig, run_player
+    from signage.keys import KeyFileError
+
+    err = Console(stderr=True)
+    try:
+        config = (PlayerConfig.from_file(config_path, screen_id) if config_path
+                  else PlayerConfig(screen=screen_id or ""))
+    except (OSError, ValueError) as exc:
+        err.print(f"[bold red]{escape(str(exc))}[/]")
+        sys.exit(EXIT_UNREADABLE)
+    config.broker = broker_url or config.broker
+    config.public_keys = list(public_keys) or config.public_keys
+    config.cache_dir = cache_dir or config.cache_dir
+    if not config.public_keys:
+        err.print("[bold red]no trusted publisher key: pass --public-key publisher.pub[/]")
+        sys.exit(EXIT_UNREADABLE)
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    renderer = LogRenderer(screen=config.screen,
+                           seconds_per_entry=float(config.renderer.get("seconds_per_entry", 1.0)))
+    try:
+        run_player(config, renderer, stop)
+    except KeyFileError as exc:
+        err.print(f"[bold red]{escape(str(exc))}[/]")
+        sys.exit(EXIT_UNREADABLE)
+
+
+@main.command()
+@click.option("--broker", "broker_url", metavar="URL",
+              help="Broker to ask (default: the one `signage serve` started).")
+@screens_option
+@data_option
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--watch", is_flag=True, help="Keep updating until Ctrl-C.")
+def status(broker_url: str | None, screens_path: Path, data_dir: Path, as_json: bool,
+           watch: bool) -> None:
+    """Every screen: online, version shown vs. latest, last seen, last error, plays."""
+    from rich.live import Live
+
+    from signage.demo import BROKER_URL_FILE
+    from signage.fleet import FleetWatcher, status_json, status_table
+    from signage.screens import ScreensError, load_screens
+
+    err = Console(stderr=True)
+    url_file = data_dir / BROKER_URL_FILE
+    url = broker_url or (url_file.read_text("utf-8").strip() if url_file.exists() else None)
+    if not url:
+        err.print("[bold red]no broker: pass --broker URL or start `signage serve`[/]")
+        sys.exit(EXIT_UNREADABLE)
+    try:
+        known = list(load_screens(screens_path).screens)
+    except (ScreensError, OSError):
+        known = []
+    watcher = FleetWatcher(url, known_screens=known)
+    if not watcher.start():
+        err.print(f"[bold red]cannot reach the broker at {escape(url)}[/]")
+        sys.exit(EXIT_UNREADABLE)
+    try:
+        if as_json:
+            click.echo(status_json(watcher.snapshot()))
+        elif watch:
+            import time
+
+            with Live(status_table(watcher.snapshot()), refresh_per_second=1) as live:
+                try:
+                    while True:
+                        time.sleep(1)
+                        live.update(status_table(watcher.snapshot()))
+                except KeyboardInterrupt:
+                    pass
+        else:
+            Console().print(status_table(watcher.snapshot()))
+    finally:
+        watcher.stop()
+
+
+@main.command()
+@click.option("--content", "content_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("content"), show_default=True)
+@screens_option
+@data_option
+@click.option("--for", "seconds", type=float, help="Stop by itself after SECONDS.")
+def demo(content_dir: Path, screens_path: Path, data_dir: Path, seconds: float | None) -> None:
+    """Broker + publisher on the sample content + one player per screen, with live status."""
+    from signage.demo import run_demo
+
+    run_demo(content_dir, screens_path, data_dir, seconds, Console(highlight=False))
+
+
 if __name__ == "__main__":
     main()

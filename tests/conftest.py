@@ -133,3 +133,16 @@ def check(content: ContentFactory) -> Callable[..., Any]:
         return check_content(root, today=TODAY)
 
     return run
+
+
+@pytest.fixture
+def broker(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A real mosquitto on a free loopback port, with its own data folder; stopped after the test."""
+    from signage.broker import EmbeddedBroker
+
+    server = EmbeddedBroker(tmp_path_factory.mktemp("broker"))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -1,0 +1,1 @@
+"""Players: one runtime (sync, verify, cache, report) under several renderers."""

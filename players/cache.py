@@ -1,0 +1,46 @@
+"""The player's offline cache: verified objects plus a pointer to the version on screen.
+
+Objects are written before the pointer, each atomically, so whatever moment the process dies
+at, the pointer names a version whose objects are all on disk: a restart without network shows
+the last good content at once.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+from pathlib import Path
+
+from players.plan import Incomplete, Plan, resolve
+from signage.keys import TrustedKeys
+from signage.objectstore import ObjectStore, atomic_write
+from signage.wire import Manifest, WireError, decode_manifest
+
+log = logging.getLogger(__name__)
+POINTER = "current.json"
+
+
+class PlayerCache:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.store = ObjectStore(folder / "objects")
+
+    def load(self, trusted: TrustedKeys, screen: str) -> tuple[Manifest, Plan] | None:
+        """The cached version, verified again (signature and every hash), or None."""
+        try:
+            pointer = json.loads((self.folder / POINTER).read_text("utf-8"))
+            manifest = decode_manifest(base64.b64decode(pointer["manifest"]), trusted, screen)
+            return manifest, resolve(self.store, manifest.plan, manifest.version)
+        except FileNotFoundError:
+            return None
+        except (ValueError, KeyError, TypeError, WireError, Incomplete) as exc:
+            log.warning("%s: cached version unusable (%s); waiting for the broker", screen, exc)
+            return None
+
+    def commit(self, manifest: Manifest, plan: Plan) -> None:
+        """Make ``manifest`` the cached version (its objects are already stored)."""
+        pointer = {"manifest": base64.b64encode(manifest.payload).decode("ascii"),
+                   "version": manifest.version, "plan": manifest.plan}
+        atomic_write(self.folder / POINTER, json.dumps(pointer).encode("utf-8"))
+        self.store.keep_only(plan.object_ids)

@@ -1,0 +1,147 @@
+"""A complete, verified content version as renderers see it, resolved from the object store.
+
+Resolving walks the Merkle tree from the plan object: plan → units and chunks → entries' items
+→ flowchart blobs → parts. :func:`missing_objects` tells the runtime what it still has to fetch
+(level by level: a chunk's items are only known once the chunk is here).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from signage.objectstore import ObjectStore
+from signage.wire import WireError, decode_object
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One thing to show: a power item, notice or announcement, with when to show it."""
+
+    kind: str  # powers, notices, announcements
+    unit: str
+    key: str
+    ref: str
+    data: dict[str, Any]
+    urgent: bool = False
+    valid_from: str | None = None
+    valid_until: str | None = None
+    hours: tuple[str, ...] | None = None  # daypart windows "08:00-17:30"; None = always
+
+    def active(self, now: dt.datetime) -> bool:
+        today = now.date().isoformat()
+        if self.valid_from and today < self.valid_from:
+            return False
+        if self.valid_until and today > self.valid_until:
+            return False
+        if self.hours is None:
+            return True
+        return any(_in_window(now.time(), window) for window in self.hours)
+
+
+def _in_window(moment: dt.time, window: str) -> bool:
+    start_text, end_text = window.split("-")
+    start, end = (dt.time.fromisoformat(t) if t != "24:00" else dt.time.max
+                  for t in (start_text, end_text))
+    return start <= moment < end if start <= end else (moment >= start or moment < end)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    version: int
+    screen: str
+    kind: str
+    site: str
+    layout: dict[str, Any]
+    county: dict[str, Any]
+    units: dict[str, dict[str, Any]]
+    entries: tuple[Entry, ...]
+    plan_id: str
+    object_ids: frozenset[str]  # every object this version uses (what the cache keeps)
+
+    def current(self, now: dt.datetime | None = None) -> list[Entry]:
+        """Entries to show now: valid today and inside their daypart; urgent ones first."""
+        moment = now or dt.datetime.now()
+        active = [e for e in self.entries if e.active(moment)]
+        return [e for e in active if e.urgent] + [e for e in active if not e.urgent]
+
+
+class Incomplete(Exception):
+    """The store lacks objects; ``missing`` are the ids to fetch next."""
+
+    def __init__(self, missing: set[str]) -> None:
+        super().__init__(f"{len(missing)} objects missing")
+        self.missing = missing
+
+
+def _load(store: ObjectStore, object_id: str, missing: set[str]) -> Any:
+    payload = store.get(object_id)
+    if payload is None:
+        missing.add(object_id)
+        return None
+    return decode_object(payload, object_id)
+
+
+def _json(store: ObjectStore, object_id: str, missing: set[str], kind: str) -> dict[str, Any] | None:
+    obj = _load(store, object_id, missing)
+    if obj is not None and (not isinstance(obj, dict) or obj.get("type") != kind):
+        raise WireError("bad-object", f"object {object_id[:12]} is not a {kind}")
+    return obj
+
+
+def resolve(store: ObjectStore, plan_id: str, version: int) -> Plan:
+    """The whole plan, every object verified; raises Incomplete with what to fetch next."""
+    missing: set[str] = set()
+    used = {plan_id}
+    plan = _json(store, plan_id, missing, "plan")
+    if plan is None:
+        raise Incomplete(missing)
+    units = {}
+    for unit_id, object_id in dict(plan.get("units", {})).items():
+        used.add(object_id)
+        units[unit_id] = _json(store, object_id, missing, "unit")
+    entries: list[Entry] = []
+    for chunk_id in plan.get("chunks", []):
+        used.add(chunk_id)
+        chunk = _json(store, chunk_id, missing, "chunk")
+        for row in (chunk or {}).get("entries", []):
+            entries.append(_entry(store, row, missing, used))
+    if missing:
+        raise Incomplete(missing)
+    return Plan(version, str(plan["screen"]), str(plan["kind"]), str(plan.get("site", "")),
+                dict(plan.get("layout", {})), dict(plan.get("county", {})), units,
+                tuple(entries), plan_id, frozenset(used))
+
+
+def _entry(store: ObjectStore, row: dict[str, Any], missing: set[str], used: set[str]) -> Entry:
+    ref = str(row["ref"])
+    used.add(ref)
+    data = _load(store, ref, missing)
+    if isinstance(data, dict):
+        image = (data.get("flowchart") or {}).get("image")
+        if image:
+            _blob(store, image, missing, used)
+    hours = row.get("hours")
+    return Entry(str(row["kind"]), str(row["unit"]), str(row["key"]), ref,
+                 data if isinstance(data, dict) else {}, bool(row.get("urgent")),
+                 row.get("valid_from"), row.get("valid_until"),
+                 tuple(hours) if hours is not None else None)
+
+
+def _blob(store: ObjectStore, blob_id: str, missing: set[str], used: set[str]) -> None:
+    used.add(blob_id)
+    blob = _json(store, blob_id, missing, "blob")
+    for part in (blob or {}).get("parts", []):
+        used.add(part)
+        if part not in store:
+            missing.add(part)
+
+
+def read_blob(store: ObjectStore, blob_id: str) -> bytes:
+    """The bytes of a binary file (a flowchart image) from its blob object."""
+    blob = decode_object(store.get(blob_id) or b"", blob_id)
+    if not isinstance(blob, dict):
+        raise WireError("bad-object", f"{blob_id[:12]} is not a blob")
+    parts = [decode_object(store.get(p) or b"", p) for p in blob["parts"]]
+    return b"".join(p for p in parts if isinstance(p, bytes))[: int(blob["size"])]

@@ -1,0 +1,321 @@
+"""The player runtime shared by every renderer: sync, verify, cache, switch, report, obey.
+
+- Starts from the cache before touching the network (offline first).
+- Accepts a manifest only if it is signed by a trusted key, for this screen, and newer than
+  the version on screen (no rollback or replay); the same version again is a no-op, since
+  retained messages arrive again on every subscribe.
+- Fetches only the objects the cache lacks, a bounded number of subscriptions at a time,
+  verifies each hash on arrival, and switches only when the version is complete.
+- Reports presence (retained, with a last will), status (retained), and events: ack of a
+  version, proof of play, errors. Obeys signed commands: reload, identify, screenshot.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import datetime as dt
+import logging
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from players.cache import PlayerCache
+from players.plan import Entry, Incomplete, Plan, resolve
+from players.renderer import Renderer
+from signage.connection import Connection, Message, Will
+from signage.keys import TrustedKeys, trusted_keys
+from signage.topics import Topics, valid_screen_id
+from signage.wire import (
+    Manifest,
+    WireError,
+    decode_command,
+    decode_manifest,
+    decode_object,
+    encode_message,
+)
+
+log = logging.getLogger(__name__)
+MAX_SUBSCRIBED_OBJECTS = 200  # bounds the retained messages the broker sends us at once
+STATUS_INTERVAL = 60.0
+
+
+@dataclass(slots=True)
+class PlayerConfig:
+    screen: str
+    broker: str = "mqtt://127.0.0.1:1883"
+    public_keys: list[Path] = field(default_factory=list)
+    cache_dir: Path = Path("player-cache")
+    topic_root: str = Topics().root
+    ca_file: str | None = None
+    username: str | None = None
+    password: str | None = None
+    object_timeout: float = 30.0
+    renderer: dict[str, Any] = field(default_factory=dict)  # options for the renderer
+
+    @classmethod
+    def from_file(cls, path: Path, screen: str | None = None) -> PlayerConfig:
+        """Read a player config (YAML); relative paths are relative to the file."""
+        data = yaml.safe_load(path.read_text("utf-8")) or {}
+        if not isinstance(data, dict):
+            raise ValueError(f"{path}: expected a mapping of settings")
+        base = path.parent
+        screen_id = screen or str(data.get("screen", ""))
+        if not valid_screen_id(screen_id):
+            raise ValueError(f"{path}: screen id {screen_id!r} is missing or invalid")
+        return cls(
+            screen=screen_id, broker=str(data.get("broker", cls.broker)),
+            public_keys=[base / str(p) for p in data.get("public_keys", [])],
+            cache_dir=base / str(data.get("cache_dir", f"cache-{screen_id}")),
+            topic_root=str(data.get("topic_root", Topics().root)),
+            ca_file=str(base / data["ca_file"]) if data.get("ca_file") else None,
+            username=data.get("username"), password=data.get("password"),
+            object_timeout=float(data.get("object_timeout", 30.0)),
+            renderer=dict(data.get("renderer") or {}),
+        )
+
+
+class Runtime:
+    def __init__(self, config: PlayerConfig, renderer: Renderer,
+                 trusted: TrustedKeys | None = None) -> None:
+        self.config = config
+        self.renderer = renderer
+        self.trusted = trusted or trusted_keys(config.public_keys)
+        self.topics = Topics(config.topic_root)
+        self.cache = PlayerCache(config.cache_dir)
+        self.screen = config.screen
+        self.manifest: Manifest | None = None  # the version on screen
+        self.plan: Plan | None = None
+        self.pending: Manifest | None = None  # the version being fetched
+        self.wanted: set[str] = set()  # objects subscribed for
+        self.backlog: list[str] = []  # objects to subscribe for when there is room
+        self.wanted_since = 0.0
+        self.last_error: dict[str, Any] | None = None
+        self.plays: collections.deque[float] = collections.deque()
+        self.events: queue.Queue[Message | tuple[str, Any]] = queue.Queue()
+        self.connection = Connection(
+            config.broker, config.screen, ca_file=config.ca_file, username=config.username,
+            password=config.password, on_connect=self._on_connect, inbox=self.events,
+            will=Will(self.topics.presence(config.screen), b"offline"))
+
+    # --- start-up -------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Show the cached version (before any network), then connect."""
+        cached = self.cache.load(self.trusted, self.screen)
+        if cached is not None:
+            self.manifest, self.plan = cached
+            self.renderer.show(self.plan)
+            log.info("%s: showing cached version %d", self.screen, self.manifest.version)
+        self.connection.start()
+
+    def _on_connect(self, connection: Connection) -> None:
+        connection.publish(self.topics.presence(self.screen), b"online", retain=True)
+        connection.subscribe([self.topics.manifest(self.screen), self.topics.command(self.screen)])
+        self.events.put(("connected", None))
+
+    # --- the worker loop --------------------------------------------------------------------
+
+    def run(self, stop: threading.Event) -> None:
+        """Process messages until ``stop``; call from a worker thread (the renderer owns main)."""
+        next_status = time.monotonic() + STATUS_INTERVAL
+        while not stop.is_set():
+            try:
+                item = self.events.get(timeout=0.5)
+            except queue.Empty:
+                item = None
+            try:
+                if isinstance(item, Message):
+                    self._on_message(item)
+                elif item is not None:
+                    self._on_local(*item)
+                self._check_timeouts()
+            except Exception as exc:
+                log.exception("%s: unexpected error", self.screen)
+                self._error("internal", str(exc))
+            if time.monotonic() >= next_status:
+                self._publish_status()
+                next_status = time.monotonic() + STATUS_INTERVAL
+
+    def played(self, entry: Entry) -> None:
+        """Proof of play, called by the renderer (any thread)."""
+        self.events.put(("played", entry))
+
+    def _on_local(self, kind: str, value: Any) -> None:
+        if kind == "connected":
+            if self.wanted:  # re-subscribe what we were fetching when the link dropped
+                self.connection.subscribe([self.topics.object(o) for o in self.wanted])
+            self._publish_status()
+        elif kind == "played":
+            self.plays.append(time.time())
+            version = self.manifest.version if self.manifest else None
+            self._event("play", version=version, kind=value.kind, unit=value.unit, key=value.key)
+
+    def _on_message(self, message: Message) -> None:
+        kind, key = self.topics.parse(message.topic)
+        if kind == "manifest":
+            self._on_manifest(message.payload)
+        elif kind == "obj":
+            self._on_object(key, message.payload)
+        elif kind == "command":
+            self._on_command(message.payload)
+
+    # --- versions ---------------------------------------------------------------------------
+
+    def _on_manifest(self, payload: bytes) -> None:
+        if not payload:
+            return  # cleared retained manifest: keep showing what we have
+        try:
+            manifest = decode_manifest(payload, self.trusted, self.screen)
+        except WireError as exc:
+            self._error(exc.code, exc.detail)
+            return
+        current = self.manifest.version if self.manifest else 0
+        if self.pending and manifest.version <= self.pending.version:
+            return
+        if manifest.version == current and self.manifest and manifest.plan == self.manifest.plan:
+            return  # the retained copy again: nothing to do
+        if manifest.version <= current:
+            self._error("stale-version", f"refused version {manifest.version}: "
+                                         f"showing {current} (rollback or replay)")
+            return
+        self.pending = manifest
+        self._unsubscribe(self.wanted)
+        self.wanted, self.backlog = set(), []
+        self._advance()
+
+    def _advance(self) -> None:
+        """Fetch the next level of missing objects, or switch if the version is complete."""
+        assert self.pending is not None
+        try:
+            plan = resolve(self.cache.store, self.pending.plan, self.pending.version)
+        except Incomplete as incomplete:
+            self.backlog = sorted(incomplete.missing)
+            self.wanted_since = time.monotonic()
+            self._subscribe_backlog()
+            return
+        except WireError as exc:
+            self._error(exc.code, f"version {self.pending.version}: {exc.detail}")
+            self.pending = None
+            return
+        self._switch(self.pending, plan)
+
+    def _subscribe_backlog(self) -> None:
+        room = MAX_SUBSCRIBED_OBJECTS - len(self.wanted)
+        batch, self.backlog = self.backlog[:room], self.backlog[room:]
+        self.wanted.update(batch)
+        if batch:
+            self.connection.subscribe([self.topics.object(o) for o in batch])
+
+    def _unsubscribe(self, object_ids: set[str] | list[str]) -> None:
+        if object_ids:
+            self.connection.unsubscribe([self.topics.object(o) for o in object_ids])
+
+    def _on_object(self, object_id: str, payload: bytes) -> None:
+        if object_id not in self.wanted or not payload:
+            return
+        try:
+            decode_object(payload, object_id)
+        except WireError as exc:
+            self._error(exc.code, exc.detail)
+            return  # keep waiting: the publisher may still correct it
+        self.cache.store.put(object_id, payload)
+        self.wanted.discard(object_id)
+        self._unsubscribe([object_id])
+        self.wanted_since = time.monotonic()
+        self._subscribe_backlog()
+        if not self.wanted and self.pending is not None:
+            self._advance()
+
+    def _check_timeouts(self) -> None:
+        if self.wanted and time.monotonic() - self.wanted_since > self.config.object_timeout:
+            missing = sorted(self.wanted)
+            self._error("missing-object", f"{len(missing)} objects did not arrive: "
+                                          f"{', '.join(o[:12] for o in missing[:5])}")
+            self._unsubscribe(missing)  # and ask again: a fresh subscribe re-sends retained
+            self.connection.subscribe([self.topics.object(o) for o in missing])
+            self.wanted_since = time.monotonic()
+
+    def _switch(self, manifest: Manifest, plan: Plan) -> None:
+        self.cache.commit(manifest, plan)
+        self.manifest, self.plan, self.pending = manifest, plan, None
+        self.renderer.show(plan)
+        self._event("ack", version=manifest.version, plan=manifest.plan, entries=len(plan.entries))
+        self.last_error = None
+        self._publish_status()
+
+    # --- commands ---------------------------------------------------------------------------
+
+    def _on_command(self, payload: bytes) -> None:
+        try:
+            command = decode_command(payload, self.trusted, self.screen)
+        except WireError as exc:
+            self._error(exc.code, exc.detail)
+            return
+        if command.name == "reload":
+            cached = self.cache.load(self.trusted, self.screen)
+            if cached:
+                self.manifest, self.plan = cached
+                self.renderer.show(self.plan)
+        elif command.name == "identify":
+            self.renderer.identify()
+        elif command.name == "screenshot":
+            image = self.renderer.screenshot()
+            if image:
+                self.connection.publish(self.topics.screenshot(self.screen), image, qos=1)
+        self._event("command", id=command.id, command=command.name)
+
+    # --- reporting --------------------------------------------------------------------------
+
+    def _event(self, event_type: str, /, **fields: Any) -> None:
+        self.connection.publish(self.topics.event(self.screen),
+                                encode_message(event_type, screen=self.screen, **fields), qos=1)
+
+    def _error(self, code: str, detail: str) -> None:
+        log.warning("%s: %s: %s", self.screen, code, detail)
+        self.last_error = {"code": code, "detail": detail, "at": dt.datetime.now(dt.UTC).isoformat()}
+        self._event("error", code=code, detail=detail,
+                    version=self.manifest.version if self.manifest else None)
+        self._publish_status()
+
+    def _publish_status(self) -> None:
+        hour_ago = time.time() - 3600
+        while self.plays and self.plays[0] < hour_ago:
+            self.plays.popleft()
+        status = {
+            "screen": self.screen, "renderer": self.renderer.kind,
+            "version": self.manifest.version if self.manifest else None,
+            "plan": self.manifest.plan if self.manifest else None,
+            "entries": len(self.plan.entries) if self.plan else 0,
+            "fetching": self.pending.version if self.pending else None,
+            "plays_last_hour": len(self.plays), "error": self.last_error,
+        }
+        self.connection.publish(self.topics.status(self.screen),
+                                encode_message("status", **status), retain=True)
+
+    def stop(self) -> None:
+        """Say goodbye cleanly: offline presence, then disconnect."""
+        if self.connection.connected.is_set():
+            info = self.connection.publish(self.topics.presence(self.screen), b"offline", retain=True)
+            with contextlib.suppress(RuntimeError, ValueError):
+                info.wait_for_publish(2.0)
+        self.connection.stop()
+
+
+def run_player(config: PlayerConfig, renderer: Renderer, stop: threading.Event) -> None:
+    """Run runtime and renderer together until ``stop``: the renderer owns this thread."""
+    runtime = Runtime(config, renderer)
+    runtime.start()
+    worker = threading.Thread(target=runtime.run, args=(stop,), name="player-runtime", daemon=True)
+    worker.start()
+    try:
+        renderer.run(stop, runtime.played)
+    finally:
+        stop.set()
+        worker.join(5)
+        runtime.stop()

@@ -1,0 +1,163 @@
+"""A thin, typed face over paho-mqtt: one network thread, jittered reconnects, an inbox queue.
+
+Why our own loop: paho's built-in reconnect backs off without jitter, so 200 players that lost
+the broker together reconnect together, every time. Here each retry waits a random time in
+[0, min(cap, base·2^attempt)] ("full jitter"). Messages are handed from the network thread to a
+queue, so slow rendering or disk writes never stall keepalive.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import random
+import ssl
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+
+from signage.broker import BrokerAddress, parse_broker_url
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    topic: str
+    payload: bytes
+    retain: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Will:
+    topic: str
+    payload: bytes
+    retain: bool = True
+
+
+@dataclass(slots=True)
+class Backoff:
+    """Full-jitter exponential backoff."""
+
+    base: float = 0.5
+    cap: float = 30.0
+    attempt: int = 0
+
+    def next_delay(self) -> float:
+        delay = random.uniform(0.05, min(self.cap, self.base * 2 ** self.attempt))
+        self.attempt = min(self.attempt + 1, 16)
+        return delay
+
+    def reset(self) -> None:
+        self.attempt = 0
+
+
+class Connection:
+    """One MQTT session. ``on_connect`` runs on every (re)connect: subscribe there."""
+
+    def __init__(self, url: str, client_id: str, *, will: Will | None = None,
+                 on_connect: Callable[[Connection], None] | None = None,
+                 ca_file: str | None = None, username: str | None = None,
+                 password: str | None = None, keepalive: int = 30,
+                 backoff: Backoff | None = None, max_inflight: int = 100,
+                 inbox: queue.Queue[Any] | None = None) -> None:
+        self.address: BrokerAddress = parse_broker_url(url)
+        self.client_id = client_id
+        self.inbox: queue.Queue[Any] = inbox if inbox is not None else queue.Queue()
+        self.connected = threading.Event()
+        self._on_connect = on_connect
+        self._keepalive = keepalive
+        self._backoff = backoff or Backoff()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.client = self._make_client(will, ca_file, username or self.address.username,
+                                        password or self.address.password, max_inflight)
+
+    def _make_client(self, will: Will | None, ca_file: str | None, username: str | None,
+                     password: str | None, max_inflight: int) -> mqtt.Client:
+        client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=self.client_id,
+                             protocol=mqtt.MQTTv311, clean_session=True)
+        client.max_inflight_messages_set(max_inflight)
+        if will is not None:
+            client.will_set(will.topic, will.payload, qos=1, retain=will.retain)
+        if username:
+            client.username_pw_set(username, password)
+        if self.address.tls:
+            client.tls_set(ca_certs=ca_file, cert_reqs=ssl.CERT_REQUIRED)
+        client.on_connect = self._handle_connect
+        client.on_disconnect = self._handle_disconnect
+        client.on_message = self._handle_message
+        return client
+
+    # --- paho callbacks (network thread) -------------------------------------------------
+
+    def _handle_connect(self, client, userdata, flags, reason_code, properties) -> None:
+        if reason_code.is_failure:
+            log.warning("%s: broker refused the connection: %s", self.client_id, reason_code)
+            return
+        self._backoff.reset()
+        self.connected.set()
+        if self._on_connect is not None:
+            self._on_connect(self)
+
+    def _handle_disconnect(self, client, userdata, flags, reason_code, properties) -> None:
+        self.connected.clear()
+
+    def _handle_message(self, client, userdata, message: mqtt.MQTTMessage) -> None:
+        self.inbox.put(Message(message.topic, message.payload, bool(message.retain)))
+
+    # --- lifecycle -----------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name=f"mqtt-{self.client_id}",
+                                        daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        self.client.connect_async(self.address.host, self.address.port, self._keepalive)
+        while not self._stopping.is_set():
+            try:
+                self.client.reconnect()
+            except OSError as exc:
+                log.info("%s: cannot reach broker (%s)", self.client_id, exc)
+                self._stopping.wait(self._backoff.next_delay())
+                continue
+            while not self._stopping.is_set():
+                if self.client.loop(timeout=0.2) != mqtt.MQTT_ERR_SUCCESS:
+                    break
+            self.connected.clear()
+            if not self._stopping.is_set():
+                self._stopping.wait(self._backoff.next_delay())
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Disconnect cleanly (the broker then does not send the last will) and join."""
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+        try:
+            self.client.disconnect()
+            self.client.loop(timeout=0.1)
+        except (OSError, ValueError):
+            pass
+        self.connected.clear()
+
+    def wait_connected(self, timeout: float) -> bool:
+        return self.connected.wait(timeout)
+
+    # --- operations (any thread) ---------------------------------------------------------
+
+    def publish(self, topic: str, payload: bytes, *, qos: int = 1,
+                retain: bool = False) -> mqtt.MQTTMessageInfo:
+        return self.client.publish(topic, payload, qos=qos, retain=retain)
+
+    def subscribe(self, topics: list[str], qos: int = 1) -> None:
+        for start in range(0, len(topics), 100):  # bounded SUBSCRIBE packets
+            self.client.subscribe([(topic, qos) for topic in topics[start:start + 100]])
+
+    def unsubscribe(self, topics: list[str]) -> None:
+        for start in range(0, len(topics), 100):
+            self.client.unsubscribe(topics[start:start + 100])

@@ -1,0 +1,87 @@
+"""A content-addressed folder of objects, written so that a crash never leaves a torn file.
+
+Used by the publisher (last good objects) and by players (their offline cache). Every write
+goes to a temporary file that is fsynced and renamed into place; the folder is fsynced too, so
+after a power cut an object is either wholly there or absent. Reads verify the hash.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from signage.wire import digest
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via temp file + fsync + rename (+ fsync of the folder)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+class ObjectStore:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def _path(self, object_id: str) -> Path:
+        return self.folder / object_id[:2] / object_id
+
+    def __contains__(self, object_id: str) -> bool:
+        return self._path(object_id).is_file()
+
+    def put(self, object_id: str, payload: bytes) -> None:
+        if digest(payload) != object_id:
+            raise ValueError(f"payload does not hash to {object_id[:12]}")
+        path = self._path(object_id)
+        if not path.exists():
+            atomic_write(path, payload)
+
+    def get(self, object_id: str) -> bytes | None:
+        """The payload, or None if absent or damaged (a damaged file is removed)."""
+        path = self._path(object_id)
+        try:
+            payload = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        if digest(payload) != object_id:
+            path.unlink(missing_ok=True)
+            return None
+        return payload
+
+    def ids(self) -> Iterator[str]:
+        for sub in self.folder.iterdir():
+            if sub.is_dir() and len(sub.name) == 2:
+                for path in sub.iterdir():
+                    if len(path.name) == 64:
+                        yield path.name
+
+    def keep_only(self, keep: Iterable[str]) -> int:
+        """Delete every object not in ``keep``; returns how many were removed."""
+        wanted = set(keep)
+        removed = 0
+        for object_id in list(self.ids()):
+            if object_id not in wanted:
+                self._path(object_id).unlink(missing_ok=True)
+                removed += 1
+        for leftover in self.folder.glob("*/.*.tmp"):  # from a crash mid-write
+            leftover.unlink(missing_ok=True)
+        return removed

@@ -1,0 +1,187 @@
+"""The wire format: the one place payloads are encoded, signed, decoded and verified.
+
+Every JSON payload carries ``"schema": "MAJOR.MINOR"``; a reader refuses an unknown major and
+ignores fields it does not know (minor versions only add). JSON is canonical (sorted keys, no
+spaces, UTF-8) so equal content is equal bytes and shares one SHA-256 object id.
+
+Content travels as a Merkle tree of content-addressed objects::
+
+    manifest (signed, per screen) ─▶ plan ─▶ chunk ─▶ power / notice / announcement ─▶ blob ─▶ part
+                                          └─▶ unit
+
+Only the manifest is signed: it names the plan by hash, the plan names its chunks and units by
+hash, and so on, so verifying each object's hash on arrival verifies the whole version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from signage.keys import SigningKey, TrustedKeys
+
+SCHEMA = "1.0"
+SCHEMA_MAJOR = 1
+MAX_PAYLOAD = 8 * 1024 * 1024  # players drop anything larger before parsing it
+PART_MAGIC = b"signage-part/1\n"  # binary parts say their schema too
+PART_SIZE = 256 * 1024
+COMMANDS = ("reload", "identify", "screenshot")
+COMMAND_MAX_AGE = dt.timedelta(minutes=5)
+
+
+class WireError(Exception):
+    """A payload was refused. ``code`` is stable for reports: bad-json, unknown-schema, …"""
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(f"{code}: {detail}")
+        self.code = code
+        self.detail = detail
+
+
+def canonical(obj: Any) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _parse(payload: bytes, what: str) -> dict[str, Any]:
+    if len(payload) > MAX_PAYLOAD:
+        raise WireError("too-large", f"{what} of {len(payload)} bytes exceeds {MAX_PAYLOAD}")
+    try:
+        obj = json.loads(payload)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise WireError("bad-json", f"{what}: {exc}") from None
+    if not isinstance(obj, dict):
+        raise WireError("bad-json", f"{what} is not a JSON object")
+    schema = obj.get("schema")
+    if not isinstance(schema, str) or schema.split(".")[0] != str(SCHEMA_MAJOR):
+        raise WireError("unknown-schema", f"{what} has schema {schema!r}; this player reads {SCHEMA}")
+    return obj
+
+
+# --- objects ---------------------------------------------------------------------------------
+
+
+def encode_object(obj: dict[str, Any]) -> tuple[str, bytes]:
+    """(object id, payload) of a JSON object; ``obj`` must have a ``type``."""
+    payload = canonical({"schema": SCHEMA, **obj})
+    return digest(payload), payload
+
+
+def encode_parts(data: bytes, media: str) -> tuple[tuple[str, bytes], list[tuple[str, bytes]]]:
+    """A binary file as a blob index object and its parts (so no message exceeds PART_SIZE)."""
+    parts = [PART_MAGIC + data[i:i + PART_SIZE] for i in range(0, max(len(data), 1), PART_SIZE)]
+    encoded = [(digest(part), part) for part in parts]
+    index = encode_object({"type": "blob", "media": media, "size": len(data),
+                           "parts": [part_id for part_id, _ in encoded]})
+    return index, encoded
+
+
+def verify_hash(payload: bytes, expected: str) -> None:
+    if len(payload) > MAX_PAYLOAD:
+        raise WireError("too-large", f"object {expected[:12]} is {len(payload)} bytes")
+    actual = digest(payload)
+    if actual != expected:
+        raise WireError("hash-mismatch", f"object {expected[:12]} has hash {actual[:12]}")
+
+
+def decode_object(payload: bytes, expected: str) -> dict[str, Any] | bytes:
+    """A verified object: a dict for JSON objects, the data bytes for a binary part."""
+    verify_hash(payload, expected)
+    if payload.startswith(PART_MAGIC):
+        return payload[len(PART_MAGIC):]
+    obj = _parse(payload, f"object {expected[:12]}")
+    if not isinstance(obj.get("type"), str):
+        raise WireError("bad-object", f"object {expected[:12]} has no type")
+    return obj
+
+
+# --- manifests -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    screen: str
+    version: int
+    plan: str  # object id of the plan
+    issued: str
+    payload: bytes  # the signed bytes as received, kept for the cache
+
+
+def encode_manifest(screen: str, version: int, plan: str, key: SigningKey,
+                    issued: str | None = None) -> bytes:
+    body = {"schema": SCHEMA, "type": "manifest", "screen": screen, "version": version,
+            "plan": plan, "issued": issued or now_iso(), "key": key.id}
+    return canonical({**body, "sig": key.sign(canonical(body))})
+
+
+def decode_manifest(payload: bytes, trusted: TrustedKeys, screen: str) -> Manifest:
+    """A manifest whose signature, screen and fields check out; WireError otherwise."""
+    obj = _parse(payload, "manifest")
+    signature = obj.pop("sig", None)
+    if not isinstance(signature, str) or not trusted.verify(str(obj.get("key")), signature,
+                                                             canonical(obj)):
+        raise WireError("bad-signature", "manifest is not signed by a trusted publisher key")
+    if obj.get("type") != "manifest" or obj.get("screen") != screen:
+        raise WireError("wrong-screen", f"manifest is for {obj.get('screen')!r}, not {screen!r}")
+    version, plan = obj.get("version"), obj.get("plan")
+    if not isinstance(version, int) or version < 1 or not isinstance(plan, str) or len(plan) != 64:
+        raise WireError("bad-manifest", "manifest lacks a positive version or a plan id")
+    return Manifest(screen, version, plan, str(obj.get("issued", "")), payload)
+
+
+# --- commands --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    id: str
+    name: str
+    issued: dt.datetime
+    args: dict[str, Any]
+
+
+def encode_command(screen: str, name: str, key: SigningKey, command_id: str,
+                   args: dict[str, Any] | None = None) -> bytes:
+    body = {"schema": SCHEMA, "type": "command", "screen": screen, "command": name,
+            "id": command_id, "issued": now_iso(), "args": args or {}, "key": key.id}
+    return canonical({**body, "sig": key.sign(canonical(body))})
+
+
+def decode_command(payload: bytes, trusted: TrustedKeys, screen: str,
+                   now: dt.datetime | None = None) -> Command:
+    """A signed, fresh command for this screen (replays older than COMMAND_MAX_AGE refused)."""
+    obj = _parse(payload, "command")
+    signature = obj.pop("sig", None)
+    if not isinstance(signature, str) or not trusted.verify(str(obj.get("key")), signature,
+                                                             canonical(obj)):
+        raise WireError("bad-signature", "command is not signed by a trusted publisher key")
+    if obj.get("screen") != screen or obj.get("command") not in COMMANDS:
+        raise WireError("bad-command", f"command {obj.get('command')!r} for {obj.get('screen')!r}")
+    try:
+        issued = dt.datetime.fromisoformat(str(obj.get("issued")))
+    except ValueError:
+        raise WireError("bad-command", "command has no valid issue time") from None
+    if abs((now or dt.datetime.now(dt.UTC)) - issued) > COMMAND_MAX_AGE:
+        raise WireError("stale-command", f"command issued at {issued.isoformat()} is too old")
+    return Command(str(obj.get("id")), str(obj["command"]), issued, dict(obj.get("args") or {}))
+
+
+# --- status and events (player → publisher; informative, not signed) -------------------------
+
+
+def encode_message(message_type: str, /, **fields: Any) -> bytes:
+    return canonical({"schema": SCHEMA, "type": message_type, "ts": now_iso(), **fields})
+
+
+def decode_message(payload: bytes, what: str = "message") -> dict[str, Any]:
+    return _parse(payload, what)

@@ -1,0 +1,114 @@
+"""A small fleet for tests: content, screens, a publisher and players on a real mosquitto."""
+
+from __future__ import annotations
+
+import io
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from conftest import ContentFactory
+
+from players.log import LogRenderer
+from players.runtime import PlayerConfig, Runtime
+from signage.keys import PUBLIC_KEY_FILE, init_keys
+from signage.publisher import Publisher
+
+SCREENS = """\
+screens:
+  - id: lobby-led
+    kind: led
+    site: 测试大厅
+    layout: led-test
+    select:
+      show: [announcements, powers]
+  - id: hall-kiosk
+    kind: kiosk
+    site: 测试大厅
+"""
+LAYOUT = "layout:\n  id: led-test\n  kind: led\n  width: 96\n  height: 16\n"
+
+
+def wait_until(predicate: Callable[[], Any], timeout: float = 10.0, what: str = "") -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what or predicate}")
+
+
+@dataclass
+class RunningPlayer:
+    runtime: Runtime
+    renderer: LogRenderer
+    out: io.StringIO
+    stop_event: threading.Event = field(default_factory=threading.Event)
+    threads: list[threading.Thread] = field(default_factory=list)
+
+    @property
+    def version(self) -> int | None:
+        return self.runtime.manifest.version if self.runtime.manifest else None
+
+    @property
+    def error_code(self) -> str | None:
+        return (self.runtime.last_error or {}).get("code")
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        for thread in self.threads:
+            thread.join(5)
+        self.runtime.stop()
+
+
+class Fleet:
+    def __init__(self, tmp: Path, broker: Any) -> None:
+        self.tmp = tmp
+        self.broker = broker
+        self.factory = ContentFactory(tmp / "content")
+        self.content = self.factory.write()
+        self.screens = tmp / "layouts"
+        self.screens.mkdir()
+        (self.screens / "screens.yaml").write_text(SCREENS, "utf-8")
+        (self.screens / "led-test.yaml").write_text(LAYOUT, "utf-8")
+        self.data = tmp / "publisher"
+        self.key = init_keys(self.data)
+        self.players: list[RunningPlayer] = []
+        self.publishers: list[Publisher] = []
+
+    def publisher(self, **options: Any) -> Publisher:
+        publisher = Publisher(self.content, self.screens, self.broker.url, self.data, **options)
+        publisher.start()
+        self.publishers.append(publisher)
+        return publisher
+
+    def player(self, screen: str, *, cache: str | None = None, start: bool = True,
+               **options: Any) -> RunningPlayer:
+        config = PlayerConfig(screen=screen, broker=self.broker.url,
+                              public_keys=[self.data / PUBLIC_KEY_FILE],
+                              cache_dir=self.tmp / (cache or f"cache-{screen}"), **options)
+        out = io.StringIO()
+        renderer = LogRenderer(out=out, seconds_per_entry=0.02, screen=screen)
+        running = RunningPlayer(Runtime(config, renderer), renderer, out)
+        if start:
+            self.start_player(running)
+        self.players.append(running)
+        return running
+
+    def start_player(self, running: RunningPlayer) -> None:
+        running.runtime.start()
+        for target, args in ((running.runtime.run, (running.stop_event,)),
+                             (running.renderer.run, (running.stop_event, running.runtime.played))):
+            thread = threading.Thread(target=target, args=args, daemon=True)
+            thread.start()
+            running.threads.append(thread)
+
+    def close(self) -> None:
+        for running in self.players:
+            running.stop()
+        for publisher in self.publishers:
+            publisher.stop()
