@@ -38,6 +38,11 @@ def _date_option(name: str, help_text: str) -> click.Option:
     return click.option(name, callback=convert, metavar="DATE", help=help_text)
 
 
+def _table_console() -> Console:
+    """Tables keep their columns when piped to a file (rich would squeeze them to 80)."""
+    return Console(width=None if sys.stdout.isatty() else 200, highlight=False)
+
+
 def _load(content_dir: Path, today: dt.date | None, err: Console) -> CheckResult:
     try:
         return check_content(content_dir, today)
@@ -107,7 +112,7 @@ def stats(content_dir: Path, fmt: str) -> None:
     elif fmt == "json":
         click.echo(stats_module.render_json(rows))
     else:
-        stats_module.render_table(rows, Console())
+        stats_module.render_table(rows, _table_console())
 
 
 @main.command()
@@ -285,7 +290,7 @@ def status(broker_url: str | None, screens_path: Path, data_dir: Path, as_json: 
                 except KeyboardInterrupt:
                     pass
         else:
-            Console().print(status_table(watcher.snapshot()))
+            _table_console().print(status_table(watcher.snapshot()))
     finally:
         watcher.stop()
 

@@ -159,3 +159,24 @@ def test_file_review_after_error_fix_republishes(fleet: Fleet) -> None:
     report = publisher.publish()
     wait_until(lambda: led.version == report.versions["lobby-led"])
     assert "CSJ-XK-001" in _keys(led)
+
+
+def test_saved_edit_reaches_player_through_the_watcher(fleet: Fleet) -> None:
+    import threading
+
+    from signage.publisher import serve
+
+    publisher = fleet.publisher()
+    stop = threading.Event()
+    thread = threading.Thread(target=serve, args=(publisher, stop), daemon=True)
+    thread.start()
+    try:
+        led = fleet.player("lobby-led")
+        first = wait_until(lambda: led.version, what="first version")
+        fleet.factory.write(powers=[patched(POWER, {"place": "台安县政务服务中心三楼1号窗口"})])
+        wait_until(lambda: led.version and led.version > first, what="edit via watcher")
+        assert led.runtime.plan.entries[1].data["place"] == "台安县政务服务中心三楼1号窗口"
+    finally:
+        stop.set()
+        publisher.dirty.set()
+        thread.join(10)

@@ -1,0 +1,79 @@
+"""serve, status, player, demo and keys as a user runs them: real processes on loopback."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conftest import REPO, SAMPLE_CONTENT
+from harness import wait_until
+
+
+def signage(*args: str | Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "signage.cli", *map(str, args)], cwd=REPO,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def test_keys_init_refuses_to_overwrite(tmp_path: Path) -> None:
+    first = signage("keys", "init", "--data", tmp_path)
+    assert first.returncode == 0 and (tmp_path / "publisher.pub").exists()
+    assert (tmp_path / "publisher.key").stat().st_mode & 0o077 == 0
+    again = signage("keys", "init", "--data", tmp_path)
+    assert again.returncode == 1 and "--force" in again.stderr
+
+
+def test_serve_status_and_player_end_to_end(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    serve = subprocess.Popen([sys.executable, "-m", "signage.cli", "serve", "--content",
+                              SAMPLE_CONTENT, "--screens", REPO / "layouts", "--data", data],
+                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    player = None
+    try:
+        url_file = wait_until(lambda: (data / "broker.url").exists() and data / "broker.url",
+                              30, "broker url")
+        url = url_file.read_text().strip()
+        assert url.startswith("mqtt://127.0.0.1:")
+        player = subprocess.Popen(
+            [sys.executable, "-m", "signage.cli", "player", "log", "--screen", "taixi-lobby-led",
+             "--broker", url, "--public-key", data / "publisher.pub", "--cache", tmp_path / "c"],
+            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+        def taixi_up_to_date() -> dict | None:
+            run = signage("status", "--json", "--data", data, "--screens", REPO / "layouts")
+            rows = {row["screen"]: row for row in json.loads(run.stdout or "[]")}
+            row = rows.get("taixi-lobby-led")
+            return rows if row and row["online"] and row["up_to_date"] else None
+
+        rows = wait_until(taixi_up_to_date, 40, "player online and up to date")
+        assert rows["county-hall-kiosk"]["online"] is None  # declared but never seen
+        assert rows["county-hall-kiosk"]["latest"] is not None
+        table = signage("status", "--data", data, "--screens", REPO / "layouts")
+        assert "taixi-lobby-led" in table.stdout and "online" in table.stdout
+    finally:
+        for process in filter(None, (player, serve)):
+            process.send_signal(signal.SIGTERM)
+            process.wait(20)
+    assert serve.returncode == 0
+    assert "published:" in serve.stdout.read()
+    assert not (data / "broker.url").exists()
+    assert subprocess.run(["pgrep", "-f", str(data / "broker")], capture_output=True).returncode == 1
+
+
+def test_status_without_broker_is_a_clear_error(tmp_path: Path) -> None:
+    run = signage("status", "--data", tmp_path)
+    assert run.returncode == 2 and "signage serve" in run.stderr
+
+
+def test_demo_runs_and_stops_by_itself(tmp_path: Path) -> None:
+    started = time.monotonic()
+    run = signage("demo", "--data", tmp_path / "demo", "--for", "6", timeout=90)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    assert "屏幕状态" in run.stdout and "demo stopped" in run.stdout
+    assert time.monotonic() - started < 80
+    logs = list((tmp_path / "demo" / "logs").glob("*.log"))
+    assert len(logs) == 5
+    assert all("version" in log.read_text("utf-8") for log in logs)

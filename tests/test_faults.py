@@ -1,0 +1,205 @@
+"""Bad input never changes what a player shows, and is reported (real broker, real players)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+import time
+from pathlib import Path
+
+import paho.mqtt.client as mqtt
+import pytest
+from conftest import POWER, patched
+from harness import Fleet, wait_until
+from paho.mqtt.enums import CallbackAPIVersion
+
+from signage import wire
+from signage.broker import BrokerSettings, EmbeddedBroker
+from signage.keys import SigningKey
+from signage.topics import Topics
+
+TOPICS = Topics()
+
+
+@pytest.fixture
+def fleet(tmp_path: Path, broker):
+    fleet = Fleet(tmp_path, broker)
+    yield fleet
+    fleet.close()
+
+
+def raw_publish(url: str, topic: str, payload: bytes, retain: bool = True) -> bool:
+    """Publish as an outsider would: a plain client with no signing key. True if acked."""
+    port = int(url.rsplit(":", 1)[1])
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"intruder-{time.monotonic_ns()}")
+    client.connect("127.0.0.1", port)
+    client.loop_start()
+    try:
+        info = client.publish(topic, payload, qos=1, retain=retain)
+        info.wait_for_publish(5)
+        return info.is_published()
+    finally:
+        client.disconnect()
+        client.loop_stop()
+
+
+def showing(fleet: Fleet, screen: str = "lobby-led"):
+    report = fleet.publisher().publish()
+    player = fleet.player(screen, object_timeout=1.0)
+    wait_until(lambda: player.version == report.versions[screen], what="first version")
+    return player, report.versions[screen]
+
+
+def assert_refused(player, version: int, code: str) -> None:
+    wait_until(lambda: player.error_code == code, what=f"error {code}")
+    time.sleep(0.3)
+    assert player.version == version
+    assert player.runtime.plan is not None and player.runtime.plan.entries
+
+
+def test_forged_manifest_is_refused(fleet: Fleet) -> None:
+    player, version = showing(fleet)
+    forger = SigningKey(__import__("cryptography.hazmat.primitives.asymmetric.ed25519",
+                                   fromlist=["x"]).Ed25519PrivateKey.generate())
+    payload = wire.encode_manifest("lobby-led", version + 100, "0" * 64, forger)
+    raw_publish(fleet.broker.url, TOPICS.manifest("lobby-led"), payload)
+    assert_refused(player, version, "bad-signature")
+
+
+def test_tampered_signed_manifest_is_refused(fleet: Fleet) -> None:
+    player, version = showing(fleet)
+    body = json.loads(wire.encode_manifest("lobby-led", version + 1, "1" * 64, fleet.key))
+    body["plan"] = "2" * 64  # signature no longer matches
+    raw_publish(fleet.broker.url, TOPICS.manifest("lobby-led"), wire.canonical(body))
+    assert_refused(player, version, "bad-signature")
+
+
+def test_replayed_older_manifest_is_refused(fleet: Fleet) -> None:
+    player, first = showing(fleet)
+    captured = player.runtime.manifest.payload  # a genuine, signed, older manifest
+    fleet.factory.write(powers=[patched(POWER, {"name": "建设工程规划许可证核发（新）"})])
+    newer = fleet.publishers[0].publish().versions["lobby-led"]
+    wait_until(lambda: player.version == newer, what="newer version")
+    raw_publish(fleet.broker.url, TOPICS.manifest("lobby-led"), captured)
+    assert_refused(player, newer, "stale-version")
+
+
+@pytest.mark.parametrize(("payload", "code"), [
+    (b'{"schema": "1.0", "type": "manif', "bad-json"),
+    (b"\xff\xfe not json", "bad-json"),
+    (b'{"schema": "2.0", "type": "manifest"}', "unknown-schema"),
+    (b"[1, 2, 3]", "bad-json"),
+])
+def test_malformed_manifests_are_refused(fleet: Fleet, payload: bytes, code: str) -> None:
+    player, version = showing(fleet)
+    raw_publish(fleet.broker.url, TOPICS.manifest("lobby-led"), payload)
+    assert_refused(player, version, code)
+
+
+def test_object_with_wrong_hash_is_refused(fleet: Fleet) -> None:
+    player, version = showing(fleet)
+    plan_id = wire.digest(b"the real plan")
+    raw_publish(fleet.broker.url, TOPICS.object(plan_id), b'{"schema":"1.0","type":"plan"}')
+    raw_publish(fleet.broker.url, TOPICS.manifest("lobby-led"),
+                wire.encode_manifest("lobby-led", version + 1, plan_id, fleet.key))
+    assert_refused(player, version, "hash-mismatch")
+
+
+def test_missing_object_is_reported_and_old_version_kept(fleet: Fleet) -> None:
+    player, version = showing(fleet)
+    raw_publish(fleet.broker.url, TOPICS.manifest("lobby-led"),
+                wire.encode_manifest("lobby-led", version + 1, "3" * 64, fleet.key))
+    assert_refused(player, version, "missing-object")
+    assert player.runtime.pending is not None  # still waiting: it switches if the object comes
+
+
+def test_oversized_payload_is_refused_by_broker_and_player(tmp_path: Path) -> None:
+    roomy = EmbeddedBroker(tmp_path / "roomy", settings=BrokerSettings(max_packet_size=64 << 20))
+    roomy.start()
+    fleet = Fleet(tmp_path / "fleet", roomy)
+    try:
+        player, version = showing(fleet)
+        big = b'{"schema":"1.0","pad":"' + b"x" * (50 << 20) + b'"}'
+        raw_publish(roomy.url, TOPICS.manifest("lobby-led"), big)
+        assert_refused(player, version, "too-large")
+    finally:
+        fleet.close()
+        roomy.stop()
+
+
+def test_default_broker_drops_oversized_payload_before_players(fleet: Fleet) -> None:
+    player, version = showing(fleet)
+    assert not raw_publish(fleet.broker.url, TOPICS.manifest("lobby-led"), b"x" * (20 << 20))
+    time.sleep(0.5)
+    assert player.version == version and player.error_code is None
+
+
+def test_broker_restart_mid_publish_converges(fleet: Fleet) -> None:
+    fleet.factory.write(powers=[patched(POWER, {"code": f"CSJ-XK-{n:03d}", "name": f"事项{n}"})
+                                for n in range(1, 301)])
+    publisher = fleet.publisher()
+    players = [fleet.player("lobby-led"), fleet.player("hall-kiosk")]
+    failures: list[Exception] = []
+
+    def publish() -> None:
+        try:
+            publisher.publish()
+        except (RuntimeError, TimeoutError, OSError, ValueError) as exc:
+            failures.append(exc)
+
+    thread = threading.Thread(target=publish)
+    thread.start()
+    time.sleep(0.05)
+    fleet.broker.restart()
+    thread.join(60)
+    wait_until(publisher.synced.is_set, 20, "publisher reconnected")
+    report = publisher.publish()  # what serve() does after a reconnect
+    final = {**report.versions}
+    for player in players:
+        screen = player.runtime.screen
+        wanted = final.get(screen) or publisher.state.manifests[screen]["version"]
+        wait_until(lambda p=player, v=wanted: p.version == v, 30, f"{screen} converged")
+        assert len(player.runtime.plan.entries) >= 300
+
+
+def test_signed_commands_are_obeyed_and_forged_ones_refused(fleet: Fleet) -> None:
+    player, version = showing(fleet)
+    port = int(fleet.broker.url.rsplit(":", 1)[1])
+    shots: list[bytes] = []
+    watcher = mqtt.Client(CallbackAPIVersion.VERSION2, client_id="shot-watcher")
+    watcher.on_message = lambda c, u, m: shots.append(m.payload)
+    watcher.connect("127.0.0.1", port)
+    watcher.subscribe(TOPICS.screenshot("lobby-led"), qos=1)
+    watcher.loop_start()
+    try:
+        for name in ("identify", "screenshot", "reload"):
+            raw_publish(fleet.broker.url, TOPICS.command("lobby-led"),
+                        wire.encode_command("lobby-led", name, fleet.key, f"c-{name}"), retain=False)
+        wait_until(lambda: "IDENTIFY lobby-led" in player.out.getvalue(), what="identify")
+        wait_until(lambda: shots, what="screenshot")
+        assert shots[0].startswith(b"\x89PNG")
+        forged = json.loads(wire.encode_command("lobby-led", "identify", fleet.key, "c-x"))
+        forged["command"] = "screenshot"
+        raw_publish(fleet.broker.url, TOPICS.command("lobby-led"), wire.canonical(forged),
+                    retain=False)
+        assert_refused(player, version, "bad-signature")
+    finally:
+        watcher.loop_stop()
+        watcher.disconnect()
+
+
+def test_stale_command_is_refused() -> None:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from signage.keys import TrustedKeys
+
+    key = SigningKey(Ed25519PrivateKey.generate())
+    trusted = TrustedKeys({key.id: key.public})
+    payload = wire.encode_command("lobby-led", "reload", key, "c-1")
+    issued = json.loads(payload)["issued"]
+    later = __import__("datetime").datetime.fromisoformat(issued) + wire.COMMAND_MAX_AGE * 2
+    with pytest.raises(wire.WireError) as refused:
+        wire.decode_command(payload, trusted, "lobby-led", now=later)
+    assert refused.value.code == "stale-command"
+    assert base64.b64decode(json.loads(payload)["sig"])
