@@ -7,9 +7,9 @@ checks clean, then measures, best of ``--runs``:
   (``yaml.load(text, Loader=yaml.CSafeLoader)``);
 * ours  — ``check_content(root)``: load the catalogue and apply every rule;
 
-with a breakdown of each ``check_content`` call (``load_catalogue`` and, within it, ``read_yaml``;
-``run_checks``; time in the cyclic gc). Floor and ours runs alternate so both see the same
-machine. Memory: peak RSS of ``check_content`` in a fresh interpreter (``getrusage``
+with a breakdown: ``load_catalogue`` alone (and, within it, ``read_yaml``), ``run_checks``
+alone, and time in the cyclic gc. The runs go in rounds (floor, ours, load, checks) so all see
+the same machine. Memory: peak RSS of ``check_content`` in a fresh interpreter (``getrusage``
 RUSAGE_CHILDREN; that run also verifies the content checks clean), and the tracemalloc peak
 inside a second fresh interpreter (run alongside, so tracing costs no extra wall time).
 
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import functools
 import gc
 import io
 import json
@@ -49,6 +50,8 @@ if str(REPO_ROOT) not in sys.path:
 import yaml  # noqa: E402
 
 from signage.checking import check_content  # noqa: E402
+from signage.loader import load_catalogue  # noqa: E402
+from signage.rules import run_checks  # noqa: E402
 
 TARGET_RATIO = 1.5
 TARGET_RSS_MB = 300
@@ -154,7 +157,9 @@ GENERIC_VIOLATIONS = [
     "未按规定保存相关记录", "未按规定开展从业人员培训", "未经批准擅自变更许可事项",
     "隐瞒有关情况或者提供虚假信息", "未按规定办理变更手续", "未按规定建立安全管理台账",
     "擅自停止运营或者转让经营权", "未落实岗位责任制度", "未按规定设置警示标志",
-    "未按规定配备专职管理人员",
+    "未按规定配备专职管理人员", "未按规定办理年度报告", "未按规定进行信息登记",
+    "涂改、倒卖相关证明文件", "未按规定执行有关技术规范", "未按规定落实应急预案",
+    "未按规定开展自查", "转借或者冒用他人资质证书",
 ]
 GENERIC_SUBJECTS = ["生产经营单位", "经营者", "个人", "企业", "有关单位"]
 GENERIC_SEIZED = [
@@ -895,7 +900,8 @@ class Writer:
     def item_name(self, power_type: str, vocab: dict[str, list[str]]) -> tuple[str, str]:
         """(item name, the thing it is about — used in materials and conditions)."""
         rng = self.rng
-        subjects = vocab["subjects"] + GENERIC_SUBJECTS[:2]
+        own = vocab["subjects"]
+        subjects = own + GENERIC_SUBJECTS[: max(2, 7 - len(own))]
         if power_type == "行政处罚":
             subject = rng.choice(subjects)
             violation = rng.choice(vocab["violations"] * 2 + GENERIC_VIOLATIONS)
@@ -1172,52 +1178,36 @@ def timed(func: Callable[[], object]) -> float:
 
 @dataclass(slots=True)
 class Split:
-    """Where one check_content call spent its time."""
+    """One timed call: wall time, time inside read_yaml, time in the cyclic gc."""
 
     total: float = 0.0
-    read_yaml: float = 0.0  # all files: C composer + located values (inside load_catalogue)
-    load: float = 0.0  # load_catalogue: read_yaml + schema → model
-    checks: float = 0.0  # run_checks: every rule
-    gc: float = 0.0  # cyclic garbage collector, anywhere in the call
+    read_yaml: float = 0.0  # all files: C composer + located values
+    gc: float = 0.0
     gc_runs: int = 0
 
 
-_SPLIT_SLOTS = {"load_catalogue": "load", "run_checks": "checks", "read_yaml": "read_yaml"}
-
-
 class SplitTimer:
-    """Times check_content split into read_yaml / load_catalogue / run_checks / gc.
+    """Times calls, splitting out ``signage.loader.read_yaml`` and the garbage collector.
 
-    While active, thin timing wrappers replace the names check_content and the loader call
-    (``signage.checking.load_catalogue``, ``signage.checking.run_checks``,
-    ``signage.loader.read_yaml``) and a gc callback is registered, so one call gives the total
-    and the breakdown. Nothing on disk changes; a wrapper costs about a microsecond a call.
+    While active, a thin timing wrapper replaces the name ``read_yaml`` in
+    :mod:`signage.loader` (the loader calls it once per file) and a gc callback is registered.
+    Nothing on disk changes; the wrapper costs about a microsecond a call.
     """
 
     def __init__(self) -> None:
-        import signage.checking as checking_module
         import signage.loader as loader_module
 
+        self.loader = loader_module
+        self.original = getattr(loader_module, "read_yaml", None)
         self.current = Split()
-        self.originals = {
-            (checking_module, "load_catalogue"): checking_module.load_catalogue,
-            (checking_module, "run_checks"): checking_module.run_checks,
-            (loader_module, "read_yaml"): loader_module.read_yaml,
-        }
         self._gc_started = 0.0
 
-    def _wrap(self, name: str, func: Callable[..., object]) -> Callable[..., object]:
-        slot = _SPLIT_SLOTS[name]
-
-        def timed_call(*args: object, **kwargs: object) -> object:
-            start = time.perf_counter()
-            try:
-                return func(*args, **kwargs)
-            finally:
-                split = self.current
-                setattr(split, slot, getattr(split, slot) + time.perf_counter() - start)
-
-        return timed_call
+    def _timed_read_yaml(self, *args: object, **kwargs: object) -> object:
+        start = time.perf_counter()
+        try:
+            return self.original(*args, **kwargs)
+        finally:
+            self.current.read_yaml += time.perf_counter() - start
 
     def _on_gc(self, phase: str, info: dict) -> None:
         if phase == "start":
@@ -1227,26 +1217,24 @@ class SplitTimer:
             self.current.gc_runs += 1
 
     def __enter__(self) -> SplitTimer:
-        for (module, name), func in self.originals.items():
-            setattr(module, name, self._wrap(name, func))
+        if self.original is not None:
+            self.loader.read_yaml = self._timed_read_yaml
+        gc.callbacks.append(self._on_gc)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        for (module, name), func in self.originals.items():
-            setattr(module, name, func)
+        gc.callbacks.remove(self._on_gc)
+        if self.original is not None:
+            self.loader.read_yaml = self.original
 
-    def run(self, root: Path) -> Split:
+    def run(self, func: Callable[[], object]) -> tuple[Split, object]:
+        """(the split of one call of ``func``, its result); gc collected first."""
         gc.collect()
         self.current = split = Split()
-        gc.callbacks.append(self._on_gc)
-        try:
-            start = time.perf_counter()
-            result = check_content(root)
-            split.total = time.perf_counter() - start
-        finally:
-            gc.callbacks.remove(self._on_gc)
-        del result
-        return split
+        start = time.perf_counter()
+        result = func()
+        split.total = time.perf_counter() - start
+        return split, result
 
 
 # A fresh interpreter that runs check_content once and reports its own memory. Mode "rss": no
@@ -1299,6 +1287,14 @@ def finish_child(proc: subprocess.Popen[str]) -> dict[str, float]:
     return json.loads(stdout.strip().splitlines()[-1])
 
 
+def _load() -> str:
+    """The 1-minute load average: other processes on the machine make timings noisy."""
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except OSError:
+        return "n/a"
+
+
 def profile(root: Path, top: int) -> str:
     gc.collect()
     profiler = cProfile.Profile()
@@ -1330,7 +1326,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     print(f"Python {platform.python_version()} · PyYAML {yaml.__version__} (libyaml) · "
-          f"{os.cpu_count()} CPUs · {platform.machine()}")
+          f"{os.cpu_count()} CPUs · {platform.machine()} · load average {_load()}")
     with tempfile.TemporaryDirectory(prefix="signage-bench-") as tmp:
         root = Path(tmp) / "content"
         start = time.perf_counter()
@@ -1345,93 +1341,116 @@ def main(argv: list[str] | None = None) -> int:
         #    "rss" child's check also verifies the content checks clean; nothing is timed yet.
         rss_child = start_child(root, "rss")
         trace_child = start_child(root, "trace")
-        rss = finish_child(rss_child)
-        children_maxrss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # rss child only
-        by_rule = Counter(rss["findings"])
-        print(f"check: {rss['units']} units, {rss['powers']} powers loaded; findings: "
-              + (", ".join(f"{rule} ×{n}" for rule, n in sorted(by_rule.items())) or "none"))
-        if rss["errors"] or rss["powers"] != gen.powers or rss["units"] != gen.units:
-            trace_child.kill()
-            trace_child.communicate()
-            # The check must find nothing wrong, so it does the work it does on clean content.
-            result = check_content(root)
-            print("generated content does not check clean — first findings:")
-            for finding in [f for f in result.findings if f.is_error][:10] or result.findings[:10]:
-                print(f"  {finding.rule.id} {finding.location} [{finding.unit_id} "
-                      f"{finding.subject}] {finding.message}")
-            return 1
-        trace = finish_child(trace_child)
+        try:
+            rss = finish_child(rss_child)
+            children_maxrss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # rss only
+            by_rule = Counter(rss["findings"])
+            print(f"check: {rss['units']} units, {rss['powers']} powers loaded; findings: "
+                  + (", ".join(f"{rule} ×{n}" for rule, n in sorted(by_rule.items())) or "none"))
+            if rss["errors"] or rss["powers"] != gen.powers or rss["units"] != gen.units:
+                # The check must find nothing wrong, so it does the work it does on clean content.
+                result = check_content(root)
+                print("generated content does not check clean — first findings:")
+                errors = [f for f in result.findings if f.is_error]
+                for finding in errors[:10] or result.findings[:10]:
+                    print(f"  {finding.rule.id} {finding.location} [{finding.unit_id} "
+                          f"{finding.subject}] {finding.message}")
+                return 1
+            trace = finish_child(trace_child)
+        finally:
+            if trace_child.poll() is None:
+                trace_child.kill()
+                trace_child.communicate()
 
-        # 2. Timings in this process: floor and ours alternate, so both see the same machine
-        #    (other processes, frequency scaling); the best of N of each counts.
+        # 2. Timings in this process, in rounds — floor, ours, load_catalogue alone, run_checks
+        #    alone — so all see the same machine (other processes, frequency scaling); the
+        #    best of N of each counts.
         yaml_files = sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml"))
         floor_runs: list[float] = []
-        splits: list[Split] = []
+        ours_runs: list[Split] = []
+        load_runs: list[Split] = []
+        check_runs: list[Split] = []
         with SplitTimer() as timer:
             for _ in range(args.runs):
                 floor_runs.append(timed(lambda: floor_parse(yaml_files)))
-                splits.append(timer.run(root))
+                split, result = timer.run(lambda: check_content(root))
+                ours_runs.append(split)
+                del result
+                split, loaded = timer.run(lambda: load_catalogue(root))
+                load_runs.append(split)
+                split, result = timer.run(functools.partial(run_checks, loaded.catalogue))
+                check_runs.append(split)
+                del result, loaded
         floor = min(floor_runs)
 
         profile_text = profile(root, args.top) if args.profile else ""
 
     n = gen.powers
-    best = min(splits, key=lambda split: split.total)
+    def fastest(splits: list[Split]) -> Split:
+        return min(splits, key=lambda split: split.total)
+
+    best, load, checks = fastest(ours_runs), fastest(load_runs), fastest(check_runs)
     ours = best.total
     ratio = ours / floor
     rss_mb = _maxrss_mb(children_maxrss)
 
     def rate(seconds: float) -> str:
-        return f"{n / seconds:7.0f} items/s" if seconds else "      - items/s"
+        return f"{n / seconds:7.0f} items/s" if seconds > 0 else "      - items/s"
 
     def runs(times: list[float]) -> str:
         return "runs " + " ".join(f"{t:.2f}" for t in times)
 
+    def share(seconds: float) -> str:
+        return f"{seconds / ours:4.0%} of ours"
+
     def mark(ok: bool) -> str:
         return "ok" if ok else "MISSED"
+
+    def gc_note(split: Split) -> str:
+        return f"gc {split.gc:.2f} s ({split.gc_runs} collections)"
 
     print()
     print("=" * 78)
     print(f"{n} power items, {gen.units} units, {len(yaml_files)} YAML files "
-          f"({gen.bytes / 2**20:.1f} MB); best of {args.runs}")
+          f"({gen.bytes / 2**20:.1f} MB); best of {args.runs}; load average now {_load()}")
     print("-" * 78)
     print(f"floor (CSafeLoader):    {floor:6.2f} s  {rate(floor)}   ({runs(floor_runs)})")
     print(f"ours (load+check):      {ours:6.2f} s  {rate(ours)}   "
-          f"({runs([split.total for split in splits])})")
+          f"({runs([split.total for split in ours_runs])})")
     print(f"ratio ours/floor:       {ratio:6.2f}x  (target <= {TARGET_RATIO}x)  "
           f"{mark(ratio <= TARGET_RATIO)}")
-    print("-" * 78)
-    print("breakdown of the best ours run:")
-    if best.load and best.checks:
-        print(f"  load_catalogue:       {best.load:6.2f} s  {rate(best.load)}   "
-              f"({best.load / ours:4.0%})")
-        print(f"    read_yaml (files):  {best.read_yaml:6.2f} s  {rate(best.read_yaml)}   "
-              f"({best.read_yaml / ours:4.0%})  C composer + located values")
-        model = best.load - best.read_yaml
-        print(f"    schema → model:     {model:6.2f} s  {rate(model)}   "
-              f"({model / ours:4.0%})  load_catalogue − read_yaml")
-        print(f"  run_checks:           {best.checks:6.2f} s  {rate(best.checks)}   "
-              f"({best.checks / ours:4.0%})  every rule")
-        rest = ours - best.load - best.checks
-        print(f"  rest (sort findings): {rest:6.2f} s")
-    else:
-        print("  n/a: check_content no longer calls load_catalogue/run_checks by those names")
-    print(f"  of all that, gc:      {best.gc:6.2f} s  ({best.gc / ours:.0%}, "
+    print(f"  gc during ours:       {best.gc:6.2f} s  ({best.gc / ours:.0%} of ours, "
           f"{best.gc_runs} collections)")
+    print("-" * 78)
+    print("breakdown (each called alone, best of N):")
+    print(f"  load_catalogue:       {load.total:6.2f} s  {rate(load.total)}   ({share(load.total)}; "
+          f"{gc_note(load)})")
+    if load.read_yaml:
+        model = load.total - load.read_yaml
+        print(f"    read_yaml, files:   {load.read_yaml:6.2f} s  {rate(load.read_yaml)}   "
+              "(C composer + located values)")
+        print(f"    schema → model:     {model:6.2f} s  {rate(model)}   "
+              "(load_catalogue − read_yaml)")
+    print(f"  run_checks:           {checks.total:6.2f} s  {rate(checks.total)}   "
+          f"({share(checks.total)}; {gc_note(checks)})")
+    rest = ours - load.total - checks.total
+    print(f"  ours − (load + checks): {rest:+5.2f} s  (what check_content does besides the two; "
+          "noise)")
     print("-" * 78)
     print(f"peak RSS (subprocess):  {rss_mb:6.0f} MB  (target < {TARGET_RSS_MB} MB)  "
           f"{mark(rss_mb < TARGET_RSS_MB)}")
     if rss["hwm_kb"]:
         print(f"  same, VmHWM:          {rss['hwm_kb'] / 1024:6.0f} MB  "
-              f"(after imports {rss['imports_hwm_kb'] / 1024:.0f} MB: interpreter, signage, "
-              "yaml, PIL …)")
+              f"(of which {rss['imports_hwm_kb'] / 1024:.0f} MB before check_content: "
+              "interpreter and imports)")
     print(f"tracemalloc peak:       {trace['traced_peak'] / 2**20:6.0f} MB  "
           f"(Python allocations during check_content, fresh process; "
           f"{trace['traced_current'] / 2**20:.0f} MB held by the result)")
     print("=" * 78)
     if profile_text:
         print()
-        print(f"cProfile of check_content (one run, sorted by tottime, top {args.top}):")
+        print(f"cProfile of check_content (one run, sorted by tottime, top {args.top}; "
+              "gc time is charged to whichever function was allocating when a collection ran):")
         print(profile_text)
     return 0
 

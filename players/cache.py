@@ -12,9 +12,9 @@ import json
 import logging
 from pathlib import Path
 
-from players.plan import Incomplete, Plan, resolve
+from players.plan import Incomplete, Plan, Resolver, resolve
 from signage.keys import TrustedKeys
-from signage.objectstore import ObjectStore, atomic_write
+from signage.objectstore import ObjectStore, atomic_write, sync_all
 from signage.wire import Manifest, WireError, decode_manifest
 
 log = logging.getLogger(__name__)
@@ -24,14 +24,18 @@ POINTER = "current.json"
 class PlayerCache:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.store = ObjectStore(folder / "objects")
+        # Objects are written without an fsync each; commit() flushes them all once, before
+        # the pointer that names them is written.
+        self.store = ObjectStore(folder / "objects", durable=False)
+        self.resolver = Resolver(self.store)
 
     def load(self, trusted: TrustedKeys, screen: str) -> tuple[Manifest, Plan] | None:
-        """The cached version, verified again (signature and every hash), or None."""
+        """The cached version, verified again from disk (signature and every hash), or None."""
+        self.resolver = Resolver(self.store)
         try:
             pointer = json.loads((self.folder / POINTER).read_text("utf-8"))
             manifest = decode_manifest(base64.b64decode(pointer["manifest"]), trusted, screen)
-            return manifest, resolve(self.store, manifest.plan, manifest.version)
+            return manifest, resolve(self.resolver, manifest.plan, manifest.version)
         except FileNotFoundError:
             return None
         except (ValueError, KeyError, TypeError, WireError, Incomplete) as exc:
@@ -42,5 +46,7 @@ class PlayerCache:
         """Make ``manifest`` the cached version (its objects are already stored)."""
         pointer = {"manifest": base64.b64encode(manifest.payload).decode("ascii"),
                    "version": manifest.version, "plan": manifest.plan}
+        sync_all()
         atomic_write(self.folder / POINTER, json.dumps(pointer).encode("utf-8"))
         self.store.keep_only(plan.object_ids)
+        self.resolver.forget_except(plan.object_ids)

@@ -75,23 +75,48 @@ class Incomplete(Exception):
         self.missing = missing
 
 
-def _load(store: ObjectStore, object_id: str, missing: set[str]) -> Any:
-    payload = store.get(object_id)
-    if payload is None:
-        missing.add(object_id)
-        return None
-    return decode_object(payload, object_id)
+class Resolver:
+    """Loads objects from the store once: decoded objects are remembered across resolves, so a
+    new version only reads and verifies the objects it does not share with the last one."""
+
+    def __init__(self, store: ObjectStore) -> None:
+        self.store = store
+        self.known: dict[str, Any] = {}
+
+    def load(self, object_id: str, missing: set[str]) -> Any:
+        obj = self.known.get(object_id)
+        if obj is not None:
+            return obj
+        payload = self.store.get(object_id)
+        if payload is None:
+            missing.add(object_id)
+            return None
+        obj = decode_object(payload, object_id)
+        if not isinstance(obj, bytes):  # parts stay on disk; only structure is remembered
+            self.known[object_id] = obj
+        return obj
+
+    def forget_except(self, keep: frozenset[str]) -> None:
+        self.known = {k: v for k, v in self.known.items() if k in keep}
+
+    def has(self, object_id: str) -> bool:
+        return object_id in self.known or object_id in self.store
 
 
-def _json(store: ObjectStore, object_id: str, missing: set[str], kind: str) -> dict[str, Any] | None:
+def _load(store: Resolver, object_id: str, missing: set[str]) -> Any:
+    return store.load(object_id, missing)
+
+
+def _json(store: Resolver, object_id: str, missing: set[str], kind: str) -> dict[str, Any] | None:
     obj = _load(store, object_id, missing)
     if obj is not None and (not isinstance(obj, dict) or obj.get("type") != kind):
         raise WireError("bad-object", f"object {object_id[:12]} is not a {kind}")
     return obj
 
 
-def resolve(store: ObjectStore, plan_id: str, version: int) -> Plan:
+def resolve(source: ObjectStore | Resolver, plan_id: str, version: int) -> Plan:
     """The whole plan, every object verified; raises Incomplete with what to fetch next."""
+    store = source if isinstance(source, Resolver) else Resolver(source)
     missing: set[str] = set()
     used = {plan_id}
     plan = _json(store, plan_id, missing, "plan")
@@ -114,7 +139,7 @@ def resolve(store: ObjectStore, plan_id: str, version: int) -> Plan:
                 tuple(entries), plan_id, frozenset(used))
 
 
-def _entry(store: ObjectStore, row: dict[str, Any], missing: set[str], used: set[str]) -> Entry:
+def _entry(store: Resolver, row: dict[str, Any], missing: set[str], used: set[str]) -> Entry:
     ref = str(row["ref"])
     used.add(ref)
     data = _load(store, ref, missing)
@@ -129,12 +154,12 @@ def _entry(store: ObjectStore, row: dict[str, Any], missing: set[str], used: set
                  tuple(hours) if hours is not None else None)
 
 
-def _blob(store: ObjectStore, blob_id: str, missing: set[str], used: set[str]) -> None:
+def _blob(store: Resolver, blob_id: str, missing: set[str], used: set[str]) -> None:
     used.add(blob_id)
     blob = _json(store, blob_id, missing, "blob")
     for part in (blob or {}).get("parts", []):
         used.add(part)
-        if part not in store:
+        if not store.has(part):
             missing.add(part)
 
 

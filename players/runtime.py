@@ -97,6 +97,7 @@ class Runtime:
         self.wanted_since = 0.0
         self.last_error: dict[str, Any] | None = None
         self.plays: collections.deque[float] = collections.deque()
+        self.bytes_received = 0  # payload bytes from the broker (for status and benchmarks)
         self.events: queue.Queue[Message | tuple[str, Any]] = queue.Queue()
         self.connection = Connection(
             config.broker, config.screen, ca_file=config.ca_file, username=config.username,
@@ -157,6 +158,7 @@ class Runtime:
             self._event("play", version=version, kind=value.kind, unit=value.unit, key=value.key)
 
     def _on_message(self, message: Message) -> None:
+        self.bytes_received += len(message.payload)
         kind, key = self.topics.parse(message.topic)
         if kind == "manifest":
             self._on_manifest(message.payload)
@@ -193,7 +195,7 @@ class Runtime:
         """Fetch the next level of missing objects, or switch if the version is complete."""
         assert self.pending is not None
         try:
-            plan = resolve(self.cache.store, self.pending.plan, self.pending.version)
+            plan = resolve(self.cache.resolver, self.pending.plan, self.pending.version)
         except Incomplete as incomplete:
             self.backlog = sorted(incomplete.missing)
             self.wanted_since = time.monotonic()
@@ -294,6 +296,7 @@ class Runtime:
             "entries": len(self.plan.entries) if self.plan else 0,
             "fetching": self.pending.version if self.pending else None,
             "plays_last_hour": len(self.plays), "error": self.last_error,
+            "bytes_received": self.bytes_received,
         }
         self.connection.publish(self.topics.status(self.screen),
                                 encode_message("status", **status), retain=True)

@@ -45,29 +45,47 @@ class LoadResult:
 def load_catalogue(root: Path | str) -> LoadResult:
     """Read every file below ``root``; raises ContentError only if nothing can be read."""
     root = Path(root)
+    dirs = unit_dirs(root)
+    result = load_county(root)
+    for unit_dir in dirs:
+        unit, unit_result = load_unit(root, unit_dir)
+        result.catalogue.units[unit.id] = unit
+        result.findings += unit_result.findings
+        result.files_read += unit_result.files_read
+        result.files_failed += unit_result.files_failed
+    ensure_readable(root, result.files_read, result.files_failed)
+    return result
+
+
+def unit_dirs(root: Path) -> list[Path]:
+    """The unit folders below ``root``; ContentError when there is no content folder at all."""
     if not root.is_dir():
         raise ContentError(f"内容目录不存在：{root}（content folder not found）")
     units_dir = root / UNITS_DIR
-    unit_dirs = sorted(p for p in units_dir.iterdir() if p.is_dir()) if units_dir.is_dir() else []
-    if not unit_dirs:
+    dirs = sorted(p for p in units_dir.iterdir() if p.is_dir()) if units_dir.is_dir() else []
+    if not dirs:
         raise ContentError(
             f"{root} 下没有单位目录：应为 {UNITS_DIR}/<单位ID>/unit.yaml（see docs/CONTENT.md）"
         )
+    return dirs
+
+
+def ensure_readable(root: Path, files_read: int, files_failed: int) -> None:
+    if files_read and files_failed == files_read:
+        raise ContentError(f"{root} 中的 {files_read} 个文件都无法读取")
+
+
+def load_county(root: Path) -> LoadResult:
+    """A result holding just the county settings (and their findings)."""
     result = LoadResult(Catalogue(root=str(root), county=County()))
     result.catalogue.county = _load_county(root, result)
-    for unit_dir in unit_dirs:
-        unit = _load_unit(root, unit_dir, result)
-        if unit.id in result.catalogue.units:
-            first = result.catalogue.units[unit.id]
-            _add(result, unit.id, rules.UNIT_FOLDER.finding(
-                unit.where("id"), field="id",
-                problem=f"单位 ID“{unit.id}”与 {first.folder} 重复。",
-                advice="每个单位目录使用唯一的单位 ID，并与目录名一致。"))
-            continue
-        result.catalogue.units[unit.id] = unit
-    if result.files_read and result.files_failed == result.files_read:
-        raise ContentError(f"{root} 中的 {result.files_read} 个文件都无法读取")
     return result
+
+
+def load_unit(root: Path, unit_dir: Path) -> tuple[Unit, LoadResult]:
+    """One unit folder: its model and what reading it found."""
+    result = LoadResult(Catalogue(root=str(root), county=County()))
+    return _load_unit(root, unit_dir, result), result
 
 
 def _add(result: LoadResult, unit_id: str | None, finding: Finding) -> None:
@@ -177,7 +195,7 @@ def _build_unit_section(
     for extra_path, extra in found[1:]:
         _add(result, folder_id, rules.UNIT_FOLDER.finding(
             Location(extra_path.relative_to(root).as_posix(), extra.line_of("unit")),
-            field="unit", problem=f"单位信息 unit: 出现了多次（已使用 {display}）。",
+            "unit", problem=f"单位信息 unit: 出现了多次（已使用 {display}）。",
             advice="每个单位只保留一个 unit: 段落。"))
     builder = schema.Builder(display)
     unit = schema.build_unit(builder, data["unit"], data.line_of("unit"))
@@ -189,7 +207,7 @@ def _build_unit_section(
         unit.id = folder_id
     elif unit.id != folder_id:
         _add(result, folder_id, rules.UNIT_FOLDER.finding(
-            unit.where("id"), field="id",
+            unit.where("id"), "id",
             problem=f"单位 ID“{unit.id}”与目录名“{folder_id}”不一致。",
             advice=f"将 id 改为“{folder_id}”，或将目录改名为“{unit.id}”。"))
         unit.id = folder_id

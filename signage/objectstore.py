@@ -3,6 +3,7 @@
 Used by the publisher (last good objects) and by players (their offline cache). Every write
 goes to a temporary file that is fsynced and renamed into place; the folder is fsynced too, so
 after a power cut an object is either wholly there or absent. Reads verify the hash.
+One process owns a store: it keeps the set of present ids in memory to save a stat per lookup.
 """
 
 from __future__ import annotations
@@ -16,20 +17,25 @@ from pathlib import Path
 from signage.wire import digest
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via temp file + fsync + rename (+ fsync of the folder)."""
+def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Write ``data`` to ``path`` via temp file (+ fsync) + rename (+ fsync of the folder).
+
+    ``durable=False`` skips the fsyncs for bulk writes that a later :func:`sync_all` covers."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(temp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)
         raise
+    if not durable:
+        return
     dir_fd = os.open(path.parent, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
@@ -37,37 +43,51 @@ def atomic_write(path: Path, data: bytes) -> None:
         os.close(dir_fd)
 
 
+def sync_all() -> None:
+    """Flush every pending write to disk: one call instead of an fsync per object."""
+    os.sync()
+
+
 class ObjectStore:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, durable: bool = True) -> None:
         self.folder = folder
+        self.durable = durable  # False: the caller runs sync_all() before relying on the writes
         folder.mkdir(parents=True, exist_ok=True)
+        self._present: set[str] = set(self._scan())  # saves a stat per lookup
 
     def _path(self, object_id: str) -> Path:
         return self.folder / object_id[:2] / object_id
 
     def __contains__(self, object_id: str) -> bool:
-        return self._path(object_id).is_file()
+        return object_id in self._present
 
     def put(self, object_id: str, payload: bytes) -> None:
         if digest(payload) != object_id:
             raise ValueError(f"payload does not hash to {object_id[:12]}")
-        path = self._path(object_id)
-        if not path.exists():
-            atomic_write(path, payload)
+        if object_id not in self._present:
+            atomic_write(self._path(object_id), payload, durable=self.durable)
+            self._present.add(object_id)
 
     def get(self, object_id: str) -> bytes | None:
         """The payload, or None if absent or damaged (a damaged file is removed)."""
+        if object_id not in self._present:
+            return None
         path = self._path(object_id)
         try:
             payload = path.read_bytes()
         except FileNotFoundError:
+            self._present.discard(object_id)
             return None
         if digest(payload) != object_id:
             path.unlink(missing_ok=True)
+            self._present.discard(object_id)
             return None
         return payload
 
     def ids(self) -> Iterator[str]:
+        return iter(list(self._present))
+
+    def _scan(self) -> Iterator[str]:
         for sub in self.folder.iterdir():
             if sub.is_dir() and len(sub.name) == 2:
                 for path in sub.iterdir():
@@ -78,10 +98,10 @@ class ObjectStore:
         """Delete every object not in ``keep``; returns how many were removed."""
         wanted = set(keep)
         removed = 0
-        for object_id in list(self.ids()):
-            if object_id not in wanted:
-                self._path(object_id).unlink(missing_ok=True)
-                removed += 1
+        for object_id in self._present - wanted:
+            self._path(object_id).unlink(missing_ok=True)
+            removed += 1
+        self._present &= wanted
         for leftover in self.folder.glob("*/.*.tmp"):  # from a crash mid-write
             leftover.unlink(missing_ok=True)
         return removed

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -76,8 +77,11 @@ class FleetBuild:
         return object_id
 
 
+_RECORD_FIELDS = tuple(f.name for f in fields(Record))
+
+
 def record_to_json(record: Record) -> dict[str, Any]:
-    return asdict(record)
+    return {name: getattr(record, name) for name in _RECORD_FIELDS}
 
 
 def record_from_json(data: dict[str, Any]) -> Record:
@@ -86,30 +90,64 @@ def record_from_json(data: dict[str, Any]) -> Record:
     return Record(**data)
 
 
+class Planner:
+    """Plans the fleet again and again; a unit's records are rebuilt only when that unit was
+    reloaded or its held-back items changed, and screens with the same selection share work."""
+
+    def __init__(self) -> None:
+        self._units: dict[str, tuple[tuple[object, ...], list[Record], dict[str, bytes]]] = {}
+
+    def build(self, check: CheckResult, screens: ScreenSet, today: dt.date,
+              last_good: dict[str, Record], stored: Callable[[str], bytes | None]) -> FleetBuild:
+        """Plan every screen. ``last_good`` records and the payloads ``stored`` returns for them
+        come from the previous publish; they stand in for items now held back or unreadable."""
+        build = FleetBuild()
+        root = Path(check.catalogue.root)
+        blocked = check.blocked()
+        for unit in check.catalogue.units.values():
+            for record in self._unit_records(build, root, unit, check, blocked, today):
+                build.records[record.identity] = record
+        _carry_over(build, check, blocked, last_good, stored, today)
+        county = wire_objects.county_object(check.catalogue.county)
+        unit_ids = {u.id: build.add(wire_objects.unit_object(u, minimal=(u.id, u.id) in blocked))
+                    for u in check.catalogue.units.values()}
+        unit_order = list(check.catalogue.units)
+        ordered = list(build.records.values())
+        reachable: set[str] = set()
+        shared: dict[tuple[object, ...], tuple[list[Record], list[str]]] = {}
+        for screen in screens.screens.values():
+            group = (screen.select, screen.dayparts)
+            if group not in shared:
+                chosen = _choose(screen, ordered, unit_order)
+                shared[group] = chosen, _chunks(build, screen, chosen)
+            chosen, chunks = shared[group]
+            build.roots[screen.id] = _plan(build, screen, county, unit_ids, chosen, chunks,
+                                           reachable)
+        build.objects = {oid: build.objects[oid] for oid in reachable}  # only what screens use
+        return build
+
+    def _unit_records(self, build: FleetBuild, root: Path, unit: Unit, check: CheckResult,
+                      blocked: set[tuple[str, str]], today: dt.date) -> list[Record]:
+        held = frozenset(key for unit_id, key in blocked if unit_id == unit.id)
+        key = (check.generations.get(unit.id), held, today)
+        cached = self._units.get(unit.id)
+        if cached is None or cached[0] != key or key[0] is None:
+            unit_build = FleetBuild()
+            records = list(_unit_records(unit_build, root, unit, blocked, today))
+            cached = self._units[unit.id] = (key, records, unit_build.objects)
+        build.objects.update(cached[2])
+        return cached[1]
+
+
 def build_fleet(check: CheckResult, screens: ScreenSet, today: dt.date,
-                last_good: dict[str, Record], stored: dict[str, bytes]) -> FleetBuild:
-    """Plan every screen. ``last_good`` records and the ``stored`` payloads they reference come
-    from the previous publish; they stand in for items that are now held back or unreadable."""
-    build = FleetBuild()
-    root = Path(check.catalogue.root)
-    blocked = check.blocked()
-    for unit in check.catalogue.units.values():
-        for record in _unit_records(build, root, unit, blocked, today):
-            build.records[record.identity] = record
-    _carry_over(build, check, blocked, last_good, stored, today)
-    county = wire_objects.county_object(check.catalogue.county)
-    unit_ids = {u.id: build.add(wire_objects.unit_object(u, minimal=(u.id, u.id) in blocked))
-                for u in check.catalogue.units.values()}
-    unit_order = list(check.catalogue.units)
-    reachable: set[str] = set()
-    for screen in screens.screens.values():
-        build.roots[screen.id] = _plan(build, screen, county, unit_ids, unit_order, reachable)
-    build.objects = {oid: build.objects[oid] for oid in reachable}  # only what a screen uses
-    return build
+                last_good: dict[str, Record] | None = None,
+                stored: Callable[[str], bytes | None] | None = None) -> FleetBuild:
+    """Plan every screen once (see :class:`Planner` for repeated planning)."""
+    return Planner().build(check, screens, today, last_good or {}, stored or (lambda _: None))
 
 
 def _unit_records(build: FleetBuild, root: Path, unit: Unit, blocked: set[tuple[str, str]],
-                  today: dt.date):
+                  today: dt.date) -> Iterator[Record]:
     for item in unit.powers:
         if (unit.id, item.key) in blocked or _expired(item.valid_until, today):
             continue
@@ -153,7 +191,8 @@ def _expired(until: dt.date | str | None, today: dt.date) -> bool:
 
 
 def _carry_over(build: FleetBuild, check: CheckResult, blocked: set[tuple[str, str]],
-                last_good: dict[str, Record], stored: dict[str, bytes], today: dt.date) -> None:
+                last_good: dict[str, Record], stored: Callable[[str], bytes | None],
+                today: dt.date) -> None:
     """Keep last good versions of held-back items and of items in files that failed to load."""
     failed_files = {f.location.file for f in check.findings if f.rule.id in FILE_FAILURES}
     for identity, record in last_good.items():
@@ -162,9 +201,9 @@ def _carry_over(build: FleetBuild, check: CheckResult, blocked: set[tuple[str, s
         held = (record.unit, record.key) in blocked
         if not (held or record.file in failed_files):
             continue  # deleted by the unit: it goes
-        needed = (record.ref, *record.deps)
-        if all(object_id in stored for object_id in needed):
-            build.objects.update({object_id: stored[object_id] for object_id in needed})
+        payloads = {object_id: stored(object_id) for object_id in (record.ref, *record.deps)}
+        if all(payload is not None for payload in payloads.values()):
+            build.objects.update(payloads)  # type: ignore[arg-type]
             build.records[identity] = record
             build.held_back.append(HeldBack(record.unit, record.key, "showing last good", True))
     for unit_id, key in sorted(blocked):
@@ -209,13 +248,16 @@ def _entry(record: Record, screen: Screen) -> dict[str, Any]:
     return entry
 
 
-def _plan(build: FleetBuild, screen: Screen, county: dict[str, Any], unit_ids: dict[str, str],
-          unit_order: list[str], reachable: set[str]) -> str:
-    rank = {unit: i for i, unit in enumerate(screen.select.units or unit_order)}
-    chosen = sorted((r for r in build.records.values() if _selected(screen, r)),
-                    key=lambda r: _sort_key(r, rank))
+def _choose(screen: Screen, ordered: list[Record], unit_order: list[str]) -> list[Record]:
+    """The screen's records in screen order (the selection's unit order, else the catalogue's)."""
+    chosen = [r for r in ordered if _selected(screen, r)]
     if screen.dayparts:
         chosen = [r for r in chosen if any(r.kind in p.show for p in screen.dayparts)]
+    rank = {unit: i for i, unit in enumerate(screen.select.units or unit_order)}
+    return sorted(chosen, key=lambda r: _sort_key(r, rank))
+
+
+def _chunks(build: FleetBuild, screen: Screen, chosen: list[Record]) -> list[str]:
     chunks: list[str] = []
     current: list[dict[str, Any]] = []
     for record in chosen:
@@ -225,6 +267,11 @@ def _plan(build: FleetBuild, screen: Screen, county: dict[str, Any], unit_ids: d
             current = []
     if current:
         chunks.append(build.add({"type": "chunk", "entries": current}))
+    return chunks
+
+
+def _plan(build: FleetBuild, screen: Screen, county: dict[str, Any], unit_ids: dict[str, str],
+          chosen: list[Record], chunks: list[str], reachable: set[str]) -> str:
     units = {u: unit_ids[u] for u in sorted({r.unit for r in chosen} | set(screen.select.units))
              if u in unit_ids}
     plan_id = build.add({

@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from signage import wire
-from signage.checking import CheckResult, check_content
+from signage.checking import Checker, CheckResult
 from signage.connection import Connection, Will
 from signage.keys import SigningKey, load_signing_key
 from signage.objectstore import ObjectStore, atomic_write
-from signage.plans import FleetBuild, Record, build_fleet, record_from_json, record_to_json
+from signage.plans import FleetBuild, Planner, Record, record_from_json, record_to_json
 from signage.screens import ScreenSet, load_screens
 from signage.topics import Topics
 
@@ -60,7 +60,7 @@ class PublisherState:
         data = {"last_version": self.last_version, "manifests": self.manifests,
                 "last_good": {k: record_to_json(v) for k, v in self.last_good.items()},
                 "unreferenced_since": self.unreferenced_since}
-        atomic_write(path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+        atomic_write(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
 
 @dataclass(slots=True)
@@ -70,6 +70,7 @@ class PublishReport:
     versions: dict[str, int] = field(default_factory=dict)  # screens that got a new version
     objects_sent: int = 0
     bytes_sent: int = 0
+    sent_ids: list[str] = field(default_factory=list)
     cleared: int = 0
     errors: int = 0
     held_back: list[tuple[str, str, str]] = field(default_factory=list)
@@ -86,6 +87,8 @@ class Publisher:
         self.key: SigningKey = load_signing_key(data_dir)
         self.store = ObjectStore(data_dir / "objects")
         self.state = PublisherState.load(data_dir / STATE_FILE)
+        self.checker = Checker(content_dir)  # re-reads only what changed
+        self.planner = Planner()
         self.retained: set[str] = set()  # object ids the broker holds
         self.retained_manifests: dict[str, dict[str, Any]] = {}
         self.dirty = threading.Event()  # set when content, layouts or the broker changed
@@ -156,12 +159,12 @@ class Publisher:
         """Check, plan and push; safe to call again at any time (idempotent)."""
         with self._lock:
             report = PublishReport()
-            check = check_content(self.content_dir, today)
+            check = self.checker.check(today)
             report.check = check
             report.errors = check.errors
             screens: ScreenSet = load_screens(self.screens_path)
-            stored = {oid: p for oid in self._last_good_ids() if (p := self.store.get(oid))}
-            build = build_fleet(check, screens, today or dt.date.today(), self.state.last_good, stored)
+            build = self.planner.build(check, screens, today or dt.date.today(), self.state.last_good,
+                                       self.store.get)
             report.held_back = [(h.unit, h.key, h.reason) for h in build.held_back]
             self._send_objects(build, report)
             self._send_manifests(build, report)
@@ -184,6 +187,7 @@ class Publisher:
                                                    retain=True))
             report.objects_sent += 1
             report.bytes_sent += len(payload)
+            report.sent_ids.append(object_id)
             self.retained.add(object_id)
         _wait_all(pending)  # every object is on the broker before any manifest names it
 

@@ -76,7 +76,7 @@ def test_tampered_signed_manifest_is_refused(fleet: Fleet) -> None:
 
 
 def test_replayed_older_manifest_is_refused(fleet: Fleet) -> None:
-    player, first = showing(fleet)
+    player, _ = showing(fleet)
     captured = player.runtime.manifest.payload  # a genuine, signed, older manifest
     fleet.factory.write(powers=[patched(POWER, {"name": "建设工程规划许可证核发（新）"})])
     newer = fleet.publishers[0].publish().versions["lobby-led"]

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from signage.findings import Finding, Rule
-from signage.model import Catalogue
+from signage.model import Catalogue, Unit
 from signage.rules import (  # noqa: F401  (importing registers the checks)
     basis,
     codes,
@@ -32,7 +32,8 @@ from signage.rules import (  # noqa: F401  (importing registers the checks)
 from signage.rules.context import DEFAULT_CODE_PATTERN, CheckContext
 from signage.rules.registry import CHECKS, RULES
 
-__all__ = ["RULES", "CheckContext", "all_rules", "make_context", "run_checks"]
+__all__ = ["RULES", "CheckContext", "all_rules", "check_catalogue", "check_unit", "make_context",
+           "run_checks"]
 
 
 def all_rules() -> list[Rule]:
@@ -61,14 +62,26 @@ def make_context(catalogue: Catalogue, today: dt.date | None = None) -> tuple[Ch
 def run_checks(catalogue: Catalogue, today: dt.date | None = None) -> list[Finding]:
     """Every finding of every check over ``catalogue``, tagged with unit and subject."""
     context, findings = make_context(catalogue, today)
-    unit_checks = CHECKS.get("unit", [])
-    scopes = (("powers", "power"), ("notices", "notice"), ("announcements", "announcement"))
     for unit in catalogue.units.values():
-        _apply(unit_checks, unit, unit.id, unit.id, context, findings)
-        for attribute, scope in scopes:
-            checks = CHECKS.get(scope, [])
-            for obj in getattr(unit, attribute):
-                _apply(checks, obj, unit.id, obj.key, context, findings)
+        findings += check_unit(unit, context)
+    return findings + check_catalogue(catalogue, context)
+
+
+def check_unit(unit: Unit, context: CheckContext) -> list[Finding]:
+    """The findings of the unit-, item-, notice- and announcement-level checks of one unit."""
+    findings: list[Finding] = []
+    _apply(CHECKS.get("unit", []), unit, unit.id, unit.id, context, findings)
+    for attribute, scope in (("powers", "power"), ("notices", "notice"),
+                             ("announcements", "announcement")):
+        checks = CHECKS.get(scope, [])
+        for obj in getattr(unit, attribute):
+            _apply(checks, obj, unit.id, obj.key, context, findings)
+    return findings
+
+
+def check_catalogue(catalogue: Catalogue, context: CheckContext) -> list[Finding]:
+    """Checks across units (unique codes …): cheap, so always run whole."""
+    findings: list[Finding] = []
     for check in CHECKS.get("catalogue", []):
         findings.extend(check(catalogue, context))
     return findings
