@@ -14,7 +14,7 @@ from pathlib import Path
 
 from players.plan import Incomplete, Plan, Resolver, resolve
 from signage.keys import TrustedKeys
-from signage.objectstore import ObjectStore, atomic_write, sync_all
+from signage.objectstore import ObjectStore, atomic_write
 from signage.wire import Manifest, WireError, decode_manifest
 
 log = logging.getLogger(__name__)
@@ -24,9 +24,10 @@ POINTER = "current.json"
 class PlayerCache:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        # Objects are written without an fsync each; commit() flushes them all once, before
+        # Objects are written without an fsync each; commit() flushes them together, before
         # the pointer that names them is written.
         self.store = ObjectStore(folder / "objects", durable=False)
+        self.store.remove_leftovers()
         self.resolver = Resolver(self.store)
 
     def load(self, trusted: TrustedKeys, screen: str) -> tuple[Manifest, Plan] | None:
@@ -46,7 +47,7 @@ class PlayerCache:
         """Make ``manifest`` the cached version (its objects are already stored)."""
         pointer = {"manifest": base64.b64encode(manifest.payload).decode("ascii"),
                    "version": manifest.version, "plan": manifest.plan}
-        sync_all()
+        self.store.flush()
         atomic_write(self.folder / POINTER, json.dumps(pointer).encode("utf-8"))
         self.store.keep_only(plan.object_ids)
         self.resolver.forget_except(plan.object_ids)

@@ -95,6 +95,7 @@ class Runtime:
         self.wanted: set[str] = set()  # objects subscribed for
         self.backlog: list[str] = []  # objects to subscribe for when there is room
         self.wanted_since = 0.0
+        self.arrived: list[str] = []  # received objects still subscribed (unsubscribed in batches)
         self.last_error: dict[str, Any] | None = None
         self.plays: collections.deque[float] = collections.deque()
         self.bytes_received = 0  # payload bytes from the broker (for status and benchmarks)
@@ -189,7 +190,13 @@ class Runtime:
         self.pending = manifest
         self._unsubscribe(self.wanted)
         self.wanted, self.backlog = set(), []
-        self._advance()
+        hinted = [o for o in manifest.prefetch if o not in self.cache.store]
+        if hinted:  # the publisher says what is new: ask for all of it at once
+            self.backlog = hinted
+            self.wanted_since = time.monotonic()
+            self._subscribe_backlog()
+        else:
+            self._advance()
 
     def _advance(self) -> None:
         """Fetch the next level of missing objects, or switch if the version is complete."""
@@ -228,8 +235,11 @@ class Runtime:
             return  # keep waiting: the publisher may still correct it
         self.cache.store.put(object_id, payload)
         self.wanted.discard(object_id)
-        self._unsubscribe([object_id])
+        self.arrived.append(object_id)
         self.wanted_since = time.monotonic()
+        if len(self.arrived) >= 100 or not self.wanted:
+            self._unsubscribe(self.arrived)
+            self.arrived = []
         self._subscribe_backlog()
         if not self.wanted and self.pending is not None:
             self._advance()

@@ -20,7 +20,7 @@ from signage.wire import digest
 def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Write ``data`` to ``path`` via temp file (+ fsync) + rename (+ fsync of the folder).
 
-    ``durable=False`` skips the fsyncs for bulk writes that a later :func:`sync_all` covers."""
+    ``durable=False`` skips the fsyncs for bulk writes that a later ``ObjectStore.flush`` covers."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -36,24 +36,27 @@ def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
         raise
     if not durable:
         return
-    dir_fd = os.open(path.parent, os.O_RDONLY)
+    _fsync_path(path.parent)
+
+
+BULK_SYNC_THRESHOLD = 256  # more unsynced files than this: one os.sync() beats many fsyncs
+
+
+def _fsync_path(path: Path, flags: int = os.O_RDONLY) -> None:
+    fd = os.open(path, flags)
     try:
-        os.fsync(dir_fd)
+        os.fsync(fd)
     finally:
-        os.close(dir_fd)
-
-
-def sync_all() -> None:
-    """Flush every pending write to disk: one call instead of an fsync per object."""
-    os.sync()
+        os.close(fd)
 
 
 class ObjectStore:
     def __init__(self, folder: Path, *, durable: bool = True) -> None:
         self.folder = folder
-        self.durable = durable  # False: the caller runs sync_all() before relying on the writes
+        self.durable = durable  # False: the caller runs flush() before relying on the writes
         folder.mkdir(parents=True, exist_ok=True)
         self._present: set[str] = set(self._scan())  # saves a stat per lookup
+        self._unsynced: list[Path] = []
 
     def _path(self, object_id: str) -> Path:
         return self.folder / object_id[:2] / object_id
@@ -65,8 +68,23 @@ class ObjectStore:
         if digest(payload) != object_id:
             raise ValueError(f"payload does not hash to {object_id[:12]}")
         if object_id not in self._present:
-            atomic_write(self._path(object_id), payload, durable=self.durable)
+            path = self._path(object_id)
+            atomic_write(path, payload, durable=self.durable)
             self._present.add(object_id)
+            if not self.durable:
+                self._unsynced.append(path)
+
+    def flush(self) -> None:
+        """Make every object written since the last flush durable (the files and folders)."""
+        written, self._unsynced = self._unsynced, []
+        if len(written) > BULK_SYNC_THRESHOLD:
+            os.sync()
+            return
+        for path in written:
+            with contextlib.suppress(FileNotFoundError):
+                _fsync_path(path)
+        for folder in {path.parent for path in written}:
+            _fsync_path(folder)
 
     def get(self, object_id: str) -> bytes | None:
         """The payload, or None if absent or damaged (a damaged file is removed)."""
@@ -102,6 +120,9 @@ class ObjectStore:
             self._path(object_id).unlink(missing_ok=True)
             removed += 1
         self._present &= wanted
-        for leftover in self.folder.glob("*/.*.tmp"):  # from a crash mid-write
-            leftover.unlink(missing_ok=True)
         return removed
+
+    def remove_leftovers(self) -> None:
+        """Delete temporary files a crash mid-write left behind (run at start-up)."""
+        for leftover in self.folder.glob("*/.*.tmp"):
+            leftover.unlink(missing_ok=True)

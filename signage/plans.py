@@ -68,6 +68,7 @@ class FleetBuild:
 
     objects: dict[str, bytes] = field(default_factory=dict)
     roots: dict[str, str] = field(default_factory=dict)
+    uses: dict[str, frozenset[str]] = field(default_factory=dict)  # screen → objects it needs
     records: dict[str, Record] = field(default_factory=dict)
     held_back: list[HeldBack] = field(default_factory=list)
 
@@ -121,8 +122,10 @@ class Planner:
                 chosen = _choose(screen, ordered, unit_order)
                 shared[group] = chosen, _chunks(build, screen, chosen)
             chosen, chunks = shared[group]
-            build.roots[screen.id] = _plan(build, screen, county, unit_ids, chosen, chunks,
-                                           reachable)
+            uses: set[str] = set()
+            build.roots[screen.id] = _plan(build, screen, county, unit_ids, chosen, chunks, uses)
+            build.uses[screen.id] = frozenset(uses)
+            reachable |= uses
         build.objects = {oid: build.objects[oid] for oid in reachable}  # only what screens use
         return build
 

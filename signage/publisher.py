@@ -89,6 +89,7 @@ class Publisher:
         self.state = PublisherState.load(data_dir / STATE_FILE)
         self.checker = Checker(content_dir)  # re-reads only what changed
         self.planner = Planner()
+        self._uses: dict[str, frozenset[str]] = {}  # screen → objects of its last version
         self.retained: set[str] = set()  # object ids the broker holds
         self.retained_manifests: dict[str, dict[str, Any]] = {}
         self.dirty = threading.Event()  # set when content, layouts or the broker changed
@@ -200,7 +201,9 @@ class Publisher:
             if current and current["plan"] == plan and screen in self.retained_manifests:
                 continue
             known += 1
-            payload = wire.encode_manifest(screen, known, plan, self.key)
+            previous = self._uses.get(screen)
+            fresh = sorted(build.uses[screen] - previous) if previous is not None else None
+            payload = wire.encode_manifest(screen, known, plan, self.key, prefetch=fresh)
             pending.append(self.connection.publish(self.topics.manifest(screen), payload,
                                                    retain=True))
             report.versions[screen] = known
@@ -208,6 +211,7 @@ class Publisher:
             entry = {"version": known, "plan": plan}
             self.state.manifests[screen] = self.retained_manifests[screen] = entry
         self.state.last_version = known
+        self._uses = dict(build.uses)
         _wait_all(pending)
 
     def _collect_garbage(self, build: FleetBuild, report: PublishReport) -> None:
