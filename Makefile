@@ -9,8 +9,8 @@ STAMP  := $(VENV)/.installed-stamp
 .PHONY: demo test lint rules-doc bench system-deps clean
 
 demo: system-deps $(STAMP)
-	$(BIN)/signage check content
-	$(BIN)/signage stats content
+	$(BIN)/signage check content || [ $$? -eq 1 ]
+	$(BIN)/signage demo
 
 test: system-deps $(STAMP)
 	$(BIN)/ruff check .
@@ -24,6 +24,7 @@ rules-doc: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/check_catalogue.py
+	$(BIN)/python bench/publish.py
 
 system-deps:
 	@deploy/install-system-deps.sh
