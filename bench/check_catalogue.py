@@ -1078,6 +1078,7 @@ class Writer:
                  f"  date: {q(f'2026-06-{rng.randint(1, 28):02d}')}", "  result: 通过",
                  f"  note: {REVIEW_NOTE}", "notices:"]
         topics = vocab["topics"] + DOMAINS["generic"]["topics"]
+        serials = rng.sample(range(1, 80), 4)  # 文号 serials: distinct within the unit
         for number, (kind, template) in enumerate([
             ("通知", "{unit}关于开展{year}年{topic}工作的通知"),
             ("通告", "{unit}关于{topic}有关事项的通告"),
@@ -1096,7 +1097,7 @@ class Writer:
                 f"    issuer: {unit.name}",
             ]
             if kind != "报告":
-                lines.append(f"    doc_number: {q(f'{unit.doc_org}〔{ymd[0]}〕{rng.randint(1, 60)}号')}")
+                lines.append(f"    doc_number: {q(f'{unit.doc_org}〔{ymd[0]}〕{serials[number]}号')}")
             lines += [
                 f"    date: {q(self.date_text(ymd))}",
                 "    disclosure: 主动公开",

@@ -44,9 +44,14 @@ class PlayerCache:
             return None
 
     def commit(self, manifest: Manifest, plan: Plan) -> None:
-        """Make ``manifest`` the cached version (its objects are already stored)."""
+        """Make ``manifest`` the cached version: its objects (stored, or remembered by the
+        resolver) are flushed to disk before the pointer that names them is replaced."""
         pointer = {"manifest": base64.b64encode(manifest.payload).decode("ascii"),
                    "version": manifest.version, "plan": manifest.plan}
+        for object_id, payload in self.resolver.unwritten.items():
+            if object_id in plan.object_ids:
+                self.store.put(object_id, payload)
+        self.resolver.unwritten.clear()
         self.store.flush()
         atomic_write(self.folder / POINTER, json.dumps(pointer).encode("utf-8"))
         self.store.keep_only(plan.object_ids)

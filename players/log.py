@@ -11,13 +11,15 @@ from PIL import Image, ImageDraw
 
 from players.plan import Entry, Plan
 from players.renderer import PlayReporter
+from signage.fonts import find_cjk_font, load_pillow_font
 
 
 def describe(entry: Entry) -> str:
     data = entry.data
     if entry.kind == "powers":
-        return f"【{data.get('power_type_declared') or data.get('power_type', '')}】{data.get('name', '')}" \
-               f" · {data.get('department', '')} · 监督电话 {data.get('supervision_phone', '')}"
+        kind = data.get("power_type_declared") or data.get("power_type", "")
+        return (f"【{kind}】{data.get('name', '')} · {data.get('department', '')} · "
+                f"监督电话 {data.get('supervision_phone', '')}")
     if entry.kind == "notices":
         return f"【{data.get('kind', '')}】{data.get('title', '')} {data.get('doc_number', '')}".rstrip()
     prefix = "【紧急】" if entry.urgent else "【公告】"
@@ -71,10 +73,12 @@ class LogRenderer:
         self._print(f"*** IDENTIFY {self.screen} ***")
 
     def screenshot(self) -> bytes | None:
-        """The current line drawn as a small PNG (ASCII fallback font: a log, not a sign)."""
-        text = describe(self._current) if self._current else "(nothing shown)"
-        image = Image.new("RGB", (640, 40), "black")
-        ImageDraw.Draw(image).text((4, 12), text.encode("ascii", "replace").decode(), fill="white")
+        """The line on screen now, drawn in the CJK outline font as a PNG."""
+        text = describe(self._current) if self._current else "（暂无内容）"
+        font = load_pillow_font(find_cjk_font(), 22)
+        width = int(font.getlength(text)) + 16
+        image = Image.new("RGB", (max(width, 200), 40), "black")
+        ImageDraw.Draw(image).text((8, 6), text, font=font, fill="white")
         buffer = io.BytesIO()
         image.save(buffer, "PNG")
         return buffer.getvalue()

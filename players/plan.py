@@ -82,6 +82,10 @@ class Resolver:
     def __init__(self, store: ObjectStore) -> None:
         self.store = store
         self.known: dict[str, Any] = {}
+        # chunk id → its resolved entries and every object they use: chunks are immutable, so
+        # a new version only resolves the chunks it does not share with the last one.
+        self.chunks: dict[str, tuple[tuple[Entry, ...], frozenset[str]]] = {}
+        self.unwritten: dict[str, bytes] = {}  # remembered, not yet in the store
 
     def load(self, object_id: str, missing: set[str]) -> Any:
         obj = self.known.get(object_id)
@@ -96,8 +100,16 @@ class Resolver:
             self.known[object_id] = obj
         return obj
 
+    def remember(self, object_id: str, payload: bytes) -> None:
+        """Take a verified object that is not on disk yet (see PlayerCache.commit)."""
+        obj = decode_object(payload, object_id)
+        if not isinstance(obj, bytes):
+            self.known[object_id] = obj
+            self.unwritten[object_id] = payload
+
     def forget_except(self, keep: frozenset[str]) -> None:
         self.known = {k: v for k, v in self.known.items() if k in keep}
+        self.chunks = {k: v for k, v in self.chunks.items() if k in keep}
 
     def has(self, object_id: str) -> bool:
         return object_id in self.known or object_id in self.store
@@ -128,15 +140,29 @@ def resolve(source: ObjectStore | Resolver, plan_id: str, version: int) -> Plan:
         units[unit_id] = _json(store, object_id, missing, "unit")
     entries: list[Entry] = []
     for chunk_id in plan.get("chunks", []):
-        used.add(chunk_id)
-        chunk = _json(store, chunk_id, missing, "chunk")
-        for row in (chunk or {}).get("entries", []):
-            entries.append(_entry(store, row, missing, used))
+        chunk_entries, chunk_used = _chunk(store, chunk_id, missing)
+        entries += chunk_entries
+        used |= chunk_used
     if missing:
         raise Incomplete(missing)
     return Plan(version, str(plan["screen"]), str(plan["kind"]), str(plan.get("site", "")),
                 dict(plan.get("layout", {})), dict(plan.get("county", {})), units,
                 tuple(entries), plan_id, frozenset(used))
+
+
+def _chunk(store: Resolver, chunk_id: str,
+           missing: set[str]) -> tuple[tuple[Entry, ...], frozenset[str]]:
+    cached = store.chunks.get(chunk_id)
+    if cached is not None:
+        return cached
+    used = {chunk_id}
+    missing_before = len(missing)
+    chunk = _json(store, chunk_id, missing, "chunk")
+    entries = tuple(_entry(store, row, missing, used) for row in (chunk or {}).get("entries", []))
+    result = entries, frozenset(used)
+    if chunk is not None and len(missing) == missing_before:
+        store.chunks[chunk_id] = result  # complete: reusable as is
+    return result
 
 
 def _entry(store: Resolver, row: dict[str, Any], missing: set[str], used: set[str]) -> Entry:

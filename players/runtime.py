@@ -190,7 +190,9 @@ class Runtime:
         self.pending = manifest
         self._unsubscribe(self.wanted)
         self.wanted, self.backlog = set(), []
-        hinted = [o for o in manifest.prefetch if o not in self.cache.store]
+        for object_id, data in manifest.inline:  # written to disk after the switch
+            self.cache.resolver.remember(object_id, data)
+        hinted = [o for o in manifest.prefetch if not self.cache.resolver.has(o)]
         if hinted:  # the publisher says what is new: ask for all of it at once
             self.backlog = hinted
             self.wanted_since = time.monotonic()
@@ -254,11 +256,14 @@ class Runtime:
             self.wanted_since = time.monotonic()
 
     def _switch(self, manifest: Manifest, plan: Plan) -> None:
-        self.cache.commit(manifest, plan)
+        """Show the verified version, then make it the cached one. The screen does not wait for
+        the disk: if power fails before the commit, the previous complete version comes back
+        and the player fetches this one again."""
         self.manifest, self.plan, self.pending = manifest, plan, None
         self.renderer.show(plan)
         self._event("ack", version=manifest.version, plan=manifest.plan, entries=len(plan.entries))
         self.last_error = None
+        self.cache.commit(manifest, plan)
         self._publish_status()
 
     # --- commands ---------------------------------------------------------------------------

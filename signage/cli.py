@@ -296,6 +296,64 @@ def status(broker_url: str | None, screens_path: Path, data_dir: Path, as_json: 
 
 
 @main.command()
+@click.argument("screen_id")
+@click.argument("name", type=click.Choice(["reload", "identify", "screenshot"]))
+@click.option("--broker", "broker_url", metavar="URL",
+              help="Broker (default: the one `signage serve` started).")
+@data_option
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              default=Path("screenshot.png"), show_default=True, help="Where a screenshot goes.")
+@click.option("--timeout", type=float, default=10.0, show_default=True)
+def command(screen_id: str, name: str, broker_url: str | None, data_dir: Path, output: Path,
+            timeout: float) -> None:
+    """Send a signed command to a screen: reload, identify (flash its id), screenshot."""
+    import queue
+    import uuid
+
+    from signage.connection import Connection
+    from signage.demo import BROKER_URL_FILE
+    from signage.keys import KeyFileError, load_signing_key
+    from signage.topics import Topics
+    from signage.wire import encode_command
+
+    err = Console(stderr=True)
+    url_file = data_dir / BROKER_URL_FILE
+    url = broker_url or (url_file.read_text("utf-8").strip() if url_file.exists() else None)
+    if not url:
+        err.print("[bold red]no broker: pass --broker URL or start `signage serve`[/]")
+        sys.exit(EXIT_UNREADABLE)
+    try:
+        key = load_signing_key(data_dir)
+    except KeyFileError as exc:
+        err.print(f"[bold red]{escape(str(exc))}[/]")
+        sys.exit(EXIT_UNREADABLE)
+    topics = Topics()
+    shots: queue.Queue = queue.Queue()
+    connection = Connection(url, f"signage-command-{uuid.uuid4().hex[:8]}", inbox=shots,
+                            on_connect=lambda c: c.subscribe([topics.screenshot(screen_id)]))
+    connection.start()
+    try:
+        if not connection.wait_connected(timeout):
+            err.print(f"[bold red]cannot reach the broker at {escape(url)}[/]")
+            sys.exit(EXIT_UNREADABLE)
+        payload = encode_command(screen_id, name, key, uuid.uuid4().hex)
+        connection.publish(topics.command(screen_id), payload).wait_for_publish(timeout)
+        if name == "screenshot":
+            try:
+                message = shots.get(timeout=timeout)
+            except queue.Empty:
+                err.print(f"[bold red]{screen_id} sent no screenshot within {timeout:g} s "
+                          f"(offline? see `signage status`)[/]")
+                sys.exit(EXIT_ERRORS)
+            output.write_bytes(message.payload)
+            click.echo(f"screenshot of {screen_id} written to {output}")
+        else:
+            click.echo(f"{name} sent to {screen_id}")
+    finally:
+        connection.stop()
+
+
+@main.command()
 @click.option("--content", "content_dir", type=click.Path(path_type=Path, file_okay=False),
               default=Path("content"), show_default=True)
 @screens_option

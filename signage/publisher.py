@@ -71,6 +71,7 @@ class PublishReport:
     objects_sent: int = 0
     bytes_sent: int = 0
     sent_ids: list[str] = field(default_factory=list)
+    manifests_at: float = 0.0  # wall-clock time the first manifest went out
     cleared: int = 0
     errors: int = 0
     held_back: list[tuple[str, str, str]] = field(default_factory=list)
@@ -89,7 +90,7 @@ class Publisher:
         self.state = PublisherState.load(data_dir / STATE_FILE)
         self.checker = Checker(content_dir)  # re-reads only what changed
         self.planner = Planner()
-        self._uses: dict[str, frozenset[str]] = {}  # screen → objects of its last version
+        self.uses: dict[str, frozenset[str]] = {}  # screen → objects of its last version
         self.retained: set[str] = set()  # object ids the broker holds
         self.retained_manifests: dict[str, dict[str, Any]] = {}
         self.dirty = threading.Event()  # set when content, layouts or the broker changed
@@ -194,6 +195,7 @@ class Publisher:
 
     def _send_manifests(self, build: FleetBuild, report: PublishReport) -> None:
         pending = []
+        report.manifests_at = time.time()
         known = max([self.state.last_version,
                      *(m["version"] for m in self.retained_manifests.values())], default=0)
         for screen, plan in build.roots.items():
@@ -201,9 +203,10 @@ class Publisher:
             if current and current["plan"] == plan and screen in self.retained_manifests:
                 continue
             known += 1
-            previous = self._uses.get(screen)
-            fresh = sorted(build.uses[screen] - previous) if previous is not None else None
-            payload = wire.encode_manifest(screen, known, plan, self.key, prefetch=fresh)
+            previous = self.uses.get(screen)
+            fresh = sorted(build.uses[screen] - previous) if previous is not None else []
+            payload = wire.encode_manifest(screen, known, plan, self.key, prefetch=fresh,
+                                           inline={o: build.objects[o] for o in fresh[:16]})
             pending.append(self.connection.publish(self.topics.manifest(screen), payload,
                                                    retain=True))
             report.versions[screen] = known
@@ -211,7 +214,7 @@ class Publisher:
             entry = {"version": known, "plan": plan}
             self.state.manifests[screen] = self.retained_manifests[screen] = entry
         self.state.last_version = known
-        self._uses = dict(build.uses)
+        self.uses = dict(build.uses)
         _wait_all(pending)
 
     def _collect_garbage(self, build: FleetBuild, report: PublishReport) -> None:

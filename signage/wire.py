@@ -116,19 +116,28 @@ class Manifest:
     issued: str
     payload: bytes  # the signed bytes as received, kept for the cache
     prefetch: tuple[str, ...] = ()  # objects new in this version: fetch them in one go
+    inline: tuple[tuple[str, bytes], ...] = ()  # small new objects carried in the manifest
 
 
 MAX_PREFETCH = 64
+MAX_INLINE = 32 * 1024
 
 
 def encode_manifest(screen: str, version: int, plan: str, key: SigningKey,
-                    issued: str | None = None, prefetch: list[str] | None = None) -> bytes:
-    """A signed manifest. ``prefetch`` hints at the objects that are new since the screen's last
-    version (at most MAX_PREFETCH), saving the player a round trip per tree level."""
-    body = {"schema": SCHEMA, "type": "manifest", "screen": screen, "version": version,
-            "plan": plan, "issued": issued or now_iso(), "key": key.id}
+                    issued: str | None = None, prefetch: list[str] | None = None,
+                    inline: dict[str, bytes] | None = None) -> bytes:
+    """A signed manifest. ``prefetch`` names the objects that are new since the screen's last
+    version (at most MAX_PREFETCH) so the player asks for them at once instead of level by
+    level; when they are small JSON objects (MAX_INLINE in all) ``inline`` carries them, and an
+    edit reaches the screen in one hop. Inline objects are still verified by their hash."""
+    body: dict[str, Any] = {"schema": SCHEMA, "type": "manifest", "screen": screen,
+                            "version": version, "plan": plan, "issued": issued or now_iso(),
+                            "key": key.id}
     if prefetch and len(prefetch) <= MAX_PREFETCH:
         body["prefetch"] = sorted(prefetch)
+    if inline and sum(map(len, inline.values())) <= MAX_INLINE and not any(
+            p.startswith(PART_MAGIC) for p in inline.values()):
+        body["inline"] = {object_id: p.decode("utf-8") for object_id, p in sorted(inline.items())}
     return canonical({**body, "sig": key.sign(canonical(body))})
 
 
@@ -147,7 +156,13 @@ def decode_manifest(payload: bytes, trusted: TrustedKeys, screen: str) -> Manife
     hints = obj.get("prefetch") or []
     prefetch = tuple(h for h in hints[:MAX_PREFETCH]
                      if isinstance(h, str) and len(h) == 64) if isinstance(hints, list) else ()
-    return Manifest(screen, version, plan, str(obj.get("issued", "")), payload, prefetch)
+    carried = obj.get("inline") or {}
+    if not isinstance(carried, dict) or not all(isinstance(v, str) for v in carried.values()):
+        raise WireError("bad-manifest", "inline objects must be a mapping of id to JSON text")
+    inline = tuple((str(k), v.encode("utf-8")) for k, v in carried.items())
+    for object_id, data in inline:
+        verify_hash(data, object_id)
+    return Manifest(screen, version, plan, str(obj.get("issued", "")), payload, prefetch, inline)
 
 
 # --- commands --------------------------------------------------------------------------------

@@ -77,3 +77,29 @@ def test_demo_runs_and_stops_by_itself(tmp_path: Path) -> None:
     logs = list((tmp_path / "demo" / "logs").glob("*.log"))
     assert len(logs) == 5
     assert all("version" in log.read_text("utf-8") for log in logs)
+
+
+def test_command_screenshot_round_trip(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    serve = subprocess.Popen([sys.executable, "-m", "signage.cli", "serve", "--content",
+                              SAMPLE_CONTENT, "--screens", REPO / "layouts", "--data", data],
+                             cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    player = None
+    try:
+        url = wait_until(lambda: (data / "broker.url").exists()
+                         and (data / "broker.url").read_text().strip(), 30, "broker url")
+        player = subprocess.Popen(
+            [sys.executable, "-m", "signage.cli", "player", "log", "--screen", "renshe-board",
+             "--broker", url, "--public-key", data / "publisher.pub", "--cache", tmp_path / "c"],
+            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        shot = tmp_path / "shot.png"
+        run = wait_until(lambda: (r := signage("command", "renshe-board", "screenshot", "--data",
+                                               data, "-o", shot, "--timeout", "5")).returncode == 0
+                         and r, 60, "screenshot")
+        assert "written" in run.stdout
+        assert shot.read_bytes().startswith(b"\x89PNG")
+        assert signage("command", "renshe-board", "identify", "--data", data).returncode == 0
+    finally:
+        for process in filter(None, (player, serve)):
+            process.send_signal(signal.SIGTERM)
+            process.wait(20)

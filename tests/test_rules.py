@@ -91,6 +91,7 @@ FAILING: list[tuple[str, dict[str, Any]]] = [
     ("GK-CODE-005", county(code_pattern="([")),
     ("GK-CODE-006", {"announcements": [ANNOUNCEMENT, patched(ANNOUNCEMENT, {"text": "另一条"})]}),
     ("GK-BASIS-001", power(legal_basis=["《中华人民共和国城乡规划法第四十条"])),
+    ("GK-BASIS-001", power(legal_basis=["《辽宁省实施《中华人民共和国人民防空法》办法》第十条"])),
     ("GK-BASIS-002", power(legal_basis=["《中华人民共和国城乡规划法》"])),
     ("GK-BASIS-003", power(legal_basis=["《中华人民共和国城市规划法》第三十二条"])),
     ("GK-BASIS-004", power(legal_basis=["城乡规划法第四十条"])),
@@ -171,6 +172,7 @@ PASSING: list[tuple[str, dict[str, Any]]] = [
         "《中华人民共和国行政许可法》第十二条第一款第（一）项、《中华人民共和国城乡规划法》第四十条"])),
     ("state secrets law is not a marker", power(legal_basis=["《中华人民共和国保守国家秘密法》第三十条"])),
     ("business secret is not a marker", notice(body="涉及商业秘密的内容已依法处理。")),
+    ("inner title in 〈〉", power(legal_basis=["《辽宁省实施〈中华人民共和国人民防空法〉办法》第十条"])),
     ("fee with standard and basis", power(fee={
         "charged": "是", "standard": "工本费每证10元",
         "basis": "《辽宁省物价局关于规划许可证工本费的通知》"})),

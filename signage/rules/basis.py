@@ -18,9 +18,10 @@ from signage.rules.context import CheckContext
 from signage.rules.registry import ERROR, check, define
 
 UNBALANCED = define(
-    "GK-BASIS-001", ERROR, "power", "书名号不成对",
-    "设定依据“{text}”中的书名号《》不成对。",
-    "每部法律法规名称用一对《》括起，例如《中华人民共和国行政许可法》第十二条。",
+    "GK-BASIS-001", ERROR, "power", "书名号不成对或嵌套",
+    "设定依据“{text}”中的书名号《》{problem}。",
+    "每部法律法规名称用一对《》括起，例如《中华人民共和国行政许可法》第十二条；"
+    "名称中再引用的法规名称用〈〉，如《辽宁省实施〈中华人民共和国人民防空法〉办法》。",
 )
 NO_ARTICLE = define(
     "GK-BASIS-002", ERROR, "power", "设定依据未引用具体条款",
@@ -62,24 +63,27 @@ def _bare(title: str) -> str:
     return title[len(_PREFIX):] if title.startswith(_PREFIX) else title
 
 
-def balanced(text: str) -> bool:
-    depth = 0
+def title_marks_problem(text: str) -> str:
+    """"" when 《》 pair up flat; else what is wrong (unpaired, or nested 《《》》)."""
+    depth = nested = 0
     for ch in text:
         if ch == "《":
             depth += 1
-            if depth > 1:
-                return False
+            nested = max(nested, depth)
         elif ch == "》":
             depth -= 1
             if depth < 0:
-                return False
-    return depth == 0
+                return "不成对"
+    if depth:
+        return "不成对"
+    return "嵌套使用（内层应为〈〉）" if nested > 1 else ""
 
 
 def check_citation(text: str, where: Location, field: str, need_article: bool) -> Iterator[Finding]:
     """Findings for one citation; ``need_article`` is False for fee bases (收费依据)."""
-    if not balanced(text):
-        yield UNBALANCED.finding(where, field, text=text)
+    problem = title_marks_problem(text)
+    if problem:
+        yield UNBALANCED.finding(where, field, text=text, problem=problem)
         return
     titles = list(_TITLE.finditer(text))
     if not titles:

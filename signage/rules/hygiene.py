@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from signage.findings import Finding
+from signage.findings import Finding, Location
 from signage.model import Announcement, Notice, PowerItem, Unit
 from signage.rules.context import CheckContext
 from signage.rules.registry import ERROR, WARNING, check, define
@@ -43,6 +43,9 @@ _HALF_PUNCT = re.compile(rf"(?<=[{_CJK}])[,;:?!()]|[,;:?!()](?=[{_CJK}])")
 _FULL_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+")
 _INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064"
                         "\u2066-\u2069\ufeff\ue000-\uf8ff]")
+_COMMON = "|".join(p.pattern for p in (_INVISIBLE, _HALF_PUNCT, _FULL_ALNUM, _SPACE_BETWEEN_CJK))
+_SUSPECT_SINGLE = re.compile(_COMMON + r"|^\s|\s$|\n")
+_SUSPECT_MULTI = re.compile(_COMMON + r"|[ \t\u3000]\n|[ \t\u3000]$")
 _FULL_FORMS = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 LIMITS = {"name": 50, "title": 100, "text": 150, "flowchart.steps.name": 20,
           "department": 40, "materials": 120}
@@ -65,8 +68,14 @@ def _invisible_kind(ch: str) -> str:
 @check("announcement")
 @check("unit")
 def text_hygiene(obj: PowerItem | Notice | Announcement | Unit, ctx: CheckContext) -> Iterator[Finding]:
-    for where, name, value, multiline in texts(obj):
-        bad = _INVISIBLE.search(value.replace("\n", "") if multiline else value)
+    for text in texts(obj):
+        name, value, multiline = text.field, text.text, text.multiline
+        limit = LIMITS.get(name)
+        gate = _SUSPECT_MULTI if multiline else _SUSPECT_SINGLE
+        if not gate.search(value) and (not limit or len(value) <= limit):
+            continue  # the common case: one regex pass, no location built
+        where = text.location
+        bad = _INVISIBLE.search(value)
         if bad or (not multiline and "\n" in value):
             ch = bad.group() if bad else "\n"
             yield CONTROL_CHAR.finding(where, name, field=name, codepoint=f"U+{ord(ch):04X}",
@@ -83,12 +92,11 @@ def text_hygiene(obj: PowerItem | Notice | Announcement | Unit, ctx: CheckContex
             chars = wide.group()
             half = "".join(chr(ord(c) - 0xFEE0) for c in chars)
             yield FULL_WIDTH_ALNUM.finding(where, name, field=name, chars=chars, half=half)
-        limit = LIMITS.get(name)
         if limit and len(value) > limit:
             yield TOO_LONG.finding(where, name, field=name, length=len(value), limit=limit)
 
 
-def _spacing(where, name: str, value: str, multiline: bool) -> Iterator[Finding]:
+def _spacing(where: Location, name: str, value: str, multiline: bool) -> Iterator[Finding]:
     if not multiline and value != value.strip():
         yield STRAY_SPACE.finding(where, name, field=name, where="开头或结尾")
     elif multiline and any(line != line.rstrip() for line in value.split("\n")):

@@ -35,6 +35,7 @@ _MARKERS = re.compile(
     re.MULTILINE,
 )
 _UNCLASSIFIED = frozenset(("", "无", "公开", "非密", "不涉密", "none", "无密级"))
+_LONG_NUMBER = re.compile(r"\d{11}")
 _ID = re.compile(r"(?<![0-9])[1-9]\d{16}[\dXx](?![0-9])")
 _MOBILE = re.compile(r"(?<![0-9])1[3-9]\d{9}(?![0-9])")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -60,14 +61,17 @@ def secrets_and_personal_data(
     if isinstance(obj, Notice) and obj.classification.strip() not in _UNCLASSIFIED:
         yield CLASSIFIED.finding(obj.where("classification"), "classification",
                                  field="classification", marker=obj.classification)
-    for where, name, value, _multiline in texts(obj):
+    for text in texts(obj):
+        value, name = text.text, text.field
         marker = _MARKERS.search(value)
         if marker:
-            yield CLASSIFIED.finding(where, name, field=name, marker=marker.group().strip())
-        if any(ch.isdigit() for ch in value):
+            yield CLASSIFIED.finding(text.location, name, field=name,
+                                     marker=marker.group().strip())
+        if _LONG_NUMBER.search(value):  # cheap gate: both need 11+ digits in a row
             for match in _ID.finditer(value):
                 if is_id_number(match.group()):
-                    yield ID_NUMBER.finding(where, name, field=name, masked=_mask(match.group()))
+                    yield ID_NUMBER.finding(text.location, name, field=name,
+                                            masked=_mask(match.group()))
             for match in _MOBILE.finditer(value):
-                yield PERSONAL_MOBILE.finding(where, name, field=name,
+                yield PERSONAL_MOBILE.finding(text.location, name, field=name,
                                               masked=match.group()[:3] + "****" + match.group()[-4:])

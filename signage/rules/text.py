@@ -6,14 +6,19 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from signage.findings import Location
-from signage.model import Announcement, Notice, PowerItem, ReviewRecord, Sourced, Unit
+from signage.model import Announcement, Notice, PowerItem, Sourced, Unit
 
 
 class TextField(NamedTuple):
-    location: Location
+    owner: Sourced  # the object whose field it is (locations are computed only when reported)
+    key: str  # the field's key in owner.field_lines, e.g. "legal_basis.2"
     field: str
     text: str
     multiline: bool
+
+    @property
+    def location(self) -> Location:
+        return self.owner.where(self.key)
 
 
 _SINGLE = {
@@ -32,28 +37,26 @@ _LISTS = {PowerItem: ("legal_basis", "materials"), Unit: ("duties",)}
 
 
 def texts(obj: Sourced) -> Iterator[TextField]:
-    """Every human-written text of ``obj`` (and its nested parts) with its location."""
+    """Every published, human-written text of ``obj`` and its nested parts. (Review notes are
+    internal records: they never reach a screen, so they are not checked as published text.)"""
     cls = type(obj)
     for name in _SINGLE.get(cls, ()):
         value = getattr(obj, name)
         if value:
-            yield TextField(obj.where(name), name, value, False)
+            yield TextField(obj, name, name, value, False)
     for name in _MULTI.get(cls, ()):
         value = getattr(obj, name)
         if value:
-            yield TextField(obj.where(name), name, value, True)
+            yield TextField(obj, name, name, value, True)
     for name in _LISTS.get(cls, ()):
         for index, value in enumerate(getattr(obj, name)):
-            yield TextField(obj.where(f"{name}.{index}"), name, value, False)
+            yield TextField(obj, f"{name}.{index}", name, value, False)
     if isinstance(obj, PowerItem):
         yield from _power_parts(obj)
     elif isinstance(obj, Unit):
         for rule in obj.rules:
-            yield TextField(rule.where("title"), "rules.title", rule.title, False)
-            yield TextField(rule.where("text"), "rules.text", rule.text, True)
-    review = getattr(obj, "review", None)
-    if isinstance(review, ReviewRecord) and review.note:
-        yield TextField(review.where("note"), "review.note", review.note, False)
+            yield TextField(rule, "title", "rules.title", rule.title, False)
+            yield TextField(rule, "text", "rules.text", rule.text, True)
 
 
 def _power_parts(item: PowerItem) -> Iterator[TextField]:
@@ -61,12 +64,12 @@ def _power_parts(item: PowerItem) -> Iterator[TextField]:
     for name in ("standard", "basis"):
         value = getattr(fee, name)
         if value:
-            yield TextField(fee.where(name), f"fee.{name}", value, False)
+            yield TextField(fee, name, f"fee.{name}", value, False)
     if item.flowchart:
         for step in item.flowchart.steps:
             for name in ("name", "post", "note"):
                 value = getattr(step, name)
                 if value:
-                    yield TextField(step.where(name), f"flowchart.steps.{name}", value, False)
+                    yield TextField(step, name, f"flowchart.steps.{name}", value, False)
             for branch in step.branches:
-                yield TextField(branch.where("when"), "flowchart.branches.when", branch.when, False)
+                yield TextField(branch, "when", "flowchart.branches.when", branch.when, False)

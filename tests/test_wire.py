@@ -1,0 +1,77 @@
+"""The wire format and topic scheme on their own: encode, sign, decode, refuse."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from signage import wire
+from signage.keys import SigningKey, TrustedKeys
+from signage.topics import Topics
+
+KEY = SigningKey(Ed25519PrivateKey.generate())
+TRUSTED = TrustedKeys({KEY.id: KEY.public})
+
+
+def test_objects_are_canonical_and_content_addressed() -> None:
+    first = wire.encode_object({"type": "unit", "name": "台安县交通运输局", "id": "jiaotong"})
+    second = wire.encode_object({"id": "jiaotong", "name": "台安县交通运输局", "type": "unit"})
+    assert first == second
+    object_id, payload = first
+    assert wire.digest(payload) == object_id
+    assert "台安县交通运输局".encode() in payload  # UTF-8, not \\u escapes
+    assert wire.decode_object(payload, object_id)["schema"] == wire.SCHEMA
+
+
+def test_binary_parts_round_trip_and_say_their_schema() -> None:
+    data = bytes(range(256)) * 3000  # 768 kB: three parts
+    (blob_id, blob), parts = wire.encode_parts(data, "image/png")
+    assert len(parts) == 3 and all(p.startswith(wire.PART_MAGIC) for _, p in parts)
+    index = wire.decode_object(blob, blob_id)
+    assert index["parts"] == [part_id for part_id, _ in parts]
+    assert b"".join(wire.decode_object(p, i) for i, p in parts) == data
+
+
+def test_manifest_round_trip_with_prefetch_and_inline() -> None:
+    object_id, payload = wire.encode_object({"type": "announcement", "text": "元旦放假通知"})
+    signed = wire.encode_manifest("lobby-led", 7, "a" * 64, KEY, prefetch=[object_id],
+                                  inline={object_id: payload})
+    manifest = wire.decode_manifest(signed, TRUSTED, "lobby-led")
+    assert (manifest.version, manifest.plan, manifest.prefetch) == (7, "a" * 64, (object_id,))
+    assert manifest.inline == ((object_id, payload),)
+
+
+def test_large_inline_objects_are_left_to_the_broker() -> None:
+    big = {f"{n:064x}": b'{"schema":"1.0","type":"x","pad":"' + b"y" * 9000 + b'"}' for n in range(5)}
+    signed = wire.encode_manifest("lobby-led", 1, "a" * 64, KEY, prefetch=list(big), inline=big)
+    assert "inline" not in json.loads(signed)
+
+
+def test_inline_object_must_match_its_id_even_when_signed() -> None:
+    signed = wire.encode_manifest("lobby-led", 2, "a" * 64, KEY,
+                                  inline={"b" * 64: b'{"schema":"1.0","type":"plan"}'})
+    with pytest.raises(wire.WireError) as refused:
+        wire.decode_manifest(signed, TRUSTED, "lobby-led")
+    assert refused.value.code == "hash-mismatch"
+
+
+@pytest.mark.parametrize(("screen", "code"), [("other-screen", "wrong-screen")])
+def test_manifest_for_another_screen_is_refused(screen: str, code: str) -> None:
+    signed = wire.encode_manifest(screen, 3, "a" * 64, KEY)
+    with pytest.raises(wire.WireError) as refused:
+        wire.decode_manifest(signed, TRUSTED, "lobby-led")
+    assert refused.value.code == code
+
+
+def test_topics_build_and_parse() -> None:
+    topics = Topics("signage/v1")
+    assert topics.parse(topics.manifest("lobby-led")) == ("manifest", "lobby-led")
+    assert topics.parse(topics.object("f" * 64)) == ("obj", "f" * 64)
+    for bad in ("signage/v1/obj/xyz", "other/v1/screen/a/manifest", "signage/v1/screen/A B/x"):
+        with pytest.raises(ValueError):
+            topics.parse(bad)
+    for bad_id in ("Lobby", "a/b", "+", "#", "", "a" * 64):
+        with pytest.raises(ValueError):
+            topics.manifest(bad_id)
