@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from rich.console import Console
@@ -36,6 +37,22 @@ def _date_option(name: str, help_text: str) -> click.Option:
             raise click.BadParameter(f"{value}: {exc}") from None
 
     return click.option(name, callback=convert, metavar="DATE", help=help_text)
+
+
+def _fail(message: str, code: int = EXIT_UNREADABLE) -> NoReturn:
+    Console(stderr=True).print(f"[bold red]{escape(message)}[/]")
+    sys.exit(code)
+
+
+def _broker_url(given: str | None, data_dir: Path) -> str:
+    """The broker to talk to: --broker, else the one `signage serve` wrote down."""
+    from signage.demo import BROKER_URL_FILE
+
+    url_file = data_dir / BROKER_URL_FILE
+    url = given or (url_file.read_text("utf-8").strip() if url_file.exists() else None)
+    if not url:
+        _fail("no broker: pass --broker URL or start `signage serve`")
+    return url
 
 
 def _table_console() -> Console:
@@ -136,8 +153,7 @@ def fonts(cjk_path: Path | None, bitmap_path: Path | None) -> None:
         outline = fonts_module.find_cjk_font(cjk_path)
         bitmap = fonts_module.find_bitmap_font(bitmap_path)
     except fonts_module.FontNotFoundError as exc:
-        Console(stderr=True).print(f"[bold red]{escape(str(exc))}[/]")
-        sys.exit(EXIT_UNREADABLE)
+        _fail(str(exc))
     click.echo(f"outline:      {outline}")
     click.echo(f"outline bold: {fonts_module.find_cjk_font(cjk_path, bold=True)}")
     click.echo(f"bitmap:       {bitmap}")
@@ -169,8 +185,7 @@ def keys_init(data_dir: Path, force: bool) -> None:
     try:
         key = init_keys(data_dir, force=force)
     except KeyFileError as exc:
-        Console(stderr=True).print(f"[bold red]{escape(str(exc))}[/]")
-        sys.exit(EXIT_ERRORS)
+        _fail(str(exc), EXIT_ERRORS)
     click.echo(f"key {key.id}: private key in {data_dir}, public key {data_dir / PUBLIC_KEY_FILE}")
 
 
@@ -198,8 +213,7 @@ def serve(content_dir: Path, screens_path: Path, broker_url: str | None, port: i
             console.print(f"watching {content_dir} and {screens_path}; Ctrl-C to stop")
             demo.wait_for_signal(None)
     except (BrokerError, KeyFileError, ConnectionError, TimeoutError, ContentError) as exc:
-        Console(stderr=True).print(f"[bold red]{escape(str(exc))}[/]")
-        sys.exit(EXIT_UNREADABLE)
+        _fail(str(exc))
 
 
 @main.command()
@@ -220,20 +234,20 @@ def player(kind: str, screen_id: str | None, config_path: Path | None, broker_ur
     from players.log import LogRenderer
     from players.runtime import PlayerConfig, run_player
     from signage.keys import KeyFileError
+    from signage.topics import valid_screen_id
 
-    err = Console(stderr=True)
     try:
         config = (PlayerConfig.from_file(config_path, screen_id) if config_path
                   else PlayerConfig(screen=screen_id or ""))
     except (OSError, ValueError) as exc:
-        err.print(f"[bold red]{escape(str(exc))}[/]")
-        sys.exit(EXIT_UNREADABLE)
+        _fail(str(exc))
+    if not valid_screen_id(config.screen):
+        _fail(f"screen id {config.screen!r}: pass --screen ID (a-z, 0-9, - and _) from layouts/")
     config.broker = broker_url or config.broker
     config.public_keys = list(public_keys) or config.public_keys
     config.cache_dir = cache_dir or config.cache_dir
     if not config.public_keys:
-        err.print("[bold red]no trusted publisher key: pass --public-key publisher.pub[/]")
-        sys.exit(EXIT_UNREADABLE)
+        _fail("no trusted publisher key: pass --public-key publisher.pub")
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
@@ -242,8 +256,7 @@ def player(kind: str, screen_id: str | None, config_path: Path | None, broker_ur
     try:
         run_player(config, renderer, stop)
     except KeyFileError as exc:
-        err.print(f"[bold red]{escape(str(exc))}[/]")
-        sys.exit(EXIT_UNREADABLE)
+        _fail(str(exc))
 
 
 @main.command()
@@ -258,24 +271,17 @@ def status(broker_url: str | None, screens_path: Path, data_dir: Path, as_json: 
     """Every screen: online, version shown vs. latest, last seen, last error, plays."""
     from rich.live import Live
 
-    from signage.demo import BROKER_URL_FILE
     from signage.fleet import FleetWatcher, status_json, status_table
     from signage.screens import ScreensError, load_screens
 
-    err = Console(stderr=True)
-    url_file = data_dir / BROKER_URL_FILE
-    url = broker_url or (url_file.read_text("utf-8").strip() if url_file.exists() else None)
-    if not url:
-        err.print("[bold red]no broker: pass --broker URL or start `signage serve`[/]")
-        sys.exit(EXIT_UNREADABLE)
+    url = _broker_url(broker_url, data_dir)
     try:
         known = list(load_screens(screens_path).screens)
     except (ScreensError, OSError):
         known = []
     watcher = FleetWatcher(url, known_screens=known)
     if not watcher.start():
-        err.print(f"[bold red]cannot reach the broker at {escape(url)}[/]")
-        sys.exit(EXIT_UNREADABLE)
+        _fail(f"cannot reach the broker at {url}")
     try:
         if as_json:
             click.echo(status_json(watcher.snapshot()))
@@ -311,22 +317,15 @@ def command(screen_id: str, name: str, broker_url: str | None, data_dir: Path, o
     import uuid
 
     from signage.connection import Connection
-    from signage.demo import BROKER_URL_FILE
     from signage.keys import KeyFileError, load_signing_key
     from signage.topics import Topics
     from signage.wire import encode_command
 
-    err = Console(stderr=True)
-    url_file = data_dir / BROKER_URL_FILE
-    url = broker_url or (url_file.read_text("utf-8").strip() if url_file.exists() else None)
-    if not url:
-        err.print("[bold red]no broker: pass --broker URL or start `signage serve`[/]")
-        sys.exit(EXIT_UNREADABLE)
+    url = _broker_url(broker_url, data_dir)
     try:
         key = load_signing_key(data_dir)
     except KeyFileError as exc:
-        err.print(f"[bold red]{escape(str(exc))}[/]")
-        sys.exit(EXIT_UNREADABLE)
+        _fail(str(exc))
     topics = Topics()
     shots: queue.Queue = queue.Queue()
     connection = Connection(url, f"signage-command-{uuid.uuid4().hex[:8]}", inbox=shots,
@@ -334,17 +333,15 @@ def command(screen_id: str, name: str, broker_url: str | None, data_dir: Path, o
     connection.start()
     try:
         if not connection.wait_connected(timeout):
-            err.print(f"[bold red]cannot reach the broker at {escape(url)}[/]")
-            sys.exit(EXIT_UNREADABLE)
+            _fail(f"cannot reach the broker at {url}")
         payload = encode_command(screen_id, name, key, uuid.uuid4().hex)
         connection.publish(topics.command(screen_id), payload).wait_for_publish(timeout)
         if name == "screenshot":
             try:
                 message = shots.get(timeout=timeout)
             except queue.Empty:
-                err.print(f"[bold red]{screen_id} sent no screenshot within {timeout:g} s "
-                          f"(offline? see `signage status`)[/]")
-                sys.exit(EXIT_ERRORS)
+                _fail(f"{screen_id} sent no screenshot within {timeout:g} s "
+                      f"(offline? see `signage status`)", EXIT_ERRORS)
             output.write_bytes(message.payload)
             click.echo(f"screenshot of {screen_id} written to {output}")
         else:

@@ -50,19 +50,20 @@ def _powers(count: int, changed: int | None = None) -> list[dict]:
 
 
 def test_edit_reaches_player_and_costs_little(fleet: Fleet) -> None:
-    fleet.factory.write(powers=_powers(60))
+    fleet.factory.write(powers=_powers(300))
     publisher = fleet.publisher()
     first = publisher.publish()
     led = fleet.player("lobby-led")
     wait_until(lambda: led.version == first.versions["lobby-led"])
-    fleet.factory.write(powers=_powers(60, changed=7))
+    fleet.factory.write(powers=_powers(300, changed=7))
     second = publisher.publish()
     assert second.versions["lobby-led"] > first.versions["lobby-led"]
     wait_until(lambda: led.version == second.versions["lobby-led"], what="edited version")
     assert led.runtime.plan.entries[7].data["name"] == "建设工程规划许可证核发7号（变更）"
     # the item, the chunk holding it (the same bytes on both screens, so sent once), two plans
     assert second.objects_sent == 4
-    assert second.bytes_sent < first.bytes_sent * 0.15
+    # the manifests also carry those small objects inline (one hop): still a few per cent
+    assert second.bytes_sent < first.bytes_sent * 0.1
 
 
 def test_unchanged_content_publishes_nothing_even_after_restart(fleet: Fleet) -> None:
