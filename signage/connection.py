@@ -66,10 +66,12 @@ def _no_delay(client: mqtt.Client, userdata: Any, sock: Any) -> None:
 
 
 class Connection:
-    """One MQTT session. ``on_connect`` runs on every (re)connect: subscribe there."""
+    """One MQTT session. ``on_connect`` runs on every (re)connect (subscribe there) and
+    ``on_disconnect`` whenever the link drops; both on the network thread, so keep them short."""
 
     def __init__(self, url: str, client_id: str, *, will: Will | None = None,
                  on_connect: Callable[[Connection], None] | None = None,
+                 on_disconnect: Callable[[Connection], None] | None = None,
                  ca_file: str | None = None, username: str | None = None,
                  password: str | None = None, keepalive: int = 30,
                  backoff: Backoff | None = None, max_inflight: int = 100,
@@ -79,6 +81,7 @@ class Connection:
         self.inbox: queue.Queue[Any] = inbox if inbox is not None else queue.Queue()
         self.connected = threading.Event()
         self._on_connect = on_connect
+        self._on_disconnect = on_disconnect
         self._keepalive = keepalive
         self._backoff = backoff or Backoff()
         self._stopping = threading.Event()
@@ -116,6 +119,8 @@ class Connection:
 
     def _handle_disconnect(self, client, userdata, flags, reason_code, properties) -> None:
         self.connected.clear()
+        if self._on_disconnect is not None:
+            self._on_disconnect(self)
 
     def _handle_message(self, client, userdata, message: mqtt.MQTTMessage) -> None:
         self.inbox.put(Message(message.topic, message.payload, bool(message.retain)))
@@ -137,7 +142,7 @@ class Connection:
                 self._stopping.wait(self._backoff.next_delay())
                 continue
             while not self._stopping.is_set():
-                if self.client.loop(timeout=0.2) != mqtt.MQTT_ERR_SUCCESS:
+                if self.client.loop(timeout=1.0) != mqtt.MQTT_ERR_SUCCESS:
                     break
             self.connected.clear()
             if not self._stopping.is_set():

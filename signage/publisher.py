@@ -97,10 +97,12 @@ class Publisher:
         self.synced = threading.Event()  # the broker's inventory is complete
         self._lock = threading.Lock()
         self._inventory: set[str] = set()
+        self._inventory_manifests: dict[str, dict[str, Any]] = {}
         self._sync_topic = f"{self.topics.root}/publisher/sync"
         self.connection = Connection(
             broker_url, "signage-publisher", ca_file=ca_file,
-            will=Will(self.topics.publisher_presence, b"offline"), on_connect=self._on_connect)
+            will=Will(self.topics.publisher_presence, b"offline"), on_connect=self._on_connect,
+            on_disconnect=lambda _: self.synced.clear())
         self._inbox = threading.Thread(target=self._consume, name="publisher-inbox", daemon=True)
 
     # --- connection and inventory --------------------------------------------------------
@@ -117,7 +119,7 @@ class Publisher:
     def _on_connect(self, connection: Connection) -> None:
         """Every (re)connect takes a fresh inventory: the broker may have lost its data."""
         self.synced.clear()
-        self._inventory = set()
+        self._inventory, self._inventory_manifests = set(), {}
         connection.publish(self.topics.publisher_presence, b"online", retain=True)
         connection.subscribe([self.topics.all_screens("event"), self.topics.all_objects,
                               self.topics.all_screens("manifest"), self._sync_topic])
@@ -138,6 +140,7 @@ class Publisher:
             self.connection.unsubscribe([self.topics.all_objects])
             with self._lock:
                 self.retained = self._inventory
+                self.retained_manifests = self._inventory_manifests
             self.synced.set()
             self.dirty.set()  # publish whatever the broker lacks
             return
@@ -147,8 +150,8 @@ class Publisher:
         elif kind == "manifest" and payload:
             try:
                 body = json.loads(payload)
-                self.retained_manifests[key] = {"version": int(body["version"]),
-                                                "plan": str(body["plan"])}
+                self._inventory_manifests[key] = {"version": int(body["version"]),
+                                                  "plan": str(body["plan"])}
             except (ValueError, KeyError, TypeError):
                 log.warning("unreadable retained manifest for %s", key)
         elif kind == "event":

@@ -203,3 +203,18 @@ def test_stale_command_is_refused() -> None:
         wire.decode_command(payload, trusted, "lobby-led", now=later)
     assert refused.value.code == "stale-command"
     assert base64.b64decode(json.loads(payload)["sig"])
+
+
+def test_broker_that_lost_its_data_is_refilled(fleet: Fleet) -> None:
+    publisher = fleet.publisher()
+    first = publisher.publish()
+    fleet.broker.stop()
+    (fleet.broker.data_dir / "mosquitto.db").unlink()  # a new, empty broker
+    fleet.broker.start()
+    wait_until(publisher.synced.is_set, 30, "publisher back and inventoried")
+    again = publisher.publish()
+    assert again.objects_sent == first.objects_sent  # everything was missing: all sent again
+    assert set(again.versions) == set(first.versions)
+    assert min(again.versions.values()) > max(first.versions.values())
+    fresh = fleet.player("hall-kiosk", cache="fresh-cache")
+    wait_until(lambda: fresh.version == again.versions["hall-kiosk"], 20, "fresh player synced")
