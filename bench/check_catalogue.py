@@ -49,7 +49,7 @@ if str(REPO_ROOT) not in sys.path:
 
 import yaml  # noqa: E402
 
-from signage.checking import check_content  # noqa: E402
+from signage.checking import check_content, collector_paused  # noqa: E402
 from signage.loader import load_catalogue  # noqa: E402
 from signage.rules import run_checks  # noqa: E402
 
@@ -1167,6 +1167,11 @@ def floor_parse(files: list[Path]) -> int:
     return loaded
 
 
+def paused(func: Callable[..., object], *args: object) -> object:
+    with collector_paused():
+        return func(*args)
+
+
 def timed(func: Callable[[], object]) -> float:
     """Wall time of one call (gc collected first, left enabled during, as in real use)."""
     gc.collect()
@@ -1377,9 +1382,10 @@ def main(argv: list[str] | None = None) -> int:
                 split, result = timer.run(lambda: check_content(root))
                 ours_runs.append(split)
                 del result
-                split, loaded = timer.run(lambda: load_catalogue(root))
+                # the parts run as check_content runs them: with the cyclic collector paused
+                split, loaded = timer.run(lambda: paused(load_catalogue, root))
                 load_runs.append(split)
-                split, result = timer.run(functools.partial(run_checks, loaded.catalogue))
+                split, result = timer.run(functools.partial(paused, run_checks, loaded.catalogue))
                 check_runs.append(split)
                 del result, loaded
         floor = min(floor_runs)

@@ -65,7 +65,7 @@ class _UnitState:
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Loading builds hundreds of thousands of small objects and no reference cycles; Python's
     cyclic collector would run thousands of times over them for nothing (about half the time
     of a large check, measured by bench/check_catalogue.py)."""
@@ -103,7 +103,7 @@ class Checker:
         self._context_key: tuple[object, ...] | None = None
 
     def check(self, today: dt.date | None = None) -> CheckResult:
-        with _collector_paused():
+        with collector_paused():
             return self._check(today)
 
     def _check(self, today: dt.date | None) -> CheckResult:
