@@ -42,7 +42,7 @@ from players.plan import Plan  # noqa: E402
 from players.runtime import PlayerConfig, Runtime  # noqa: E402
 from signage.broker import EmbeddedBroker  # noqa: E402
 from signage.keys import PUBLIC_KEY_FILE, init_keys  # noqa: E402
-from signage.publisher import Publisher  # noqa: E402
+from signage.publisher import Publisher, serve  # noqa: E402
 from signage.screens import load_screens  # noqa: E402
 from signage.wire import encode_manifest  # noqa: E402
 
@@ -253,9 +253,21 @@ def run(broker: EmbeddedBroker, workers: Workers, content: Path, tmp: Path, data
               f"{full.bytes_sent / 1e6:.2f} MB in {full.objects_sent} objects; "
               f"broker → players {full_down / 1e6:.1f} MB")
 
-        edit_one_item(content)
+        # The edit goes the way a unit's does: a saved file, seen by the watcher, published.
+        reports: list[Any] = []
+        stop = threading.Event()
+        watcher = threading.Thread(target=serve, args=(publisher, stop),
+                                   kwargs={"on_report": reports.append}, daemon=True)
+        watcher.start()
+        wait(lambda: reports, 60, "the watcher's first (empty) publish")
+        time.sleep(1.0)
         edit_start = time.time()
-        edit = publisher.publish()
+        edit_one_item(content)
+        wait(lambda: any(r.versions for r in reports[1:]), 60, "the watcher publishing the edit")
+        edit = next(r for r in reports[1:] if r.versions)
+        stop.set()
+        publisher.dirty.set()
+        watcher.join(10)
         changed = sorted(edit.versions)
         wait(lambda: all(edit.versions[s] in workers.snapshot()[s][2] for s in changed), 120,
              "edit acknowledged")
@@ -268,10 +280,10 @@ def run(broker: EmbeddedBroker, workers: Workers, content: Path, tmp: Path, data
     edit_wire, full_wire = edit.bytes_sent + edit_down, full.bytes_sent + full_down
     p50, p99 = percentile(from_edit, 0.5), percentile(from_edit, 0.99)
     t50, t99 = percentile(from_manifest, 0.5), percentile(from_manifest, 0.99)
-    print(f"one-item edit: {len(changed)} screens show it; compute (check + plan) "
-          f"{edit.manifests_at - edit_start:.2f} s")
+    print(f"one-item edit: {len(changed)} screens show it; saved → first manifest (watcher, "
+          f"debounce, check, plan, objects) {edit.manifests_at - edit_start:.2f} s")
     print(f"  acked from the saved edit: p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms "
-          f"(target p99 ≤ 1000 ms)")
+          f"(target p99 ≤ 1000 ms from publish; 2 s from save)")
     print(f"  acked from the first manifest (transport): p50 {t50 * 1000:.0f} ms, "
           f"p99 {t99 * 1000:.0f} ms")
     print(f"  bytes on the wire: {edit_wire / 1e3:.1f} kB (publisher {edit.bytes_sent / 1e3:.1f} kB "
