@@ -42,7 +42,8 @@ from signage.wire import (
 
 log = logging.getLogger(__name__)
 MAX_SUBSCRIBED_OBJECTS = 200  # bounds the retained messages the broker sends us at once
-STATUS_INTERVAL = 60.0
+STATUS_INTERVAL = 60.0  # a status at least this often
+STATUS_MIN_GAP = 5.0  # and after plays, at most this often
 
 
 @dataclass(slots=True)
@@ -99,6 +100,8 @@ class Runtime:
         self.last_error: dict[str, Any] | None = None
         self.plays: collections.deque[float] = collections.deque()
         self.bytes_received = 0  # payload bytes from the broker (for status and benchmarks)
+        self._last_status = 0.0
+        self._next_status = time.monotonic() + STATUS_INTERVAL
         self.events: queue.Queue[Message | tuple[str, Any]] = queue.Queue()
         self.connection = Connection(
             config.broker, config.screen, ca_file=config.ca_file, username=config.username,
@@ -125,7 +128,7 @@ class Runtime:
 
     def run(self, stop: threading.Event) -> None:
         """Process messages until ``stop``; call from a worker thread (the renderer owns main)."""
-        next_status = time.monotonic() + STATUS_INTERVAL
+        self._next_status = time.monotonic() + STATUS_INTERVAL
         while not stop.is_set():
             try:
                 item = self.events.get(timeout=0.5)
@@ -140,9 +143,8 @@ class Runtime:
             except Exception as exc:
                 log.exception("%s: unexpected error", self.screen)
                 self._error("internal", str(exc))
-            if time.monotonic() >= next_status:
+            if time.monotonic() >= self._next_status:
                 self._publish_status()
-                next_status = time.monotonic() + STATUS_INTERVAL
 
     def played(self, entry: Entry) -> None:
         """Proof of play, called by the renderer (any thread)."""
@@ -157,6 +159,7 @@ class Runtime:
             self.plays.append(time.time())
             version = self.manifest.version if self.manifest else None
             self._event("play", version=version, kind=value.kind, unit=value.unit, key=value.key)
+            self._next_status = min(self._next_status, self._last_status + STATUS_MIN_GAP)
 
     def _on_message(self, message: Message) -> None:
         self.bytes_received += len(message.payload)
@@ -301,6 +304,8 @@ class Runtime:
         self._publish_status()
 
     def _publish_status(self) -> None:
+        self._last_status = time.monotonic()
+        self._next_status = self._last_status + STATUS_INTERVAL
         hour_ago = time.time() - 3600
         while self.plays and self.plays[0] < hour_ago:
             self.plays.popleft()

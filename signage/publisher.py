@@ -197,10 +197,11 @@ class Publisher:
         _wait_all(pending)  # every object is on the broker before any manifest names it
 
     def _send_manifests(self, build: FleetBuild, report: PublishReport) -> None:
-        pending = []
-        report.manifests_at = time.time()
+        """A new signed manifest for each screen whose plan changed. All are encoded first and
+        then sent in one burst, so the last screen does not wait for the others' signing."""
         known = max([self.state.last_version,
                      *(m["version"] for m in self.retained_manifests.values())], default=0)
+        outgoing: list[tuple[str, bytes]] = []
         for screen, plan in build.roots.items():
             current = self.retained_manifests.get(screen) or self.state.manifests.get(screen)
             if current and current["plan"] == plan and screen in self.retained_manifests:
@@ -208,14 +209,16 @@ class Publisher:
             known += 1
             previous = self.uses.get(screen)
             fresh = sorted(build.uses[screen] - previous) if previous is not None else []
-            payload = wire.encode_manifest(screen, known, plan, self.key, prefetch=fresh,
-                                           inline={o: build.objects[o] for o in fresh[:16]})
-            pending.append(self.connection.publish(self.topics.manifest(screen), payload,
-                                                   retain=True))
+            outgoing.append((screen, wire.encode_manifest(
+                screen, known, plan, self.key, prefetch=fresh,
+                inline={o: build.objects[o] for o in fresh[:16]})))
             report.versions[screen] = known
-            report.bytes_sent += len(payload)
             entry = {"version": known, "plan": plan}
             self.state.manifests[screen] = self.retained_manifests[screen] = entry
+        report.manifests_at = time.time()
+        pending = [self.connection.publish(self.topics.manifest(screen), payload, retain=True)
+                   for screen, payload in outgoing]
+        report.bytes_sent += sum(len(payload) for _, payload in outgoing)
         self.state.last_version = known
         self.uses = dict(build.uses)
         _wait_all(pending)
