@@ -12,12 +12,11 @@ import datetime as dt
 import gc
 import itertools
 import os
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from signage.findings import Finding, Severity
+from signage.findings import Finding
 from signage.loader import (
     COUNTY_FILE,
     LoadResult,
@@ -41,9 +40,6 @@ class CheckResult:
     @property
     def errors(self) -> int:
         return sum(1 for f in self.findings if f.is_error)
-
-    def counts(self) -> Counter[Severity]:
-        return Counter(f.severity for f in self.findings)
 
     def for_unit(self, unit_id: str | None) -> list[Finding]:
         return [f for f in self.findings if f.unit_id == unit_id]

@@ -102,9 +102,6 @@ class ObjectStore:
             return None
         return payload
 
-    def ids(self) -> Iterator[str]:
-        return iter(list(self._present))
-
     def _scan(self) -> Iterator[str]:
         for sub in self.folder.iterdir():
             if sub.is_dir() and len(sub.name) == 2:

@@ -286,7 +286,7 @@ def watch_folders(folders: list[Path], on_change: threading.Event) -> Any:
     return observer
 
 
-def serve(publisher: Publisher, stop: threading.Event, *, debounce: float = 0.3,
+def serve(publisher: Publisher, stop: threading.Event, *, debounce: float = 0.2,
           on_report: Any = None) -> None:
     """Publish now, then again whenever content, layouts or the broker change, and daily.
 

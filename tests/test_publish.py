@@ -181,3 +181,24 @@ def test_saved_edit_reaches_player_through_the_watcher(fleet: Fleet) -> None:
         stop.set()
         publisher.dirty.set()
         thread.join(10)
+
+
+def test_flowchart_image_travels_as_blob_parts(fleet: Fleet) -> None:
+    import io
+
+    from PIL import Image
+
+    from players.plan import read_blob
+
+    buffer = io.BytesIO()
+    Image.effect_noise((900, 700), 64).save(buffer, "PNG")  # incompressible: several parts
+    png = buffer.getvalue()
+    fleet.factory.write(powers=[patched(POWER, {"flowchart": {"image": "images/流程图.png"}})],
+                        files={"units/demo/images/流程图.png": png})
+    report = fleet.publisher().publish()
+    kiosk = fleet.player("hall-kiosk")
+    wait_until(lambda: kiosk.version == report.versions["hall-kiosk"], what="version with image")
+    entry = next(e for e in kiosk.runtime.plan.entries if e.kind == "powers")
+    blob_id = entry.data["flowchart"]["image"]
+    assert read_blob(kiosk.runtime.cache.store, blob_id) == png
+    assert len(png) > 256 * 1024  # it really was split into parts
