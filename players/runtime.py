@@ -38,6 +38,7 @@ from signage.wire import (
     decode_manifest,
     decode_object,
     encode_message,
+    encode_presence,
 )
 
 log = logging.getLogger(__name__)
@@ -106,7 +107,7 @@ class Runtime:
         self.connection = Connection(
             config.broker, config.screen, ca_file=config.ca_file, username=config.username,
             password=config.password, on_connect=self._on_connect, inbox=self.events,
-            will=Will(self.topics.presence(config.screen), b"offline"))
+            will=Will(self.topics.presence(config.screen), encode_presence(config.screen, False)))
 
     # --- start-up -------------------------------------------------------------------------
 
@@ -120,7 +121,8 @@ class Runtime:
         self.connection.start()
 
     def _on_connect(self, connection: Connection) -> None:
-        connection.publish(self.topics.presence(self.screen), b"online", retain=True)
+        connection.publish(self.topics.presence(self.screen), encode_presence(self.screen, True),
+                           retain=True)
         connection.subscribe([self.topics.manifest(self.screen), self.topics.command(self.screen)])
         self.events.put(("connected", None))
 
@@ -324,7 +326,8 @@ class Runtime:
     def stop(self) -> None:
         """Say goodbye cleanly: offline presence, then disconnect."""
         if self.connection.connected.is_set():
-            info = self.connection.publish(self.topics.presence(self.screen), b"offline", retain=True)
+            info = self.connection.publish(self.topics.presence(self.screen),
+                                           encode_presence(self.screen, False), retain=True)
             with contextlib.suppress(RuntimeError, ValueError):
                 info.wait_for_publish(2.0)
         self.connection.stop()

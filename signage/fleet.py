@@ -13,6 +13,7 @@ from rich.table import Table
 
 from signage.connection import Connection
 from signage.topics import Topics
+from signage.wire import is_online
 
 
 @dataclass(slots=True)
@@ -76,7 +77,7 @@ class FleetWatcher:
 
     def _update(self, row: ScreenStatus, kind: str, payload: bytes) -> None:
         if kind == "presence":
-            row.online = payload == b"online"
+            row.online = is_online(payload)
             return
         try:
             body: dict[str, Any] = json.loads(payload) if payload else {}

@@ -101,7 +101,8 @@ class Publisher:
         self._sync_topic = f"{self.topics.root}/publisher/sync"
         self.connection = Connection(
             broker_url, "signage-publisher", ca_file=ca_file,
-            will=Will(self.topics.publisher_presence, b"offline"), on_connect=self._on_connect,
+            will=Will(self.topics.publisher_presence, wire.encode_presence("publisher", False)),
+            on_connect=self._on_connect,
             on_disconnect=lambda _: self.synced.clear())
         self._inbox = threading.Thread(target=self._consume, name="publisher-inbox", daemon=True)
 
@@ -120,7 +121,8 @@ class Publisher:
         """Every (re)connect takes a fresh inventory: the broker may have lost its data."""
         self.synced.clear()
         self._inventory, self._inventory_manifests = set(), {}
-        connection.publish(self.topics.publisher_presence, b"online", retain=True)
+        connection.publish(self.topics.publisher_presence, wire.encode_presence("publisher", True),
+                           retain=True)
         connection.subscribe([self.topics.all_screens("event"), self.topics.all_objects,
                               self.topics.all_screens("manifest"), self._sync_topic])
         # Retained messages are queued for us when the subscription is made; a message we
@@ -254,7 +256,8 @@ class Publisher:
 
     def stop(self) -> None:
         if self.connection.connected.is_set():
-            _wait_all([self.connection.publish(self.topics.publisher_presence, b"offline",
+            _wait_all([self.connection.publish(self.topics.publisher_presence,
+                                               wire.encode_presence("publisher", False),
                                                retain=True)])
         self.connection.stop()
 

@@ -205,6 +205,21 @@ def decode_command(payload: bytes, trusted: TrustedKeys, screen: str,
 # --- status and events (player → publisher; informative, not signed) -------------------------
 
 
+def encode_presence(client: str, online: bool) -> bytes:
+    """Presence, also used as the last will, so it carries no time (the will is set at connect)."""
+    return canonical({"schema": SCHEMA, "type": "presence", "client": client,
+                      "state": "online" if online else "offline"})
+
+
+def is_online(payload: bytes) -> bool | None:
+    """The state a presence payload announces; None when it is not a presence payload."""
+    try:
+        body = _parse(payload, "presence")
+    except WireError:
+        return None
+    return body.get("state") == "online" if body.get("type") == "presence" else None
+
+
 def encode_message(message_type: str, /, **fields: Any) -> bytes:
     return canonical({"schema": SCHEMA, "type": message_type, "ts": now_iso(), **fields})
 

@@ -202,3 +202,32 @@ def test_flowchart_image_travels_as_blob_parts(fleet: Fleet) -> None:
     blob_id = entry.data["flowchart"]["image"]
     assert read_blob(kiosk.runtime.cache.store, blob_id) == png
     assert len(png) > 256 * 1024  # it really was split into parts
+
+
+def test_killed_player_is_marked_offline_by_its_last_will(fleet: Fleet, tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    from signage.fleet import FleetWatcher
+
+    fleet.publisher().publish()
+    player = subprocess.Popen(
+        [sys.executable, "-m", "signage.cli", "player", "log", "--screen", "lobby-led",
+         "--broker", fleet.broker.url, "--public-key", fleet.data / "publisher.pub",
+         "--cache", tmp_path / "killed-cache"], cwd=REPO, stdout=subprocess.DEVNULL)
+    watcher = FleetWatcher(fleet.broker.url, known_screens=["lobby-led"])
+    assert watcher.start()
+    try:
+        row = lambda: {r.screen: r for r in watcher.snapshot()}["lobby-led"]  # noqa: E731
+        wait_until(lambda: row().online and row().up_to_date, 20, "player online, up to date")
+        player.send_signal(signal.SIGKILL)
+        player.wait(10)
+        wait_until(lambda: row().online is False, 20, "last will: offline")
+        assert row().shown == row().latest  # the last status it reported stays visible
+    finally:
+        watcher.stop()
+        if player.poll() is None:
+            player.kill()
