@@ -175,7 +175,7 @@ class EmbeddedBroker:
         host: str = "127.0.0.1",
     ) -> None:
         _require_loopback(host)
-        self.data_dir = Path(data_dir)
+        self.data_dir = Path(data_dir).resolve()  # mosquitto runs with this as its cwd
         self.port = port
         self.settings = settings or BrokerSettings()
         self.host = host

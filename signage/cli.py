@@ -358,9 +358,16 @@ def command(screen_id: str, name: str, broker_url: str | None, data_dir: Path, o
 @click.option("--for", "seconds", type=float, help="Stop by itself after SECONDS.")
 def demo(content_dir: Path, screens_path: Path, data_dir: Path, seconds: float | None) -> None:
     """Broker + publisher on the sample content + one player per screen, with live status."""
+    from signage.broker import BrokerError
     from signage.demo import run_demo
+    from signage.keys import KeyFileError
+    from signage.screens import ScreensError
 
-    run_demo(content_dir, screens_path, data_dir, seconds, Console(highlight=False))
+    try:
+        run_demo(content_dir, screens_path, data_dir, seconds, Console(highlight=False))
+    except (BrokerError, KeyFileError, ScreensError, ConnectionError, TimeoutError,
+            ContentError) as exc:
+        _fail(str(exc))
 
 
 if __name__ == "__main__":

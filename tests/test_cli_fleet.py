@@ -103,3 +103,13 @@ def test_command_screenshot_round_trip(tmp_path: Path) -> None:
         for process in filter(None, (player, serve)):
             process.send_signal(signal.SIGTERM)
             process.wait(20)
+
+
+def test_demo_with_a_relative_data_folder(tmp_path: Path) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "signage.cli", "demo", "--content", SAMPLE_CONTENT, "--screens",
+         REPO / "layouts", "--data", "relative-data", "--for", "3"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=90,
+        env={**__import__("os").environ, "PYTHONPATH": str(REPO)})
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert (tmp_path / "relative-data" / "broker" / "mosquitto.db").exists()
