@@ -32,7 +32,8 @@ screens:
 LAYOUT = "layout:\n  id: led-test\n  kind: led\n  width: 96\n  height: 16\n"
 
 
-def wait_until(predicate: Callable[[], Any], timeout: float = 10.0, what: str = "") -> Any:
+def wait_until(predicate: Callable[[], Any], timeout: float = 30.0, what: str = "") -> Any:
+    """Poll until ``predicate`` is true; generous, since CI machines may be heavily loaded."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()

@@ -222,10 +222,10 @@ def test_killed_player_is_marked_offline_by_its_last_will(fleet: Fleet, tmp_path
     assert watcher.start()
     try:
         row = lambda: {r.screen: r for r in watcher.snapshot()}["lobby-led"]  # noqa: E731
-        wait_until(lambda: row().online and row().up_to_date, 20, "player online, up to date")
+        wait_until(lambda: row().online and row().up_to_date, 60, "player online, up to date")
         player.send_signal(signal.SIGKILL)
         player.wait(10)
-        wait_until(lambda: row().online is False, 20, "last will: offline")
+        wait_until(lambda: row().online is False, 60, "last will: offline")
         assert row().shown == row().latest  # the last status it reported stays visible
     finally:
         watcher.stop()
