@@ -11,6 +11,7 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -85,31 +86,29 @@ def public_pem(public: Ed25519PublicKey) -> bytes:
                                serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
-def load_signing_key(directory: Path) -> SigningKey:
-    path = directory / PRIVATE_KEY_FILE
+def _read_pem(path: Path, load: Any, kind: type, what: str, missing_hint: str) -> Any:
+    """The key in ``path`` if it is a PEM key of ``kind``; KeyFileError saying what to do."""
     try:
-        private = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        key = load(path.read_bytes())
     except FileNotFoundError:
-        raise KeyFileError(
-            f"no publisher key at {path}: run `signage keys init --data {directory}`") from None
+        raise KeyFileError(f"no {what} at {path}: {missing_hint}") from None
     except ValueError as exc:
-        raise KeyFileError(f"{path} is not a PEM private key: {exc}") from None
-    if not isinstance(private, Ed25519PrivateKey):
-        raise KeyFileError(f"{path} is not an Ed25519 key")
-    return SigningKey(private)
+        raise KeyFileError(f"{path} is not a PEM {what}: {exc}") from None
+    if not isinstance(key, kind):
+        raise KeyFileError(f"{path} is not an Ed25519 {what}")
+    return key
+
+
+def load_signing_key(directory: Path) -> SigningKey:
+    return SigningKey(_read_pem(
+        directory / PRIVATE_KEY_FILE,
+        lambda data: serialization.load_pem_private_key(data, password=None),
+        Ed25519PrivateKey, "publisher key", f"run `signage keys init --data {directory}`"))
 
 
 def load_public_key(path: Path) -> Ed25519PublicKey:
-    try:
-        public = serialization.load_pem_public_key(path.read_bytes())
-    except FileNotFoundError:
-        raise KeyFileError(
-            f"public key {path} not found: copy the publisher's {PUBLIC_KEY_FILE}") from None
-    except ValueError as exc:
-        raise KeyFileError(f"{path} is not a PEM public key: {exc}") from None
-    if not isinstance(public, Ed25519PublicKey):
-        raise KeyFileError(f"{path} is not an Ed25519 public key")
-    return public
+    return _read_pem(path, serialization.load_pem_public_key, Ed25519PublicKey, "public key",
+                     f"copy the publisher's {PUBLIC_KEY_FILE}")
 
 
 def trusted_keys(paths: list[Path]) -> TrustedKeys:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from signage.findings import Location
+from signage.vocab import REVIEW_PASSED
 
 
 @dataclass(slots=True)
@@ -37,8 +38,6 @@ class ReviewRecord(Sourced):
 
     @property
     def passed(self) -> bool:
-        from signage.vocab import REVIEW_PASSED
-
         return self.result == REVIEW_PASSED
 
 

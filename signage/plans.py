@@ -58,8 +58,7 @@ class Record:
 class HeldBack:
     unit: str
     key: str
-    reason: str
-    showing_last_good: bool
+    reason: str  # "showing last good" or "not published"
 
 
 @dataclass(slots=True)
@@ -208,10 +207,10 @@ def _carry_over(build: FleetBuild, check: CheckResult, blocked: set[tuple[str, s
         if all(payload is not None for payload in payloads.values()):
             build.objects.update(payloads)  # type: ignore[arg-type]
             build.records[identity] = record
-            build.held_back.append(HeldBack(record.unit, record.key, "showing last good", True))
+            build.held_back.append(HeldBack(record.unit, record.key, "showing last good"))
     for unit_id, key in sorted(blocked):
         if not any(r.unit == unit_id and r.key == key for r in build.records.values()):
-            build.held_back.append(HeldBack(unit_id, key, "not published", False))
+            build.held_back.append(HeldBack(unit_id, key, "not published"))
 
 
 def _selected(screen: Screen, record: Record) -> bool:

@@ -46,7 +46,7 @@ def review_record(obj: PowerItem | Notice | Announcement, ctx: CheckContext) -> 
     missing = [label for name, label in _LABELS.items() if not getattr(record, name)]
     if missing:
         yield INCOMPLETE.finding(record.where(), "review", missing="、".join(missing))
-    elif record.result != REVIEW_PASSED:
+    elif not record.passed:
         yield NOT_PASSED.finding(record.where("result"), "review.result", result=record.result)
     if record.date and obj.updated and obj.updated > record.date:
         yield STALE.finding(record.where("date"), "review.date", updated=obj.updated.isoformat(),
