@@ -217,7 +217,7 @@ def serve(content_dir: Path, screens_path: Path, broker_url: str | None, port: i
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["log"]))
+@click.argument("kind", type=click.Choice(["log", "led"]))
 @click.option("--screen", "screen_id", help="Screen id (default: from the config file).")
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Player config (YAML): broker, public_keys, cache_dir, renderer options.")
@@ -225,13 +225,16 @@ def serve(content_dir: Path, screens_path: Path, broker_url: str | None, port: i
 @click.option("--public-key", "public_keys", multiple=True, type=click.Path(path_type=Path),
               help="Trusted publisher key (repeatable); overrides the config.")
 @click.option("--cache", "cache_dir", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--output", "output_type", metavar="TYPE",
+              help="LED output: window, sim, preview, tpm2, strip (overrides the config).")
 def player(kind: str, screen_id: str | None, config_path: Path | None, broker_url: str | None,
-           public_keys: tuple[Path, ...], cache_dir: Path | None) -> None:
-    """Run a player for one screen (the log renderer prints what it would show)."""
+           public_keys: tuple[Path, ...], cache_dir: Path | None, output_type: str | None) -> None:
+    """Run a player for one screen: log (prints what it would show) or led."""
     import signal
     import threading
 
-    from players.log import LogRenderer
+    from players.choose import make_renderer
+    from players.led.outputs.base import OutputError
     from players.runtime import PlayerConfig, run_player
     from signage.keys import KeyFileError
     from signage.topics import valid_screen_id
@@ -251,11 +254,10 @@ def player(kind: str, screen_id: str | None, config_path: Path | None, broker_ur
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    renderer = LogRenderer(screen=config.screen,
-                           seconds_per_entry=float(config.renderer.get("seconds_per_entry", 1.0)))
     try:
+        renderer = make_renderer(kind, config.screen, config.renderer, output_type)
         run_player(config, renderer, stop)
-    except KeyFileError as exc:
+    except (KeyFileError, OutputError) as exc:
         _fail(str(exc))
 
 
@@ -348,6 +350,44 @@ def command(screen_id: str, name: str, broker_url: str | None, data_dir: Path, o
             click.echo(f"{name} sent to {screen_id}")
     finally:
         connection.stop()
+
+
+@main.group()
+def preview() -> None:
+    """See what a screen will show, from the content folder, before publishing."""
+
+
+@preview.command("led")
+@click.option("--content", "content_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("content"), show_default=True)
+@screens_option
+@click.option("--layout", "layout_id", default="led-192x32", show_default=True,
+              help="An LED layout id from layouts/.")
+@click.option("--item", "codes", multiple=True, metavar="CODE",
+              help="Only this item (its code, or a notice/announcement key); repeatable.")
+@click.option("--unit", "units", multiple=True, metavar="ID", help="Only this unit; repeatable.")
+@click.option("--seconds", type=float, help="Length (default: until every item passed once, ≤ 120 s).")
+@click.option("--fps", type=float, default=25.0, show_default=True)
+@click.option("--pitch", type=int, default=4, show_default=True, help="Screen pixels per lamp.")
+@click.option("-o", "--output", "out_path", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="x.gif (animated) or x.png (first frame).")
+@_date_option("--today", "Preview as on this date (YYYY-MM-DD).")
+def preview_led(content_dir: Path, screens_path: Path, layout_id: str, codes: tuple[str, ...],
+                units: tuple[str, ...], seconds: float | None, fps: float, pitch: int,
+                out_path: Path, today: dt.date | None) -> None:
+    """An animated GIF of an LED sign showing the content, e.g. one item before publishing it."""
+    from players.led.layout import LayoutError
+    from players.led.outputs.preview import save_animation
+    from players.led.preview import preview_frames
+    from signage.screens import ScreensError
+
+    try:
+        frames = preview_frames(content_dir, screens_path, layout_id, codes=codes, units=units,
+                                seconds=seconds, fps=fps, today=today)
+    except (KeyError, LookupError, LayoutError, ScreensError, ContentError) as exc:
+        _fail(str(exc).strip("'\""))
+    save_animation(frames, out_path, fps, pitch=pitch)
+    click.echo(f"{out_path}: {len(frames)} frames, {len(frames) / fps:.1f} s")
 
 
 @main.command()

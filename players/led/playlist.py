@@ -1,0 +1,82 @@
+"""What the sign shows next: urgent announcements first, then the loop, resumed after interruptions.
+
+The loop follows the current plan's order (urgent entries lead it, as :meth:`Plan.current`
+puts them). A new version takes effect at the next item: the cursor continues after the last
+item shown if the new plan still has it, else at the same position. An urgent announcement
+that is new in a version *preempts*: it passes ``urgent_repeat`` times at once, then the item
+it cut short starts again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import deque
+from collections.abc import Callable
+
+from players.led.compose import Item
+from players.led.text import entry_runs
+from players.plan import Entry, Plan
+
+EntryId = tuple[str, str, str]
+
+
+def entry_id(entry: Entry) -> EntryId:
+    return (entry.kind, entry.unit, entry.key)
+
+
+class Playlist:
+    def __init__(self, template: str, wall: Callable[[], dt.datetime] = dt.datetime.now) -> None:
+        self.template = template
+        self.wall = wall
+        self.plan: Plan | None = None
+        self.unit_names: dict[str, str] = {}
+        self.urgent_queue: deque[Entry] = deque()
+        self.resume: deque[Entry] = deque()  # items cut short by an urgent one, shown again first
+        self.last: EntryId | None = None
+        self.position = 0
+        self.urgent_seen: set[EntryId] = set()
+
+    def update(self, plan: Plan) -> list[Entry]:
+        """Take a new version; return the urgent announcements it brings that were not shown yet."""
+        first = self.plan is None
+        self.plan = plan
+        self.unit_names = {uid: str(u.get("short_name") or u.get("name") or uid)
+                           for uid, u in plan.units.items() if u}
+        urgent = [e for e in plan.current(self.wall()) if e.urgent]
+        fresh = [e for e in urgent if entry_id(e) not in self.urgent_seen]
+        self.urgent_seen = {entry_id(e) for e in urgent}
+        return [] if first else fresh  # at start-up the loop leads with them anyway
+
+    def interrupt(self, cut: list[Entry], urgent: list[Entry], repeat: int) -> None:
+        """Queue ``urgent`` ``repeat`` times, then the entries it cut short."""
+        self.urgent_queue.extend(e for _ in range(repeat) for e in urgent)
+        self.resume.extendleft(reversed([e for e in cut if not e.urgent]))
+
+    def announce(self, entry: Entry) -> None:
+        """Show a one-off entry (an installer's identify text) next."""
+        self.urgent_queue.appendleft(entry)
+
+    def next(self) -> Item | None:
+        entry = self._next_entry()
+        if entry is None:
+            return None
+        return Item(entry, tuple(entry_runs(entry, self.template, self.unit_names)))
+
+    def _next_entry(self) -> Entry | None:
+        if self.urgent_queue:
+            return self.urgent_queue.popleft()
+        entries = self.plan.current(self.wall()) if self.plan else []
+        if not entries:
+            return None
+        ids = [entry_id(e) for e in entries]
+        while self.resume:
+            entry = self.resume.popleft()
+            if entry_id(entry) in ids:
+                return self._advance(entries, ids.index(entry_id(entry)))
+        index = ids.index(self.last) + 1 if self.last in ids else self.position
+        return self._advance(entries, index % len(entries))
+
+    def _advance(self, entries: list[Entry], index: int) -> Entry:
+        entry = entries[index]
+        self.last, self.position = entry_id(entry), index
+        return entry
