@@ -56,7 +56,7 @@ class GlyphSet:
         ascent, descent = self.font.getmetrics()
         if ascent + descent == self.row_height:  # a bitmap font at its native size: as designed
             return ascent
-        left, top, right, bottom = self.font.getbbox("国", anchor="ls")
+        _left, top, _right, bottom = self.font.getbbox("国", anchor="ls")
         if bottom <= top:  # a font without 国: fall back to its metrics
             return min(self.row_height - 1, ascent)
         return (self.row_height - (bottom - top)) // 2 - top

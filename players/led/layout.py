@@ -7,6 +7,7 @@ before publishing (:func:`signage.screens.load_screens`) and the player again on
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -132,7 +133,7 @@ def _check_zones(zones: tuple[Zone, ...], where: str, height: int) -> None:
         raise LayoutError(f"{where}: zones need exactly one zone without `text`/`clock` for the "
                           f"items (found {len(scrolling)})")
     rows = sorted((z.y, z.y + z.height, z.name) for z in zones)
-    for (_, end, first), (start, _, second) in zip(rows, rows[1:], strict=False):
+    for (_, end, first), (start, _, second) in itertools.pairwise(rows):
         if start < end:
             raise LayoutError(f"{where}: zones {first!r} and {second!r} overlap; give each its own rows")
 

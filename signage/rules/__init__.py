@@ -22,6 +22,7 @@ from signage.rules import (  # noqa: F401  (importing registers the checks)
     fields,
     flowcharts,
     hygiene,
+    led_glyphs,
     loading,
     phones,
     review,
