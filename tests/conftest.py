@@ -146,3 +146,38 @@ def broker(tmp_path_factory: pytest.TempPathFactory) -> Any:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def xvfb_display() -> Any:
+    """A real X server (Xvfb) on a free display number, for window tests; `make test` installs it."""
+    import os
+    import shutil
+    import subprocess
+    import time
+
+    binary = shutil.which("Xvfb")
+    if binary is None:
+        pytest.fail("Xvfb is not installed: run `make test` (it installs xvfb) or apt install xvfb")
+    number = next(n for n in range(90, 200) if not os.path.exists(f"/tmp/.X11-unix/X{n}")
+                  and not os.path.exists(f"/tmp/.X{n}-lock"))
+    process = subprocess.Popen([binary, f":{number}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while not os.path.exists(f"/tmp/.X11-unix/X{number}"):
+        if process.poll() is not None or time.monotonic() > deadline:
+            pytest.fail(f"Xvfb :{number} did not start")
+        time.sleep(0.05)
+    try:
+        yield f":{number}"
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+@pytest.fixture
+def display(xvfb_display: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """DISPLAY set to the test X server for this test."""
+    monkeypatch.setenv("DISPLAY", xvfb_display)
+    monkeypatch.setenv("SDL_VIDEODRIVER", "x11")
+    return xvfb_display

@@ -128,14 +128,14 @@ def parse_layout(data: dict[str, Any]) -> LedLayout:
 
 
 def _check_zones(zones: tuple[Zone, ...], where: str, height: int) -> None:
-    scrolling = [z for z in zones if z.scrolls]
-    if len(scrolling) != 1:
-        raise LayoutError(f"{where}: zones need exactly one zone without `text`/`clock` for the "
-                          f"items (found {len(scrolling)})")
     rows = sorted((z.y, z.y + z.height, z.name) for z in zones)
     for (_, end, first), (start, _, second) in itertools.pairwise(rows):
         if start < end:
             raise LayoutError(f"{where}: zones {first!r} and {second!r} overlap; give each its own rows")
+    scrolling = [z for z in zones if z.scrolls]
+    if len(scrolling) != 1:
+        raise LayoutError(f"{where}: zones need exactly one zone without `text`/`clock` for the "
+                          f"items (found {len(scrolling)})")
 
 
 def _zone(raw: Any, index: int, where: str, width: int, height: int) -> Zone:

@@ -42,11 +42,11 @@ class _PygameWindow:
         import pygame
         from pygame._sdl2 import video
 
-        pygame.display.init()
         if self._window is not None and self.size == size:
             return
         self.close()
         try:
+            pygame.display.init()
             self._window = video.Window(self.title, size=size, position=self.position,
                                         borderless=self.borderless)
             self._renderer = video.Renderer(self._window, accelerated=-1, vsync=self.vsync)
@@ -70,9 +70,13 @@ class _PygameWindow:
         self._renderer.present()
 
     def close(self) -> None:
+        """Destroy the window and let go of the display (the X connection included)."""
+        import pygame
+
         if self._window is not None:
             self._window.destroy()
         self._window = self._renderer = self._texture = None
+        pygame.display.quit()
 
 
 class WindowOutput(_PygameWindow):
