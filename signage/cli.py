@@ -226,10 +226,11 @@ def serve(content_dir: Path, screens_path: Path, broker_url: str | None, port: i
               help="Trusted publisher key (repeatable); overrides the config.")
 @click.option("--cache", "cache_dir", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--output", "output_type", metavar="TYPE",
-              help="LED output: window, sim, preview, tpm2, strip (overrides the config).")
+              help="LED output: window, sim, preview, tpm2, onbon (overrides the config).")
 def player(kind: str, screen_id: str | None, config_path: Path | None, broker_url: str | None,
            public_keys: tuple[Path, ...], cache_dir: Path | None, output_type: str | None) -> None:
     """Run a player for one screen: log (prints what it would show) or led."""
+    import logging
     import signal
     import threading
 
@@ -254,6 +255,7 @@ def player(kind: str, screen_id: str | None, config_path: Path | None, broker_ur
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout, force=True)
     try:
         renderer = make_renderer(kind, config.screen, config.renderer, output_type)
         run_player(config, renderer, stop)

@@ -6,6 +6,7 @@ Everything runs on this machine: the embedded mosquitto listens on 127.0.0.1 onl
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import subprocess
 import sys
@@ -105,12 +106,14 @@ def run_demo(content: Path, screens_path: Path, data_dir: Path, seconds: float |
              console: Console) -> None:
     data_dir.mkdir(parents=True, exist_ok=True)
     ensure_keys(data_dir, console)
-    screen_ids = list(load_screens(screens_path).screens)
+    screens = load_screens(screens_path).screens
+    screen_ids = list(screens)
     logs = data_dir / "logs"
     logs.mkdir(exist_ok=True)
     with broker_for(None, data_dir, None, console) as url, \
             publishing(content, screens_path, url, data_dir, console):
-        players = [_spawn_player(data_dir, screen, url, logs) for screen in screen_ids]
+        players = [_spawn_player(data_dir, screen, url, logs, screens[screen].kind)
+                   for screen in screen_ids]
         watcher = FleetWatcher(url, known_screens=screen_ids)
         watcher.start()
         try:
@@ -127,10 +130,21 @@ def run_demo(content: Path, screens_path: Path, data_dir: Path, seconds: float |
     console.print("demo stopped; data kept in", str(data_dir))
 
 
-def _spawn_player(data_dir: Path, screen: str, url: str, logs: Path) -> subprocess.Popen[bytes]:
+def demo_player_command(kind: str) -> list[str]:
+    """The player the demo runs for a screen kind: LED signs in a simulator window when there
+    is a display, headless otherwise (screenshots still work); the log player for the rest
+    until their renderers exist."""
+    if kind == "led":
+        has_display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+        return ["led", "--output", "sim" if has_display else "preview"]
+    return ["log"]
+
+
+def _spawn_player(data_dir: Path, screen: str, url: str, logs: Path,
+                  kind: str) -> subprocess.Popen[bytes]:
     config = write_player_config(data_dir, screen, url)
     log_file = (logs / f"{screen}.log").open("ab")
-    return subprocess.Popen([sys.executable, "-m", "signage.cli", "player", "log",
+    return subprocess.Popen([sys.executable, "-m", "signage.cli", "player", *demo_player_command(kind),
                              "--config", str(config)], stdout=log_file, stderr=subprocess.STDOUT)
 
 

@@ -69,7 +69,7 @@ def load_screens(path: Path) -> ScreenSet:
             layout = data.get("layout")
             if not isinstance(layout, dict) or not layout.get("id"):
                 raise ScreensError(f"{layout_file}:{data.line}: expected `layout:` with an `id`")
-            result.layouts[str(layout["id"])] = _plain(layout)
+            result.layouts[str(layout["id"])] = _checked(_plain(layout), f"{layout_file}:{layout.line}")
     data = _read(screens_file)
     rows = data.get("screens")
     if not isinstance(rows, list) or not rows:
@@ -106,6 +106,18 @@ def _plain(value: Any) -> Any:
             return float(value)
         return {"true": True, "false": False}.get(value, value)
     return value
+
+
+def _checked(layout: dict[str, Any], where: str) -> dict[str, Any]:
+    """Validate a layout whose renderer can say so, so a bad layout never reaches a sign."""
+    if layout.get("kind") == "led":
+        from players.led.layout import LayoutError, parse_layout
+
+        try:
+            parse_layout(layout)
+        except LayoutError as exc:
+            raise ScreensError(f"{where}: {exc}") from None
+    return layout
 
 
 def _screen(row: Any, where: str, layouts: dict[str, dict[str, Any]]) -> Screen:

@@ -107,6 +107,7 @@ class TapeZone:
         self.upcoming: Item | None = None  # the next item, fetched ahead
         self.origin: float | None = None
         self.tape_end = 0
+        self.entered: list[Item] = []  # items placed on the tape since the composer last looked
 
     def restart(self, now: float) -> list[Entry]:
         """Clear the tape (an urgent announcement takes over); return the entries cut short."""
@@ -143,6 +144,7 @@ class TapeZone:
                 self.tape_end = position + 1
                 return
             self._place(item.entry, self.painter.strip(item.runs))
+            self.entered.append(item)
             if self.separator is not None:
                 self._place(None, self.separator)
         if self.upcoming is None:
@@ -164,6 +166,7 @@ class PageZone:
         self.image: np.ndarray | None = None  # the current item's lines stacked
         self.started = 0.0
         self.duration = 0.0
+        self.entered: list[Item] = []
 
     def restart(self, now: float) -> list[Entry]:
         cut = [self.current.entry] if self.current else []
@@ -187,6 +190,7 @@ class PageZone:
         self.current, self.started = item, start
         if item is None:
             return False
+        self.entered.append(item)
         row = self.painter.row_height
         lines = self.painter.lines(item.runs, self.width) or [np.zeros((row, 0, 3), np.uint8)]
         page_rows = self.lines_per_page * row
@@ -236,6 +240,8 @@ class FixedZone:
         self.title = painter.strip([Run(zone.text, "title")]) if zone.text else None
         self.shown: str | None = None
         self.image = np.zeros((zone.height, width, 3), np.uint8)
+
+    entered: list[Item] = []  # noqa: RUF012 - never filled: fixed zones take no items
 
     def restart(self, now: float) -> list[Entry]:
         return []
@@ -289,6 +295,14 @@ class Composer:
         for zone, drawer in self.zones:
             drawer.draw(self.frame[zone.y:zone.y + zone.height], now, self.passed)
         return self.frame
+
+    def take_entered(self) -> list[Item]:
+        """Items that started to show since the last call (for logs and program outputs)."""
+        items: list[Item] = []
+        for _, drawer in self.zones:
+            items += drawer.entered
+            drawer.entered = []
+        return items
 
     def preempt(self, now: float) -> list[Entry]:
         """Clear the items zone at once (something urgent); return the entries cut short."""

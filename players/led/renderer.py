@@ -22,6 +22,7 @@ from players.led.dots import led_dots, png_bytes
 from players.led.layout import LayoutError, LedLayout, parse_layout
 from players.led.outputs.base import LedOutput, OutputError, ProgramOutput
 from players.led.playlist import Playlist
+from players.led.program import ProgramDriver
 from players.plan import Entry, Plan
 from players.renderer import PlayReporter
 from signage.fonts import FontFile
@@ -44,7 +45,7 @@ class LedRenderer:
         self.layout: LedLayout | None = None
         self.layout_source: dict | None = None
         self.playlist: Playlist | None = None
-        self.composer: Composer | None = None
+        self.composer: Composer | ProgramDriver | None = None
         self.frame: np.ndarray | None = None
         self.brightness = 100
         self._brightness_checked = -1.0
@@ -90,7 +91,10 @@ class LedRenderer:
         return frame
 
     def _report(self, played: PlayReporter) -> None:
-        passed, self.composer.passed = self.composer.passed, []  # type: ignore[union-attr]
+        assert self.composer is not None
+        for item in self.composer.take_entered():
+            log.info("[%s] %s", self.screen, "".join(run.text for run in item.runs))
+        passed, self.composer.passed = self.composer.passed, []
         for entry in passed:
             if entry.key != IDENTIFY_KEY:
                 played(entry)
@@ -142,8 +146,11 @@ class LedRenderer:
         self.playlist = Playlist(layout.template, self.wall)
         if old is not None and old.plan is not None:
             self.playlist.update(old.plan)
-        self.composer = Composer(layout, self.playlist.next, wall=self.wall,
-                                 font=_font_from(layout))
+        if isinstance(self.output, LedOutput):
+            self.composer = Composer(layout, self.playlist.next, wall=self.wall, font=_font_from(layout))
+        else:  # the controller scrolls: send each item once
+            self.composer = ProgramDriver(layout, self.playlist.next, self.output, self._brightness,
+                                          wall=self.wall, font=_font_from(layout))
         log.info("layout %s: %d×%d %s at %.0f fps on %s", layout.id, layout.width, layout.height,
                  layout.colour, self.output_fps, self.output.name)
 

@@ -4,8 +4,8 @@
 window    borderless 1:1 window at x, y (sending cards mirror that rectangle)
 sim       round lamps in a scaled window, for staff and development
 preview   headless: frames stay in memory (screenshots work); the demo and tests
-tpm2      TPM2 frames over a serial port (microcontroller HUB75 panels)
-strip     each item's strip once over a serial port; the controller scrolls it
+tpm2      TPM2 frames over a serial port (microcontroller HUB75 panels, e.g. WLED)
+onbon     Onbon BX-5E controllers: each item's bitmap sent once, the controller scrolls it
 ========  ======================================================================
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 
 from players.led.outputs.base import LedOutput, OutputError, ProgramOutput
 
-OUTPUT_TYPES = ("window", "sim", "preview", "tpm2", "strip")
+OUTPUT_TYPES = ("window", "sim", "preview", "tpm2", "onbon")
 
 
 def make_output(settings: dict[str, Any] | str | None) -> LedOutput | ProgramOutput:
@@ -41,4 +41,12 @@ def _build(kind: str, options: dict[str, Any]) -> LedOutput | ProgramOutput:
         from players.led.outputs.preview import PreviewOutput
 
         return PreviewOutput(**options)
+    if kind == "tpm2":
+        from players.led.outputs.tpm2 import Tpm2Output
+
+        return Tpm2Output(**options)
+    if kind == "onbon":
+        from players.led.outputs.onbon import OnbonOutput
+
+        return OnbonOutput(**options)
     raise OutputError(f"output type {kind!r} is unknown; use one of {', '.join(OUTPUT_TYPES)}")
