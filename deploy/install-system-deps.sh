@@ -9,6 +9,7 @@ packages=(
   xfonts-wqy       # WenQuanYi bitmap, second LED font
   fontconfig       # fc-match, to find fonts
   mosquitto        # the MQTT broker the publisher starts on loopback (and the tests)
+  xvfb             # a virtual X display: window tests (LED window/sim, kiosk)
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

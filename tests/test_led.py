@@ -302,3 +302,14 @@ def test_preview_gif_frames_differ_as_the_text_moves(tmp_path: Any) -> None:
             gif.seek(index)
             seen.add(gif.convert("RGB").tobytes())
     assert len(seen) == 4
+
+
+def test_a_bad_led_layout_is_refused_before_publishing(tmp_path: Any) -> None:
+    from signage.screens import ScreensError, load_screens
+
+    (tmp_path / "screens.yaml").write_text(
+        "screens:\n  - id: s1\n    kind: led\n    layout: bad\n", "utf-8")
+    (tmp_path / "bad.yaml").write_text(
+        "# a sign\nlayout:\n  id: bad\n  kind: led\n  width: 96\n  height: 16\n  colour: blue\n", "utf-8")
+    with pytest.raises(ScreensError, match=r"bad\.yaml:3: LED layout 'bad': colour 'blue'"):
+        load_screens(tmp_path)
