@@ -131,6 +131,8 @@ class LedRenderer:
                 return
             self._use_layout(layout, plan.layout)
         assert self.playlist is not None
+        log.info("[%s] version %s: %d entries on layout %s", self.screen, plan.version,
+                 len(plan.entries), self.layout.id if self.layout else "?")
         fresh = self.playlist.update(plan)
         if fresh:
             self._interrupt(now, fresh, self.layout.urgent_repeat)  # type: ignore[union-attr]
