@@ -10,6 +10,9 @@ packages=(
   fontconfig       # fc-match, to find fonts
   mosquitto        # the MQTT broker the publisher starts on loopback (and the tests)
   xvfb             # a virtual X display: window tests (LED window/sim, kiosk)
+  cups cups-client # CUPS and lp/lpstat: the print station prints boards (tests run a private cupsd)
+  printer-driver-cups-pdf  # virtual PDF printer: print tests check what CUPS delivered
+  poppler-utils    # pdftotext, pdfinfo: tests read the boards back
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -10,7 +10,9 @@ from __future__ import annotations
 import base64
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from players.plan import Incomplete, Plan, Resolver, resolve
 from signage.keys import TrustedKeys
@@ -22,17 +24,24 @@ POINTER = "current.json"
 
 
 class PlayerCache:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path,
+                 choose_fields: Callable[[dict[str, Any]], frozenset[str] | None] | None = None) -> None:
         self.folder = folder
+        self.choose_fields = choose_fields  # see Resolver.choose_fields
         # Objects are written without an fsync each; commit() flushes them together, before
         # the pointer that names them is written.
         self.store = ObjectStore(folder / "objects", durable=False)
         self.store.remove_leftovers()
-        self.resolver = Resolver(self.store)
+        self.resolver = self._resolver()
+
+    def _resolver(self) -> Resolver:
+        resolver = Resolver(self.store)
+        resolver.choose_fields = self.choose_fields
+        return resolver
 
     def load(self, trusted: TrustedKeys, screen: str) -> tuple[Manifest, Plan] | None:
         """The cached version, verified again from disk (signature and every hash), or None."""
-        self.resolver = Resolver(self.store)
+        self.resolver = self._resolver()
         try:
             pointer = json.loads((self.folder / POINTER).read_text("utf-8"))
             manifest = decode_manifest(base64.b64decode(pointer["manifest"]), trusted, screen)

@@ -8,6 +8,7 @@ Resolving walks the Merkle tree from the plan object: plan → units and chunks 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,6 +87,16 @@ class Resolver:
         # a new version only resolves the chunks it does not share with the last one.
         self.chunks: dict[str, tuple[tuple[Entry, ...], frozenset[str]]] = {}
         self.unwritten: dict[str, bytes] = {}  # remembered, not yet in the store
+        # Item fields the renderer shows (None: all). An LED sign shows four fields of an item
+        # that carries twenty; keeping only those holds a 5,000-item sign in a small board's RAM.
+        self.fields: frozenset[str] | None = None
+        self.choose_fields: Callable[[dict[str, Any]], frozenset[str] | None] | None = None
+
+    def only_fields(self, fields: frozenset[str] | None) -> None:
+        """Keep only ``fields`` of each item from now on (resolved chunks are redone if it changes)."""
+        if fields != self.fields:
+            self.fields = fields
+            self.chunks.clear()
 
     def load(self, object_id: str, missing: set[str]) -> Any:
         obj = self.known.get(object_id)
@@ -134,6 +145,8 @@ def resolve(source: ObjectStore | Resolver, plan_id: str, version: int) -> Plan:
     plan = _json(store, plan_id, missing, "plan")
     if plan is None:
         raise Incomplete(missing)
+    if store.choose_fields is not None:
+        store.only_fields(store.choose_fields(dict(plan.get("layout", {}))))
     units = {}
     for unit_id, object_id in dict(plan.get("units", {})).items():
         used.add(object_id)
@@ -173,6 +186,9 @@ def _entry(store: Resolver, row: dict[str, Any], missing: set[str], used: set[st
         image = (data.get("flowchart") or {}).get("image")
         if image:
             _blob(store, image, missing, used)
+        if store.fields is not None:
+            data = {key: value for key, value in data.items() if key in store.fields}
+            store.known.pop(ref, None)  # the chunk cache holds the slim entry; the full one can go
     hours = row.get("hours")
     return Entry(str(row["kind"]), str(row["unit"]), str(row["key"]), ref,
                  data if isinstance(data, dict) else {}, bool(row.get("urgent")),

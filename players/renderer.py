@@ -30,3 +30,6 @@ class Renderer(Protocol):
 
     def screenshot(self) -> bytes | None:
         """A PNG of what is on screen now, or None if this renderer cannot take one."""
+
+    # Optional: ``entry_fields(layout) -> frozenset[str] | None`` names the item fields this
+    # renderer shows for a layout; the runtime then keeps only those in memory (None: all).

@@ -89,7 +89,7 @@ class Runtime:
         self.renderer = renderer
         self.trusted = trusted or trusted_keys(config.public_keys)
         self.topics = Topics(config.topic_root)
-        self.cache = PlayerCache(config.cache_dir)
+        self.cache = PlayerCache(config.cache_dir, getattr(renderer, "entry_fields", None))
         self.screen = config.screen
         self.manifest: Manifest | None = None  # the version on screen
         self.plan: Plan | None = None

@@ -217,7 +217,7 @@ def serve(content_dir: Path, screens_path: Path, broker_url: str | None, port: i
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["log", "led"]))
+@click.argument("kind", type=click.Choice(["log", "led", "board"]))
 @click.option("--screen", "screen_id", help="Screen id (default: from the config file).")
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Player config (YAML): broker, public_keys, cache_dir, renderer options.")
@@ -229,7 +229,8 @@ def serve(content_dir: Path, screens_path: Path, broker_url: str | None, port: i
               help="LED output: window, sim, preview, tpm2, onbon (overrides the config).")
 def player(kind: str, screen_id: str | None, config_path: Path | None, broker_url: str | None,
            public_keys: tuple[Path, ...], cache_dir: Path | None, output_type: str | None) -> None:
-    """Run a player for one screen: log (prints what it would show) or led."""
+    """Run a player for one screen: log (prints what it would show), led, or board (a print
+    station: renders each changed board, prints it through CUPS when a queue is configured)."""
     import logging
     import signal
     import threading
@@ -257,7 +258,7 @@ def player(kind: str, screen_id: str | None, config_path: Path | None, broker_ur
         signal.signal(signum, lambda *_: stop.set())
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout, force=True)
     try:
-        renderer = make_renderer(kind, config.screen, config.renderer, output_type)
+        renderer = make_renderer(kind, config.screen, config.renderer, output_type, config.cache_dir)
         run_player(config, renderer, stop)
     except (KeyFileError, OutputError) as exc:
         _fail(str(exc))
@@ -352,6 +353,39 @@ def command(screen_id: str, name: str, broker_url: str | None, data_dir: Path, o
             click.echo(f"{name} sent to {screen_id}")
     finally:
         connection.stop()
+
+
+@main.command()
+@click.option("--content", "content_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("content"), show_default=True)
+@screens_option
+@click.option("--unit", "units", multiple=True, metavar="ID", help="The unit's board; repeatable.")
+@click.option("--all", "all_units", is_flag=True, help="Every unit's board (-o is then a folder).")
+@click.option("--layout", "layout_id", default="board-a3", show_default=True, help="A board layout id.")
+@click.option("--paper", type=click.Choice(["A4", "A3"], case_sensitive=False), help="Overrides the layout.")
+@click.option("--orientation", type=click.Choice(["portrait", "landscape"]), help="Overrides the layout.")
+@click.option("--dpi", type=click.Choice(["150", "300"]), default="150", show_default=True,
+              help="PNG resolution.")
+@click.option("-o", "--output", "out_path", required=True, type=click.Path(path_type=Path),
+              help="board.pdf or board.png; with --all a folder (PDFs, or PNGs with --png).")
+@click.option("--png", "as_png", is_flag=True, help="With --all: PNG pages instead of PDFs.")
+@_date_option("--today", "Publish as on this date (YYYY-MM-DD): what is valid, and the board's date.")
+def board(content_dir: Path, screens_path: Path, units: tuple[str, ...], all_units: bool, layout_id: str,
+          paper: str | None, orientation: str | None, dpi: str, out_path: Path, as_png: bool,
+          today: dt.date | None) -> None:
+    """A unit's public notice board (行政权力运行公开栏) as a searchable PDF or a PNG."""
+    from players.board.cli import render_boards
+
+    if not units and not all_units:
+        _fail("name a unit with --unit ID, or use --all")
+    try:
+        written = render_boards(content_dir, screens_path, layout_id, units=() if all_units else units,
+                                out=out_path, folder=all_units, paper=paper, orientation=orientation,
+                                dpi=int(dpi), png=as_png, today=today)
+    except (LookupError, ValueError, ContentError) as exc:
+        _fail(str(exc).strip("'\""))
+    for path in written:
+        click.echo(str(path))
 
 
 @main.group()

@@ -132,11 +132,13 @@ def run_demo(content: Path, screens_path: Path, data_dir: Path, seconds: float |
 
 def demo_player_command(kind: str) -> list[str]:
     """The player the demo runs for a screen kind: LED signs in a simulator window when there
-    is a display, headless otherwise (screenshots still work); the log player for the rest
-    until their renderers exist."""
+    is a display, headless otherwise (screenshots still work); boards rendered to PDF; the log
+    player for the kiosk until its renderer exists."""
     if kind == "led":
         has_display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
         return ["led", "--output", "sim" if has_display else "preview"]
+    if kind == "board":
+        return ["board"]  # renders PDFs into the player's cache folder; no printer in the demo
     return ["log"]
 
 

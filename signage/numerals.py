@@ -41,3 +41,14 @@ def parse_chinese_number(text: str) -> int:
         else:
             raise ValueError(f"not a numeral: {text!r}")
     return total + (digit or 0)
+
+
+def to_chinese(number: int) -> str:
+    """1–99 as a Chinese numeral for list markers: 3 → 三, 12 → 十二, 20 → 二十, 45 → 四十五."""
+    digits = "零一二三四五六七八九"
+    if not 0 < number < 100:
+        return str(number)
+    tens, ones = divmod(number, 10)
+    if tens == 0:
+        return digits[ones]
+    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")

@@ -181,3 +181,235 @@ def display(xvfb_display: str, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("DISPLAY", xvfb_display)
     monkeypatch.setenv("SDL_VIDEODRIVER", "x11")
     return xvfb_display
+
+
+# --- cups: a private CUPS scheduler with a cups-pdf printer, for the print station tests ---------
+# (appended section; its imports stay with the fixture they serve)
+
+import contextlib  # noqa: E402
+import os  # noqa: E402
+import pwd  # noqa: E402
+import re  # noqa: E402
+import shutil  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+
+CUPS_PPD = Path("/usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd")  # `lpinfo -m`: lsb/usr/cups-pdf/CUPS-PDF_opt.ppd
+CUPS_PDF_BACKEND = Path("/usr/lib/cups/backend/cups-pdf")
+CUPS_PDF_CONF = Path("/etc/cups/cups-pdf.conf")  # compiled into the backend: no private config possible
+CUPS_TOOLS = {"cupsd": "cups", "lpadmin": "cups-client", "lp": "cups-client", "lpstat": "cups-client",
+              "cupsaccept": "cups-client", "cupsreject": "cups-client", "pdftocairo": "poppler-utils"}
+CUPS_ENV = {"LC_ALL": "C.UTF-8", "LANG": "C.UTF-8", "LANGUAGE": ""}  # lpstat answers are parsed
+
+
+class CupsServer:
+    """A cupsd of the test session's own, with one cups-pdf queue (``queue``) at ``server``.
+
+    Config, spool, cache, state and logs live in a temporary folder; it listens on 127.0.0.1 and a
+    free port only, shares and browses nothing, and needs no system cupsd (nor /run/cups).
+    cups-pdf itself reads /etc/cups/cups-pdf.conf only, so its PDFs land where that says: ``Out``
+    (Debian: ``${HOME}/PDF`` of the job's user, /root/PDF under CI) or ``AnonDirName`` for users it
+    does not know. ``wait_for_pdf`` looks in both for the file named after the job's title."""
+
+    queue = "board-pdf"
+
+    def __init__(self, root: Path, tools: dict[str, str]) -> None:
+        self.root, self.tools = root, tools
+        self.port = 0
+        self.process: Any = None
+        self.produced: list[Path] = []
+
+    @property
+    def server(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        for _ in range(3):  # the free port can be taken between choosing it and cupsd binding it
+            self.port = _free_port()
+            self._write_config()
+            with open(self.root / "log" / "cupsd.out", "ab") as log:  # cupsd keeps its own copy
+                self.process = subprocess.Popen(
+                    [self.tools["cupsd"], "-f", "-c", str(self.root / "conf" / "cupsd.conf"),
+                     "-s", str(self.root / "conf" / "cups-files.conf")],
+                    stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
+            if self._wait_until_running():
+                self._add_printer()
+                return
+            self._stop_process()
+        pytest.fail(f"the test cupsd did not start: {self._log_tail()}")
+
+    def stop(self) -> None:
+        self._stop_process()
+        for path in self.produced:
+            path.unlink(missing_ok=True)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def wait_for_pdf(self, title: str, timeout: float = 60) -> Path:
+        """The finished PDF cups-pdf wrote for the job titled ``title`` (letters, digits, '-': the
+        characters cups-pdf keeps in file names; make it unique, e.g. with a uuid)."""
+        if not re.fullmatch(r"[A-Za-z0-9-]{1,40}", title):
+            raise ValueError(f"title {title!r}: use 1-40 letters, digits and '-'")
+        name = re.compile(rf"(job_\d+-)?{re.escape(title)}(-job_\d+)?\.pdf")
+        deadline, sizes = time.monotonic() + timeout, {}
+        while time.monotonic() < deadline:
+            for path in _cups_pdf_files(name):
+                size = _size(path)
+                if size and sizes.get(path) == size and _pdf_complete(path):
+                    self.produced.append(path)
+                    return path
+                sizes[path] = size
+            time.sleep(0.25)
+        jobs = self.run("lpstat", "-W", "all", "-o", self.queue).stdout.strip()
+        pytest.fail(f"no PDF for job {title!r} in {', '.join(map(str, cups_pdf_dirs()))} after "
+                    f"{timeout:g} s; jobs: {jobs or 'none'}; cupsd: {self._log_tail()}; "
+                    f"cups-pdf log: {_cups_pdf_setting('Log', '/var/log/cups')}/cups-pdf-{self.queue}_log")
+
+    def run(self, tool: str, *args: str) -> subprocess.CompletedProcess[str]:
+        """A CUPS command against this server (``-h`` first: later options depend on it)."""
+        return subprocess.run([self.tools[tool], "-h", self.server, *args], capture_output=True,
+                              text=True, timeout=120, env={**os.environ, **CUPS_ENV}, check=False)
+
+    def _write_config(self) -> None:
+        root = self.root
+        for folder in ("conf", "spool/tmp", "cache", "state", "log"):
+            (root / folder).mkdir(parents=True, exist_ok=True)
+        (root / "conf" / "cups-files.conf").write_text(
+            f"ServerRoot {root}/conf\nRequestRoot {root}/spool\nTempDir {root}/spool/tmp\n"
+            f"CacheDir {root}/cache\nStateDir {root}/state\nServerKeychain {root}/conf/ssl\n"
+            f"CreateSelfSignedCerts no\nAccessLog {root}/log/access_log\nErrorLog {root}/log/error_log\n"
+            f"PageLog {root}/log/page_log\nPrintcap {root}/state/printcap\n"
+            "User lp\nGroup lp\nSystemGroup root\n")
+        # No authentication (loopback only, nobody else can connect) and job details visible, so
+        # lpadmin and lpstat work without certificates; a failed job is dropped, not the printer.
+        (root / "conf" / "cupsd.conf").write_text(
+            f"LogLevel info\nListen 127.0.0.1:{self.port}\nBrowsing No\nBrowseLocalProtocols none\n"
+            "DefaultShared No\nWebInterface No\nDefaultAuthType None\nErrorPolicy abort-job\n"
+            "<Location />\n  Order allow,deny\n  Allow 127.0.0.1\n</Location>\n"
+            "<Policy default>\n  JobPrivateAccess all\n  JobPrivateValues none\n"
+            "  SubscriptionPrivateAccess all\n  SubscriptionPrivateValues none\n"
+            "  <Limit All>\n    Order deny,allow\n  </Limit>\n</Policy>\n")
+
+    def _wait_until_running(self, timeout: float = 60) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.process.poll() is None:
+            if "scheduler is running" in self.run("lpstat", "-r").stdout:
+                return True
+            time.sleep(0.1)
+        return False
+
+    def _add_printer(self) -> None:
+        """-E after -p enables the queue and accepts jobs. TitlePref=1: the file is named after the
+        job title (Debian's cups-pdf reads a PostScript %%Title without ending the string, leaving
+        junk in the name). pdftocairo: cups-pdf takes PostScript only, and Ghostscript's conversion
+        turns CJK text into Type 3 glyphs that pdftotext cannot read; pdftocairo keeps the text."""
+        result = self.run("lpadmin", "-p", self.queue, "-E", "-v", "cups-pdf:/", "-P", str(CUPS_PPD),
+                          "-o", "TitlePref=1", "-o", "pdftops-renderer-default=pdftocairo")
+        if result.returncode != 0:
+            pytest.fail(f"lpadmin could not add {self.queue}: {result.stderr.strip()}; {self._log_tail()}")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if ("enabled" in self.run("lpstat", "-p", self.queue).stdout
+                    and "accepting" in self.run("lpstat", "-a", self.queue).stdout):
+                return
+            time.sleep(0.2)
+        pytest.fail(f"{self.queue} is not enabled and accepting: {self._log_tail()}")
+
+    def _stop_process(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+
+    def _log_tail(self, lines: int = 15) -> str:
+        text = ""
+        for name in ("cupsd.out", "error_log"):
+            with contextlib.suppress(OSError):
+                text += (self.root / "log" / name).read_text(errors="replace")
+        return " | ".join(text.strip().splitlines()[-lines:]) or "(no log)"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _cups_pdf_setting(key: str, default: str) -> str:
+    """A setting of /etc/cups/cups-pdf.conf as the backend reads it ("Key value", last one wins)."""
+    value = default
+    with contextlib.suppress(OSError):
+        for line in CUPS_PDF_CONF.read_text(errors="replace").splitlines():
+            parts = line.split(None, 1)
+            if len(parts) == 2 and parts[0].lower() == key.lower():
+                value = parts[1].strip()
+    return value
+
+
+def cups_pdf_dirs() -> list[Path]:
+    """Where cups-pdf writes this user's jobs: ``Out`` with ${HOME}/${USER} filled in, then
+    ``AnonDirName`` (for users it does not know); the defaults are the backend's own."""
+    user = pwd.getpwuid(os.geteuid())
+    out = _cups_pdf_setting("Out", "/var/spool/cups-pdf/${USER}")
+    out = out.replace("${HOME}", user.pw_dir).replace("${USER}", user.pw_name)
+    return [Path(out), Path(_cups_pdf_setting("AnonDirName", "/var/spool/cups-pdf/ANONYMOUS"))]
+
+
+def _cups_pdf_files(name: re.Pattern[str]) -> list[Path]:
+    found = []
+    for folder in cups_pdf_dirs():
+        with contextlib.suppress(OSError):
+            found += [path for path in folder.iterdir() if name.fullmatch(path.name)]
+    return found
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _pdf_complete(path: Path) -> bool:
+    """Ghostscript writes the trailer last: a PDF that ends in %%EOF is finished."""
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(max(0, _size(path) - 64))
+            return handle.read().rstrip().endswith(b"%%EOF")
+    except OSError:
+        return False
+
+
+def _cups_tools() -> dict[str, str]:
+    """The CUPS programs, or a failure that says how to install them (the suite never skips)."""
+    search = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/sbin", "/usr/bin"])
+    tools = {tool: shutil.which(tool, path=search) for tool in CUPS_TOOLS}
+    missing = [f"{tool} ({CUPS_TOOLS[tool]})" for tool, found in tools.items() if found is None]
+    missing += [f"{path} (printer-driver-cups-pdf)" for path in (CUPS_PDF_BACKEND, CUPS_PPD)
+                if not path.exists()]
+    if missing:
+        pytest.fail(f"CUPS for the print tests is missing: {', '.join(missing)}. `make test` installs "
+                    "it (cups, cups-client, printer-driver-cups-pdf), or run apt install those")
+    if os.geteuid() != 0:
+        pytest.fail("the cups fixture runs a private cupsd, which must be root to run the cups-pdf "
+                    "backend (mode 0700): run the print tests as root, as CI does")
+    return {tool: str(found) for tool, found in tools.items()}
+
+
+@pytest.fixture(scope="session")
+def cups() -> Any:
+    """A private cupsd with a cups-pdf queue for the session: ``server``, ``queue``, ``wait_for_pdf``."""
+    tools = _cups_tools()
+    # Filters run as lp and must reach the spool and the queue's PPD: /tmp, not a private $TMPDIR.
+    root = Path(tempfile.mkdtemp(prefix="signage-cups-", dir="/tmp"))
+    root.chmod(0o755)
+    server = CupsServer(root, tools)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()

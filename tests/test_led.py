@@ -278,11 +278,11 @@ def test_clock_and_title_zone_redrawn_only_when_the_minute_changes() -> None:
     layout = parse_layout({**mono_layout(height=32), "zones": [
         {"name": "title", "y": 0, "height": 16, "text": "政务公开", "clock": True},
         {"name": "items", "y": 16, "height": 16}]})
-    moments = iter([NOON, NOON, NOON + dt.timedelta(minutes=1)])
+    moments = iter([NOON, NOON + dt.timedelta(minutes=1)])  # read once a second, not every frame
     composer = Composer(layout, ListSource([power("a", "取水许可")]), wall=lambda: next(moments))
     first = composer.render(0.0)[:16].copy()
-    assert (composer.render(0.1)[:16] == first).all()
-    changed = composer.render(0.2)[:16]
+    assert (composer.render(0.5)[:16] == first).all()
+    changed = composer.render(1.0)[:16]
     assert not (changed == first).all() and (changed[:, :60] == first[:, :60]).all()
 
 

@@ -239,6 +239,7 @@ class FixedZone:
         self.zone, self.width, self.painter, self.wall = zone, width, painter, wall
         self.title = painter.strip([Run(zone.text, "title")]) if zone.text else None
         self.shown: str | None = None
+        self.checked = -1  # the whole second the clock was last read
         self.image = np.zeros((zone.height, width, 3), np.uint8)
 
     entered: list[Item] = []  # noqa: RUF012 - never filled: fixed zones take no items
@@ -247,10 +248,12 @@ class FixedZone:
         return []
 
     def draw(self, into: np.ndarray, now: float, passed: list[Entry]) -> None:
-        clock = self.wall().strftime("%H:%M") if self.zone.clock else ""
-        if clock != self.shown:
-            self._render(clock)
-            self.shown = clock
+        if int(now) != self.checked or self.shown is None:  # the clock is read once a second
+            self.checked = int(now)
+            clock = self.wall().strftime("%H:%M") if self.zone.clock else ""
+            if clock != self.shown:
+                self._render(clock)
+                self.shown = clock
         into[:] = self.image
 
     def _render(self, clock: str) -> None:

@@ -35,6 +35,7 @@ class Playlist:
         self.last: EntryId | None = None
         self.position = 0
         self.urgent_seen: set[EntryId] = set()
+        self._current: tuple[tuple[str, str], list[Entry], dict[EntryId, int]] | None = None
 
     def update(self, plan: Plan) -> list[Entry]:
         """Take a new version; return the urgent announcements it brings that were not shown yet."""
@@ -65,16 +66,26 @@ class Playlist:
     def _next_entry(self) -> Entry | None:
         if self.urgent_queue:
             return self.urgent_queue.popleft()
-        entries = self.plan.current(self.wall()) if self.plan else []
+        entries, index_of = self._entries_now()
         if not entries:
             return None
-        ids = [entry_id(e) for e in entries]
         while self.resume:
             entry = self.resume.popleft()
-            if entry_id(entry) in ids:
-                return self._advance(entries, ids.index(entry_id(entry)))
-        index = ids.index(self.last) + 1 if self.last in ids else self.position
+            if entry_id(entry) in index_of:
+                return self._advance(entries, index_of[entry_id(entry)])
+        index = index_of[self.last] + 1 if self.last in index_of else self.position
         return self._advance(entries, index % len(entries))
+
+    def _entries_now(self) -> tuple[list[Entry], dict[EntryId, int]]:
+        """The plan's current entries and their positions, worked out once a minute: validity
+        and dayparts change by the minute, and 5,000 entries take milliseconds to filter."""
+        if self.plan is None:
+            return [], {}
+        key = (self.plan.plan_id, self.wall().strftime("%Y-%m-%d %H:%M"))
+        if self._current is None or self._current[0] != key:
+            entries = self.plan.current(self.wall())
+            self._current = key, entries, {entry_id(e): i for i, e in enumerate(entries)}
+        return self._current[1], self._current[2]
 
     def _advance(self, entries: list[Entry], index: int) -> Entry:
         entry = entries[index]

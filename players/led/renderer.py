@@ -19,10 +19,11 @@ import numpy as np
 
 from players.led.compose import Composer
 from players.led.dots import led_dots, png_bytes
-from players.led.layout import LayoutError, LedLayout, parse_layout
+from players.led.layout import DEFAULT_TEMPLATE, LayoutError, LedLayout, parse_layout
 from players.led.outputs.base import LedOutput, OutputError, ProgramOutput
 from players.led.playlist import Playlist
 from players.led.program import ProgramDriver
+from players.led.text import shown_fields
 from players.plan import Entry, Plan
 from players.renderer import PlayReporter
 from signage.fonts import FontFile
@@ -50,6 +51,8 @@ class LedRenderer:
         self.brightness = 100
         self._brightness_checked = -1.0
         self.output_fps = fps
+        # Decided once: an isinstance() against a runtime-checkable Protocol costs ~15 µs a frame.
+        self._streams = isinstance(output, LedOutput)
 
     # -- Renderer protocol -------------------------------------------------------------------
 
@@ -60,6 +63,14 @@ class LedRenderer:
     def identify(self) -> None:
         with self._lock:
             self._identify = True
+
+    def entry_fields(self, layout: dict) -> frozenset[str] | None:
+        """The item fields this sign can show: its template's and the fixed forms' (see text.py);
+        None (keep everything) for a template that does not parse (the layout is refused later)."""
+        try:
+            return shown_fields(str(layout.get("template") or DEFAULT_TEMPLATE))
+        except ValueError:
+            return None
 
     def screenshot(self) -> bytes | None:
         frame = self.frame
@@ -86,8 +97,8 @@ class LedRenderer:
         frame = self.composer.render(now)
         self._report(played)
         self.frame = frame
-        if isinstance(self.output, LedOutput):
-            self.output.show(frame, self._brightness(now))
+        if self._streams:
+            self.output.show(frame, self._brightness(now))  # type: ignore[union-attr]
         return frame
 
     def _report(self, played: PlayReporter) -> None:
@@ -148,7 +159,7 @@ class LedRenderer:
         self.playlist = Playlist(layout.template, self.wall)
         if old is not None and old.plan is not None:
             self.playlist.update(old.plan)
-        if isinstance(self.output, LedOutput):
+        if self._streams:
             self.composer = Composer(layout, self.playlist.next, wall=self.wall, font=_font_from(layout))
         else:  # the controller scrolls: send each item once
             self.composer = ProgramDriver(layout, self.playlist.next, self.output, self._brightness,

@@ -34,6 +34,16 @@ def entry_fields(entry: Entry, unit_names: dict[str, str] | None = None) -> dict
     return fields
 
 
+FIXED_FIELDS = frozenset({"name", "code", "power_type", "power_type_declared", "kind", "title",
+                          "doc_number", "text", "urgent", "department", "supervision_phone"})
+
+
+def shown_fields(template: str) -> frozenset[str]:
+    """Item fields a sign with this template can show (the rest need not be kept in memory)."""
+    names = {name.split(".")[0].split("[")[0] for _, name, _, _ in _FORMATTER.parse(template) if name}
+    return FIXED_FIELDS | names
+
+
 def entry_runs(entry: Entry, template: str, unit_names: dict[str, str] | None = None) -> list[Run]:
     """Colour runs for one entry: the layout template for power items, fixed forms otherwise."""
     fields = entry_fields(entry, unit_names)

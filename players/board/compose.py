@@ -1,0 +1,367 @@
+"""A unit's public notice board (行政权力运行公开栏) laid out as pages of shapes.
+
+The board is a column of *rows*: a heading, a line of a paragraph, a table row, a row of
+flowcharts. A row is never split, so no table row or chart is cut across pages; a table's
+header row is repeated at the top of each page it continues on, and a heading is kept with
+what follows it. Every line is broken by :mod:`signage.linebreak`, so nothing runs off a cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import segno
+
+from players.board.canvas import (
+    GREY,
+    LIGHT,
+    PT,
+    RED,
+    Document,
+    Fonts,
+    Line,
+    Page,
+    Picture,
+    Rect,
+    Shape,
+    Text,
+)
+from players.board.flowchart import layout_flowchart, placed
+from players.board.layout import BoardLayout
+from players.plan import Entry
+from signage.dates import format_date
+from signage.linebreak import wrap
+from signage.numerals import to_chinese
+
+LEADING = 1.45  # line height as a multiple of the type size
+CELL_PAD = 1.4  # mm inside table cells
+COLUMNS: tuple[tuple[str, float], ...] = (
+    ("序号", 0.045), ("事项编码", 0.105), ("事项名称", 0.16), ("权力类型", 0.075),
+    ("设定依据", 0.265), ("法定时限（工作日）", 0.065), ("承诺时限（工作日）", 0.065), ("收费", 0.105),
+    ("承办机构", 0.115),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class BoardContent:
+    """What one board shows: a unit, its power items, and where and when it was published."""
+
+    unit: dict[str, Any]
+    items: tuple[Entry, ...]
+    county: dict[str, Any]
+    version: int
+    published: dt.date
+
+    def digest(self, layout: BoardLayout) -> str:
+        """Hash of everything printed except the date: unchanged content is never reprinted."""
+        text = json.dumps({"unit": self.unit, "items": [e.ref for e in self.items],
+                           "county": self.county, "layout": repr(layout)}, sort_keys=True,
+                          ensure_ascii=False)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass(slots=True)
+class Row:
+    height: float
+    draw: Callable[[float, float], list[Shape]]  # (left, top) → shapes
+    keep_with_next: bool = False
+    header: Row | None = None  # repeated at the top of a page this row starts
+
+
+class BoardComposer:
+    def __init__(self, layout: BoardLayout, fonts: Fonts) -> None:
+        self.layout, self.fonts = layout, fonts
+        self.page_width, self.page_height = layout.size
+        self.left = layout.margin
+        self.width = self.page_width - 2 * layout.margin
+        self.footer_height = 9.0
+        self._section = 0
+
+    # -- the document --------------------------------------------------------------------
+
+    def compose(self, board: BoardContent) -> Document:
+        self._section = 0
+        unit_name = str(board.unit.get("name") or "")
+        rows = [*self._title(unit_name), *self._duties(board.unit), *self._rules(board.unit),
+                *self._table(board.items), *self._flowcharts(board.items),
+                *self._supervision(board)]
+        pages = self._paginate(rows, unit_name)
+        document = Document(title=f"{unit_name}{self.layout.title}", subject="政务公开",
+                            author=str(board.county.get("office") or board.county.get("name") or ""),
+                            keywords="行政权力 公开栏 " + unit_name)
+        for number, page in enumerate(pages, 1):
+            page.add(*self._footer(number, len(pages), board))
+            document.pages.append(page)
+        return document
+
+    def _paginate(self, rows: list[Row], unit_name: str) -> list[Page]:
+        bottom = self.page_height - self.layout.margin - self.footer_height
+        pages = [Page(self.page_width, self.page_height)]
+        y = self.layout.margin
+        for index, row in enumerate(rows):
+            following = rows[index + 1].height if row.keep_with_next and index + 1 < len(rows) else 0.0
+            if y + row.height + following > bottom and y > self._body_top(len(pages) > 1):
+                pages.append(Page(self.page_width, self.page_height))
+                y = self._continuation_header(pages[-1], unit_name)
+                if row.header is not None:
+                    pages[-1].add(*row.header.draw(self.left, y))
+                    y += row.header.height
+            pages[-1].add(*row.draw(self.left, y))
+            y += row.height
+        return pages
+
+    def _body_top(self, continued: bool) -> float:
+        return self.layout.margin + (self._continued_height() if continued else 0.0)
+
+    def _continued_height(self) -> float:
+        return self.layout.small * PT * LEADING + 3.0
+
+    def _continuation_header(self, page: Page, unit_name: str) -> float:
+        size = self.layout.small
+        top = self.layout.margin
+        page.add(Text(self.left, top + size * PT, f"{unit_name}{self.layout.title}（续）", size,
+                      colour=GREY),
+                 Line(self.left, top + size * PT * LEADING, self.left + self.width,
+                      top + size * PT * LEADING, 0.3, GREY))
+        return top + self._continued_height()
+
+    def _footer(self, number: int, total: int, board: BoardContent) -> list[Shape]:
+        size = self.layout.small
+        baseline = self.page_height - self.layout.margin
+        centre = f"第 {number} 页 共 {total} 页"
+        left = f"发布日期：{format_date(board.published)}"
+        if board.version:
+            left += f"　版本：{board.version}"
+        right = str(board.county.get("office") or "")
+        width = self.fonts.width
+        shapes: list[Shape] = [
+            Line(self.left, baseline - size * PT - 2.0, self.left + self.width, baseline - size * PT - 2.0,
+                 0.2, GREY),
+            Text(self.left + (self.width - width(centre, size)) / 2, baseline, centre, size),
+            Text(self.left, baseline, left, size, colour=GREY),
+        ]
+        if right and width(left, size) + width(centre, size) + width(right, size) < self.width * 0.9:
+            shapes.append(Text(self.left + self.width - width(right, size), baseline, right, size,
+                               colour=GREY))
+        return shapes
+
+    # -- sections ------------------------------------------------------------------------
+
+    def _title(self, unit_name: str) -> list[Row]:
+        big, name_size = 26 * self.layout.scale, 15 * self.layout.scale
+        rows = self._centred_lines(unit_name, name_size, bold=True)
+        rows += self._centred_lines(self.layout.title, big, bold=True, colour=RED)
+
+        def rules(x: float, y: float) -> list[Shape]:
+            return [Line(x, y + 1.0, x + self.width, y + 1.0, 1.2, RED),
+                    Line(x, y + 2.6, x + self.width, y + 2.6, 0.35, RED)]
+
+        return [*rows, Row(6.0, rules)]
+
+    def _centred_lines(self, text: str, size: float, *, bold: bool = False,
+                       colour: tuple[int, int, int] = (0, 0, 0)) -> list[Row]:
+        rows = []
+        for line in wrap(text, self.width, self.fonts.measure(size, bold)):
+            offset = (self.width - self.fonts.width(line, size, bold)) / 2
+            rows.append(self._text_row(line, size, bold=bold, colour=colour, indent=offset))
+        return rows
+
+    def _heading(self, title: str) -> Row:
+        self._section += 1
+        numeral = to_chinese(self._section)
+        size = self.layout.heading
+        height = size * PT * LEADING + 4.0
+
+        def draw(x: float, y: float) -> list[Shape]:
+            baseline = y + 2.5 + size * PT
+            return [Rect(x, y + 2.0, 1.6, size * PT * 1.1, stroke=None, fill=RED),
+                    Text(x + 3.5, baseline, f"{numeral}、{title}", size, bold=True, colour=RED)]
+
+        return Row(height, draw, keep_with_next=True)
+
+    def _duties(self, unit: dict[str, Any]) -> list[Row]:
+        duties = [str(d) for d in unit.get("duties") or [] if str(d).strip()]
+        if not duties:
+            return []
+        rows = [self._heading("主要职责")]
+        for number, duty in enumerate(duties, 1):
+            rows += self._paragraph(f"（{to_chinese(number)}）{duty}", self.layout.body, hanging=True)
+        return [*rows, self._gap(2.0)]
+
+    def _rules(self, unit: dict[str, Any]) -> list[Row]:
+        rules = [r for r in unit.get("rules") or [] if isinstance(r, dict)]
+        if not rules:
+            return []
+        rows = [self._heading("工作制度")]
+        for rule in rules:
+            title = str(rule.get("title") or "")
+            rows.append(self._text_row(title, self.layout.body, bold=True, keep=True))
+            rows += self._paragraph(str(rule.get("text") or ""), self.layout.body, indent_first=True)
+        return [*rows, self._gap(2.0)]
+
+    def _table(self, items: tuple[Entry, ...]) -> list[Row]:
+        rows = [self._heading(f"行政权力事项目录（共 {len(items)} 项）")]
+        if not items:
+            return rows + self._paragraph("本单位暂无公开的行政权力事项。", self.layout.body)
+        header = self._table_row([name for name, _ in COLUMNS], bold=True, fill=LIGHT)
+        rows.append(header)
+        for number, entry in enumerate(items, 1):
+            row = self._table_row(_cells(number, entry.data))
+            row.header = header
+            rows.append(row)
+        return [*rows, self._gap(3.0)]
+
+    def _table_row(self, cells: list[str], *, bold: bool = False,
+                   fill: tuple[int, int, int] | None = None) -> Row:
+        size = self.layout.small
+        line = size * PT * LEADING
+        widths = [self.width * share for _, share in COLUMNS]
+        wrapped = [wrap(text, w - 2 * CELL_PAD, self.fonts.measure(size, bold)) or [""]
+                   for text, w in zip(cells, widths, strict=True)]
+        height = max(len(lines) for lines in wrapped) * line + 2 * CELL_PAD
+
+        def draw(x: float, y: float) -> list[Shape]:
+            shapes: list[Shape] = []
+            left = x
+            for lines, w in zip(wrapped, widths, strict=True):
+                shapes.append(Rect(left, y, w, height, stroke=(60, 60, 60), fill=fill, width=0.25))
+                for index, text in enumerate(lines):
+                    baseline = y + CELL_PAD + index * line + (line + size * PT * 0.76) / 2
+                    shapes.append(Text(left + CELL_PAD, baseline, text, size, bold=bold))
+                left += w
+            return shapes
+
+        return Row(height, draw)
+
+    def _flowcharts(self, items: tuple[Entry, ...]) -> list[Row]:
+        charted = [e for e in items if (e.data.get("flowchart") or {}).get("steps")]
+        if not charted:
+            return []
+        rows = [self._heading("办理流程图")]
+        columns = self.layout.flow_columns
+        gutter = 6.0
+        cell = (self.width - gutter * (columns - 1)) / columns
+        for start in range(0, len(charted), columns):
+            cells = [self._flow_cell(entry, cell) for entry in charted[start:start + columns]]
+            rows.append(self._cells_row(cells, cell + gutter))
+        return rows
+
+    def _flow_cell(self, entry: Entry, width: float) -> tuple[float, Callable[[float, float], list[Shape]]]:
+        size = self.layout.small
+        title = f"{entry.data.get('name', '')}（{entry.data.get('code', entry.key)}）"
+        lines = wrap(title, width, self.fonts.measure(size + 1, True))
+        line = (size + 1) * PT * LEADING
+        chart = layout_flowchart(list(entry.data["flowchart"]["steps"]), width, self.fonts, size=size)
+        height = len(lines) * line + 1.5 + chart.height + 6.0
+
+        def draw(x: float, y: float) -> list[Shape]:
+            shapes: list[Shape] = [Text(x + (width - self.fonts.width(t, size + 1, True)) / 2,
+                                        y + (i + 0.8) * line, t, size + 1, bold=True)
+                                   for i, t in enumerate(lines)]
+            return shapes + placed(chart, x + (width - chart.width) / 2, y + len(lines) * line + 1.5)
+
+        return height, draw
+
+    def _cells_row(self, cells: list[tuple[float, Callable[[float, float], list[Shape]]]],
+                   step: float) -> Row:
+        height = max(h for h, _ in cells)
+
+        def draw(x: float, y: float) -> list[Shape]:
+            shapes: list[Shape] = []
+            for index, (_, cell) in enumerate(cells):
+                shapes += cell(x + index * step, y)
+            return shapes
+
+        return Row(height, draw)
+
+    def _supervision(self, board: BoardContent) -> list[Row]:
+        unit, county = board.unit, board.county
+        facts = [("监督电话", unit.get("supervision_phone")), ("投诉电话", unit.get("complaint_phone")),
+                 ("咨询电话", unit.get("consult_phone")),
+                 ("县政务公开监督电话", county.get("supervision_phone")),
+                 ("办公地址", unit.get("address")), ("办公时间", unit.get("hours"))]
+        lines = [f"{label}：{value}" for label, value in facts if value]
+        url = _column_url(str(county.get("online_url") or ""))
+        qr_size = 30.0 * self.layout.scale if url else 0.0
+        size = self.layout.body + 1
+        text_width = self.width - qr_size - 8.0
+        wrapped = [w for text in lines for w in wrap(text, text_width, self.fonts.measure(size, False))]
+        line = size * PT * LEADING
+        height = max(len(wrapped) * line, qr_size + 5.0) + 4.0
+
+        def draw(x: float, y: float) -> list[Shape]:
+            shapes: list[Shape] = [Rect(x, y, self.width, height, stroke=RED, width=0.5)]
+            shapes += [Text(x + 4.0, y + 2.0 + (i + 0.8) * line, t, size, bold=t.startswith("监督电话"))
+                       for i, t in enumerate(wrapped)]
+            if url:
+                qr_x = x + self.width - qr_size - 4.0
+                shapes.append(Picture(qr_x, y + 2.0, qr_size, qr_size, _qr_png(url)))
+                caption = "扫码查看网上公开"
+                shapes.append(Text(qr_x + (qr_size - self.fonts.width(caption, self.layout.small)) / 2,
+                                   y + qr_size + 4.5, caption, self.layout.small, colour=GREY))
+            return shapes
+
+        return [self._heading("监督投诉"), Row(height, draw)]
+
+    # -- text rows -----------------------------------------------------------------------
+
+    def _paragraph(self, text: str, size: float, *, hanging: bool = False,
+                   indent_first: bool = False) -> list[Row]:
+        """Lines of a paragraph: the first indented two characters (indent_first), or the rest
+        hanging after a （一） marker (hanging)."""
+        measure = self.fonts.measure(size, False)
+        first_indent = self.fonts.width("国国", size) if indent_first else 0.0
+        mark = text[:text.index("）") + 1] if hanging and "）" in text[:6] else ""
+        rest_indent = self.fonts.width(mark, size)
+        first = (wrap(text, self.width - first_indent, measure) or [""])[0]
+        remainder = text[len(first):].lstrip()
+        rest = wrap(remainder, self.width - rest_indent, measure) if remainder else []
+        return [self._text_row(first, size, indent=first_indent)] + [
+            self._text_row(line, size, indent=rest_indent) for line in rest]
+
+    def _text_row(self, text: str, size: float, *, bold: bool = False, keep: bool = False,
+                  colour: tuple[int, int, int] = (0, 0, 0), indent: float = 0.0) -> Row:
+        height = size * PT * LEADING
+
+        def draw(x: float, y: float) -> list[Shape]:
+            return [Text(x + indent, y + (height + size * PT * 0.76) / 2, text, size, bold=bold,
+                         colour=colour)]
+
+        return Row(height, draw, keep_with_next=keep)
+
+    def _gap(self, height: float) -> Row:
+        return Row(height, lambda x, y: [])
+
+
+def _cells(number: int, data: dict[str, Any]) -> list[str]:
+    fee = data.get("fee") or {}
+    charged = str(fee.get("charged") or "")
+    fee_text = "不收费" if charged in ("否", "") else "；".join(
+        str(p) for p in (fee.get("standard"), fee.get("basis")) if p) or "收费"
+    basis = data.get("legal_basis") or []
+    return [str(number), str(data.get("code") or ""), str(data.get("name") or ""),
+            str(data.get("power_type_declared") or data.get("power_type") or ""),
+            "\n".join(str(b) for b in basis) if isinstance(basis, list) else str(basis),
+            _days(data.get("statutory_days")), _days(data.get("promised_days")), fee_text,
+            str(data.get("department") or data.get("implementing_unit") or "")]
+
+
+def _days(value: Any) -> str:
+    return str(value) if value not in (None, "") else "—"
+
+
+def _column_url(template: str) -> str:
+    """The online disclosure column: the item page template without its item part."""
+    return template.split("{", 1)[0] if template else ""
+
+
+def _qr_png(url: str) -> bytes:
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="png", scale=4, border=2)
+    return buffer.getvalue()

@@ -1,0 +1,87 @@
+"""Boards as PDF through fpdf2: real text (selectable, searchable), subset-embedded CJK fonts,
+vector lines.
+
+Why this stack: fpdf2 embeds Noto Sans CJK's CFF outlines as a subset (a few hundred KB for a
+board instead of a 300-dpi raster of several MB) and reads the Simplified Chinese face out of
+Debian's TTC collection (``collection_font_number``); reportlab cannot embed CFF-outline CJK
+fonts. The library is only fed finished lines: its own CJK wrapping breaks the Chinese rules,
+so all breaking happens in :mod:`signage.linebreak` while laying out (:mod:`players.board.canvas`).
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from fpdf import FPDF
+
+from players.board.canvas import Document, Fonts, Line, Page, Picture, Polygon, Rect, Text
+
+FAMILY = "NotoSansSC"
+
+
+def write_pdf(document: Document, path: Path | io.BytesIO, fonts: Fonts) -> None:
+    pdf = _new_pdf(document, fonts)
+    for page in document.pages:
+        _draw_page(pdf, page)
+    pdf.output(path)
+
+
+def _new_pdf(document: Document, fonts: Fonts) -> FPDF:
+    first = document.pages[0]
+    pdf = FPDF(unit="mm", format=(first.width, first.height))
+    pdf.set_auto_page_break(False)
+    pdf.set_margins(0, 0, 0)
+    pdf.set_title(document.title)
+    pdf.set_subject(document.subject)
+    pdf.set_author(document.author)
+    pdf.set_keywords(document.keywords)
+    pdf.set_creator("disclosure-signage")
+    pdf.set_lang("zh-CN")
+    for style, font in (("", fonts.regular), ("B", fonts.bold)):
+        pdf.add_font(FAMILY, style, str(font.path), collection_font_number=font.index)
+    return pdf
+
+
+def _draw_page(pdf: FPDF, page: Page) -> None:
+    pdf.add_page(format=(page.width, page.height))
+    for shape in page.shapes:
+        if isinstance(shape, Text):
+            pdf.set_font(FAMILY, "B" if shape.bold else "", shape.size)
+            pdf.set_text_color(*shape.colour)
+            pdf.text(shape.x, shape.y, shape.text)
+        elif isinstance(shape, Line):
+            pdf.set_draw_color(*shape.colour)
+            pdf.set_line_width(shape.width)
+            pdf.line(shape.x1, shape.y1, shape.x2, shape.y2)
+        elif isinstance(shape, Rect):
+            _rect(pdf, shape)
+        elif isinstance(shape, Polygon):
+            _style(pdf, shape.stroke, shape.fill, shape.width)
+            pdf.polygon(list(shape.points), style=_mode(shape.stroke, shape.fill))
+        elif isinstance(shape, Picture):
+            pdf.image(io.BytesIO(shape.png), shape.x, shape.y, shape.w, shape.h)
+
+
+def _rect(pdf: FPDF, rect: Rect) -> None:
+    _style(pdf, rect.stroke, rect.fill, rect.width)
+    mode = _mode(rect.stroke, rect.fill)
+    if rect.radius:
+        pdf.rect(rect.x, rect.y, rect.w, rect.h, style=mode, round_corners=True,
+                 corner_radius=rect.radius)
+    else:
+        pdf.rect(rect.x, rect.y, rect.w, rect.h, style=mode)
+
+
+def _style(pdf: FPDF, stroke: tuple | None, fill: tuple | None, width: float) -> None:
+    if stroke is not None:
+        pdf.set_draw_color(*stroke)
+        pdf.set_line_width(width)
+    if fill is not None:
+        pdf.set_fill_color(*fill)
+
+
+def _mode(stroke: tuple | None, fill: tuple | None) -> str:
+    return ("D" if stroke else "") + ("F" if fill else "") or "D"
+
+
