@@ -102,19 +102,20 @@ def check(content_dir: Path, fmt: str, unit_id: str | None, today: dt.date | Non
               help="Folder for the notices.")
 @click.option("--unit", "unit_id", metavar="ID", help="Only this unit.")
 @click.option("--errors-only", is_flag=True, help="Leave warnings out of the notices.")
+@click.option("--no-pdf", is_flag=True, help="Markdown only (no PDF beside it).")
 @_date_option("--date", "Date printed on the notices (default: today).")
-def rectify(content_dir: Path, out_dir: Path, unit_id: str | None, errors_only: bool,
+def rectify(content_dir: Path, out_dir: Path, unit_id: str | None, errors_only: bool, no_pdf: bool,
             date: dt.date | None) -> None:
-    """Write a rectification notice (整改意见书) for every unit with findings."""
+    """Write a rectification notice (整改意见书) for every unit with findings: Markdown and PDF."""
     err = Console(stderr=True)
     result = _load(content_dir, None, err)
     if unit_id is not None:
         result.findings = result.for_unit(unit_id)
     floor = Severity.ERROR if errors_only else Severity.WARNING
-    paths = rectify_module.write_notices(result, out_dir, date or dt.date.today(), floor)
+    paths = rectify_module.write_notices(result, out_dir, date or dt.date.today(), floor, pdf=not no_pdf)
     for path in paths:
         click.echo(str(path))
-    err.print(f"{len(paths)} 份整改意见书已写入 {out_dir}")
+    err.print(f"{len({p.stem for p in paths})} 份整改意见书已写入 {out_dir}")
 
 
 @main.command()

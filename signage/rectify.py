@@ -49,8 +49,13 @@ def _cell(text: str) -> str:
 
 
 def write_notices(result: CheckResult, out_dir: Path, date: dt.date,
-                  min_severity: Severity = Severity.WARNING) -> list[Path]:
-    """Write ``<unit-id>-整改意见书.md`` for every unit with findings; returns the paths."""
+                  min_severity: Severity = Severity.WARNING, *, pdf: bool = True) -> list[Path]:
+    """Write ``<unit-id>-整改意见书.md`` (and ``.pdf``, in the boards' typography) for every
+    unit with findings; returns the paths."""
+    from players.board.canvas import Fonts
+    from players.board.notice import write_notice_pdf
+
+    fonts = Fonts() if pdf else None
     out_dir.mkdir(parents=True, exist_ok=True)
     office = result.catalogue.county.office
     written = []
@@ -61,4 +66,6 @@ def write_notices(result: CheckResult, out_dir: Path, date: dt.date,
         path = out_dir / f"{unit_id}-整改意见书.md"
         path.write_text(notice_markdown(unit, findings, office, date), encoding="utf-8")
         written.append(path)
+        if fonts is not None:
+            written.append(write_notice_pdf(path.with_suffix(".pdf"), unit, findings, office, date, fonts))
     return written

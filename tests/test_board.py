@@ -249,3 +249,16 @@ def test_print_station_keeps_and_retries_when_the_printer_is_away(content: Conte
     assert station.post(plan, lambda entry: None) == []
     assert station.history.records() == [] and station._failed is plan  # retried later
     assert list((tmp_path / "station").glob("*.pdf"))  # rendered all the same
+
+
+def test_rectification_notice_pdf_in_the_board_typography(content: ContentFactory, tmp_path: Path) -> None:
+    root = content.write(powers=[patched(POWER, {"legal_basis": ["《中华人民共和国城市规划法》第三十二条"]})])
+    out = tmp_path / "notices"
+    result = CliRunner().invoke(main, ["rectify", str(root), "-o", str(out), "--date", "2026-11-27"])
+    assert result.exit_code == 0, result.output
+    pdf = out / "demo-整改意见书.pdf"
+    text = re.sub(r"\s+", "", pdftotext(pdf, "-raw"))
+    assert "台安县测试局政务公开内容整改意见书" in text and "城乡规划法" in text
+    assert "GK-BASIS" in text and "2026年11月27日" in text
+    assert (out / "demo-整改意见书.md").exists()
+    assert int(pdfinfo(pdf)["Pages"]) >= 1 and "A4" in pdfinfo(pdf)["Page size"]

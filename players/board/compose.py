@@ -1,9 +1,8 @@
 """A unit's public notice board (行政权力运行公开栏) laid out as pages of shapes.
 
-The board is a column of *rows*: a heading, a line of a paragraph, a table row, a row of
-flowcharts. A row is never split, so no table row or chart is cut across pages; a table's
-header row is repeated at the top of each page it continues on, and a heading is kept with
-what follows it. Every line is broken by :mod:`signage.linebreak`, so nothing runs off a cell.
+Sections are rows for :class:`~players.board.typeset.Typesetter`: headings, paragraph lines,
+the item table (its header repeated on every page it continues on), rows of flowcharts (a
+chart is never cut across pages), and the supervision box with its QR code.
 """
 
 from __future__ import annotations
@@ -20,13 +19,10 @@ import segno
 
 from players.board.canvas import (
     GREY,
-    LIGHT,
     PT,
     RED,
     Document,
-    Fonts,
     Line,
-    Page,
     Picture,
     Rect,
     Shape,
@@ -34,13 +30,12 @@ from players.board.canvas import (
 )
 from players.board.flowchart import layout_flowchart, placed
 from players.board.layout import BoardLayout
+from players.board.typeset import LEADING, Row, Typesetter
 from players.plan import Entry
 from signage.dates import format_date
 from signage.linebreak import wrap
 from signage.numerals import to_chinese
 
-LEADING = 1.45  # line height as a multiple of the type size
-CELL_PAD = 1.4  # mm inside table cells
 COLUMNS: tuple[tuple[str, float], ...] = (
     ("序号", 0.045), ("事项编码", 0.105), ("事项名称", 0.16), ("权力类型", 0.075),
     ("设定依据", 0.265), ("法定时限（工作日）", 0.065), ("承诺时限（工作日）", 0.065), ("收费", 0.105),
@@ -66,22 +61,9 @@ class BoardContent:
         return hashlib.sha256(text.encode()).hexdigest()
 
 
-@dataclass(slots=True)
-class Row:
-    height: float
-    draw: Callable[[float, float], list[Shape]]  # (left, top) → shapes
-    keep_with_next: bool = False
-    header: Row | None = None  # repeated at the top of a page this row starts
-
-
-class BoardComposer:
-    def __init__(self, layout: BoardLayout, fonts: Fonts) -> None:
-        self.layout, self.fonts = layout, fonts
-        self.page_width, self.page_height = layout.size
-        self.left = layout.margin
-        self.width = self.page_width - 2 * layout.margin
-        self.footer_height = 9.0
-        self._section = 0
+class BoardComposer(Typesetter):
+    """The sections of a board, in the order a 公开栏 reads: who, duties, rules, items, flows,
+    whom to call."""
 
     # -- the document --------------------------------------------------------------------
 
@@ -89,67 +71,16 @@ class BoardComposer:
         self._section = 0
         unit_name = str(board.unit.get("name") or "")
         rows = [*self._title(unit_name), *self._duties(board.unit), *self._rules(board.unit),
-                *self._table(board.items), *self._flowcharts(board.items),
-                *self._supervision(board)]
-        pages = self._paginate(rows, unit_name)
-        document = Document(title=f"{unit_name}{self.layout.title}", subject="政务公开",
-                            author=str(board.county.get("office") or board.county.get("name") or ""),
-                            keywords="行政权力 公开栏 " + unit_name)
-        for number, page in enumerate(pages, 1):
-            page.add(*self._footer(number, len(pages), board))
-            document.pages.append(page)
-        return document
-
-    def _paginate(self, rows: list[Row], unit_name: str) -> list[Page]:
-        bottom = self.page_height - self.layout.margin - self.footer_height
-        pages = [Page(self.page_width, self.page_height)]
-        y = self.layout.margin
-        for index, row in enumerate(rows):
-            following = rows[index + 1].height if row.keep_with_next and index + 1 < len(rows) else 0.0
-            if y + row.height + following > bottom and y > self._body_top(len(pages) > 1):
-                pages.append(Page(self.page_width, self.page_height))
-                y = self._continuation_header(pages[-1], unit_name)
-                if row.header is not None:
-                    pages[-1].add(*row.header.draw(self.left, y))
-                    y += row.header.height
-            pages[-1].add(*row.draw(self.left, y))
-            y += row.height
-        return pages
-
-    def _body_top(self, continued: bool) -> float:
-        return self.layout.margin + (self._continued_height() if continued else 0.0)
-
-    def _continued_height(self) -> float:
-        return self.layout.small * PT * LEADING + 3.0
-
-    def _continuation_header(self, page: Page, unit_name: str) -> float:
-        size = self.layout.small
-        top = self.layout.margin
-        page.add(Text(self.left, top + size * PT, f"{unit_name}{self.layout.title}（续）", size,
-                      colour=GREY),
-                 Line(self.left, top + size * PT * LEADING, self.left + self.width,
-                      top + size * PT * LEADING, 0.3, GREY))
-        return top + self._continued_height()
-
-    def _footer(self, number: int, total: int, board: BoardContent) -> list[Shape]:
-        size = self.layout.small
-        baseline = self.page_height - self.layout.margin
-        centre = f"第 {number} 页 共 {total} 页"
+                *self._items(board.items), *self._flowcharts(board.items), *self._supervision(board)]
         left = f"发布日期：{format_date(board.published)}"
         if board.version:
             left += f"　版本：{board.version}"
-        right = str(board.county.get("office") or "")
-        width = self.fonts.width
-        shapes: list[Shape] = [
-            Line(self.left, baseline - size * PT - 2.0, self.left + self.width, baseline - size * PT - 2.0,
-                 0.2, GREY),
-            Text(self.left + (self.width - width(centre, size)) / 2, baseline, centre, size),
-            Text(self.left, baseline, left, size, colour=GREY),
-        ]
-        if right and width(left, size) + width(centre, size) + width(right, size) < self.width * 0.9:
-            shapes.append(Text(self.left + self.width - width(right, size), baseline, right, size,
-                               colour=GREY))
-        return shapes
+        county = board.county
+        return self.typeset(rows, title=f"{unit_name}{self.layout.title}",
+                            running=f"{unit_name}{self.layout.title}", footer_left=left,
+                            footer_right=str(county.get("office") or ""), subject="政务公开",
+                            author=str(county.get("office") or county.get("name") or ""),
+                            keywords="行政权力 公开栏 " + unit_name)
 
     # -- sections ------------------------------------------------------------------------
 
@@ -163,27 +94,6 @@ class BoardComposer:
                     Line(x, y + 2.6, x + self.width, y + 2.6, 0.35, RED)]
 
         return [*rows, Row(6.0, rules)]
-
-    def _centred_lines(self, text: str, size: float, *, bold: bool = False,
-                       colour: tuple[int, int, int] = (0, 0, 0)) -> list[Row]:
-        rows = []
-        for line in wrap(text, self.width, self.fonts.measure(size, bold)):
-            offset = (self.width - self.fonts.width(line, size, bold)) / 2
-            rows.append(self._text_row(line, size, bold=bold, colour=colour, indent=offset))
-        return rows
-
-    def _heading(self, title: str) -> Row:
-        self._section += 1
-        numeral = to_chinese(self._section)
-        size = self.layout.heading
-        height = size * PT * LEADING + 4.0
-
-        def draw(x: float, y: float) -> list[Shape]:
-            baseline = y + 2.5 + size * PT
-            return [Rect(x, y + 2.0, 1.6, size * PT * 1.1, stroke=None, fill=RED),
-                    Text(x + 3.5, baseline, f"{numeral}、{title}", size, bold=True, colour=RED)]
-
-        return Row(height, draw, keep_with_next=True)
 
     def _duties(self, unit: dict[str, Any]) -> list[Row]:
         duties = [str(d) for d in unit.get("duties") or [] if str(d).strip()]
@@ -205,39 +115,12 @@ class BoardComposer:
             rows += self._paragraph(str(rule.get("text") or ""), self.layout.body, indent_first=True)
         return [*rows, self._gap(2.0)]
 
-    def _table(self, items: tuple[Entry, ...]) -> list[Row]:
+    def _items(self, items: tuple[Entry, ...]) -> list[Row]:
         rows = [self._heading(f"行政权力事项目录（共 {len(items)} 项）")]
         if not items:
             return rows + self._paragraph("本单位暂无公开的行政权力事项。", self.layout.body)
-        header = self._table_row([name for name, _ in COLUMNS], bold=True, fill=LIGHT)
-        rows.append(header)
-        for number, entry in enumerate(items, 1):
-            row = self._table_row(_cells(number, entry.data))
-            row.header = header
-            rows.append(row)
-        return [*rows, self._gap(3.0)]
-
-    def _table_row(self, cells: list[str], *, bold: bool = False,
-                   fill: tuple[int, int, int] | None = None) -> Row:
-        size = self.layout.small
-        line = size * PT * LEADING
-        widths = [self.width * share for _, share in COLUMNS]
-        wrapped = [wrap(text, w - 2 * CELL_PAD, self.fonts.measure(size, bold)) or [""]
-                   for text, w in zip(cells, widths, strict=True)]
-        height = max(len(lines) for lines in wrapped) * line + 2 * CELL_PAD
-
-        def draw(x: float, y: float) -> list[Shape]:
-            shapes: list[Shape] = []
-            left = x
-            for lines, w in zip(wrapped, widths, strict=True):
-                shapes.append(Rect(left, y, w, height, stroke=(60, 60, 60), fill=fill, width=0.25))
-                for index, text in enumerate(lines):
-                    baseline = y + CELL_PAD + index * line + (line + size * PT * 0.76) / 2
-                    shapes.append(Text(left + CELL_PAD, baseline, text, size, bold=bold))
-                left += w
-            return shapes
-
-        return Row(height, draw)
+        table = self._table(COLUMNS, [_cells(n, entry.data) for n, entry in enumerate(items, 1)])
+        return [*rows, *table, self._gap(3.0)]
 
     def _flowcharts(self, items: tuple[Entry, ...]) -> list[Row]:
         charted = [e for e in items if (e.data.get("flowchart") or {}).get("steps")]
@@ -310,33 +193,6 @@ class BoardComposer:
         return [self._heading("监督投诉"), Row(height, draw)]
 
     # -- text rows -----------------------------------------------------------------------
-
-    def _paragraph(self, text: str, size: float, *, hanging: bool = False,
-                   indent_first: bool = False) -> list[Row]:
-        """Lines of a paragraph: the first indented two characters (indent_first), or the rest
-        hanging after a （一） marker (hanging)."""
-        measure = self.fonts.measure(size, False)
-        first_indent = self.fonts.width("国国", size) if indent_first else 0.0
-        mark = text[:text.index("）") + 1] if hanging and "）" in text[:6] else ""
-        rest_indent = self.fonts.width(mark, size)
-        first = (wrap(text, self.width - first_indent, measure) or [""])[0]
-        remainder = text[len(first):].lstrip()
-        rest = wrap(remainder, self.width - rest_indent, measure) if remainder else []
-        return [self._text_row(first, size, indent=first_indent)] + [
-            self._text_row(line, size, indent=rest_indent) for line in rest]
-
-    def _text_row(self, text: str, size: float, *, bold: bool = False, keep: bool = False,
-                  colour: tuple[int, int, int] = (0, 0, 0), indent: float = 0.0) -> Row:
-        height = size * PT * LEADING
-
-        def draw(x: float, y: float) -> list[Shape]:
-            return [Text(x + indent, y + (height + size * PT * 0.76) / 2, text, size, bold=bold,
-                         colour=colour)]
-
-        return Row(height, draw, keep_with_next=keep)
-
-    def _gap(self, height: float) -> Row:
-        return Row(height, lambda x, y: [])
 
 
 def _cells(number: int, data: dict[str, Any]) -> list[str]:
