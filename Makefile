@@ -26,6 +26,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/check_catalogue.py
 	$(BIN)/python bench/publish.py
 	$(BIN)/python bench/led.py
+	$(BIN)/python bench/board.py
 
 system-deps:
 	@deploy/install-system-deps.sh
