@@ -13,6 +13,7 @@ packages=(
   cups cups-client # CUPS and lp/lpstat: the print station prints boards (tests run a private cupsd)
   printer-driver-cups-pdf  # virtual PDF printer: print tests check what CUPS delivered
   poppler-utils    # pdftotext, pdfinfo: tests read the boards back
+  espeak-ng        # offline Mandarin text-to-speech (voice cmn): the kiosk's read-aloud
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -7,7 +7,7 @@ from typing import Any
 
 from players.renderer import Renderer
 
-RENDERER_KINDS = ("log", "led", "board")
+RENDERER_KINDS = ("log", "led", "kiosk", "board")
 
 
 def make_renderer(kind: str, screen: str, options: dict[str, Any], output: str | None = None,
@@ -26,6 +26,10 @@ def make_renderer(kind: str, screen: str, options: dict[str, Any], output: str |
             settings = {**settings, "type": output} if isinstance(settings, dict) and \
                 settings.get("type") == output else {"type": output}
         return LedRenderer(make_output(settings), screen, fps=float(options.get("fps", 60)))
+    if kind == "kiosk":
+        from players.kiosk.renderer import KioskRenderer
+
+        return KioskRenderer(screen, fullscreen=bool(options.get("fullscreen", True)), settings=options)
     if kind == "board":
         return _board_renderer(screen, options, cache_dir)
     raise ValueError(f"unknown player kind {kind!r}; use one of {', '.join(RENDERER_KINDS)}")

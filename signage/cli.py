@@ -218,7 +218,7 @@ def serve(content_dir: Path, screens_path: Path, broker_url: str | None, port: i
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["log", "led", "board"]))
+@click.argument("kind", type=click.Choice(["log", "led", "kiosk", "board"]))
 @click.option("--screen", "screen_id", help="Screen id (default: from the config file).")
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Player config (YAML): broker, public_keys, cache_dir, renderer options.")
@@ -230,7 +230,8 @@ def serve(content_dir: Path, screens_path: Path, broker_url: str | None, port: i
               help="LED output: window, sim, preview, tpm2, onbon (overrides the config).")
 def player(kind: str, screen_id: str | None, config_path: Path | None, broker_url: str | None,
            public_keys: tuple[Path, ...], cache_dir: Path | None, output_type: str | None) -> None:
-    """Run a player for one screen: log (prints what it would show), led, or board (a print
+    """Run a player for one screen: log (prints what it would show), led, kiosk (touchscreen,
+    fullscreen unless the config says `renderer: {fullscreen: false}`), or board (a print
     station: renders each changed board, prints it through CUPS when a queue is configured)."""
     import logging
     import signal

@@ -97,7 +97,8 @@ def write_player_config(data_dir: Path, screen: str, url: str) -> Path:
     path = folder / f"{screen}.yaml"
     config = {"screen": screen, "broker": url,
               "public_keys": [str((data_dir / PUBLIC_KEY_FILE).resolve())],
-              "cache_dir": f"cache/{screen}", "renderer": {"seconds_per_entry": 1.5}}
+              "cache_dir": f"cache/{screen}",
+              "renderer": {"seconds_per_entry": 1.5, "fullscreen": False}}
     path.write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
     return path
 
@@ -132,13 +133,15 @@ def run_demo(content: Path, screens_path: Path, data_dir: Path, seconds: float |
 
 def demo_player_command(kind: str) -> list[str]:
     """The player the demo runs for a screen kind: LED signs in a simulator window when there
-    is a display, headless otherwise (screenshots still work); boards rendered to PDF; the log
-    player for the kiosk until its renderer exists."""
+    is a display, headless otherwise (screenshots still work); the kiosk in a window when there
+    is a display (the log player otherwise); boards rendered to PDF."""
+    has_display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
     if kind == "led":
-        has_display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
         return ["led", "--output", "sim" if has_display else "preview"]
     if kind == "board":
         return ["board"]  # renders PDFs into the player's cache folder; no printer in the demo
+    if kind == "kiosk" and has_display:
+        return ["kiosk"]  # a window (the demo's player config turns fullscreen off)
     return ["log"]
 
 

@@ -1,0 +1,380 @@
+"""The kiosk's state and frame: navigation, content versions, idle reset, attract loop, overlays.
+
+Independent of the display: :meth:`KioskApp.draw` draws one frame on any surface and rebuilds
+the render model; :meth:`KioskApp.handle` takes pygame mouse events. Time comes from injected
+clocks, so tests can run idle timers and inertia without waiting.
+
+A new content version never yanks the page a citizen is reading: it is kept pending and applied
+at the next navigation (a tap on a tile, row or nav button) or idle reset. Urgent
+announcements are the exception: their banner shows at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pygame
+
+from players.kiosk import screens
+from players.kiosk.content import KioskContent, kiosk_content
+from players.kiosk.draw import chart_surface, qr_surface
+from players.kiosk.fonts import KioskFonts
+from players.kiosk.layout import HIGH_CONTRAST, MAIN_TARGET_MM, NORMAL, KioskLayout, Theme
+from players.kiosk.speech import Speaker
+from players.kiosk.ui import Canvas, Gestures, Model
+from players.plan import Entry, Plan
+
+CORNER_MM = 18.0  # the admin gesture: five taps in the top-left corner …
+CORNER_TAPS, CORNER_WINDOW = 5, 4.0  # … within four seconds
+IDENTIFY_SECONDS = 10.0
+ATTRACT_PERIOD = 8.0  # seconds each item shows in the attract loop
+CHART_MM = 130.0  # flowcharts are laid out this wide, then drawn across the page
+
+
+@dataclass(frozen=True, slots=True)
+class Sizes:
+    """Type and spacing in pixels for the current text scale (large-text mode re-lays out)."""
+
+    scale: float
+    title: int
+    heading: int
+    body: int
+    small: int
+    pad: int
+
+    @classmethod
+    def of(cls, layout: KioskLayout, scale: float) -> Sizes:
+        return cls(scale, layout.px(14 * scale), layout.px(12 * scale), layout.px(10 * scale),
+                   layout.px(7.5 * scale), layout.px(4))
+
+
+class KioskApp:
+    def __init__(self, layout: KioskLayout, fonts: KioskFonts, *,
+                 clock: Callable[[], float] = time.monotonic,
+                 now: Callable[[], dt.datetime] = dt.datetime.now, speaker: Speaker | None = None,
+                 played: Callable[[Entry], None] | None = None, screen_id: str = "") -> None:
+        self.layout, self.fonts, self.clock, self.now = layout, fonts, clock, now
+        self.speaker = speaker or Speaker()
+        self.played = played or (lambda entry: None)
+        self.screen_id = screen_id
+        self.content = KioskContent()
+        self.pending: Plan | None = None
+        self.urgent: list[Entry] = []
+        self.large = False
+        self.high_contrast = False
+        self.sizes = Sizes.of(layout, 1.0)
+        self.stack: list[screens.Screen] = [screens.HomeScreen(self)]
+        self.model = Model()
+        self.gestures = Gestures(slop=layout.px(4))
+        self.last_touch = clock()
+        self.countdown_since: float | None = None
+        self.attracting = False
+        self.identify_until = 0.0
+        self.corner_taps: list[float] = []
+        self.exit_requested = False
+
+    # -- content -------------------------------------------------------------------------
+
+    def offer(self, plan: Plan) -> None:
+        """A new version: shown at the next navigation; its urgent banner at once."""
+        self.urgent = [e for e in plan.current(self.now()) if e.kind == "announcements" and e.urgent]
+        if not self.content.version and self.content.index is None:
+            self.content = kiosk_content(plan, self.now)  # nothing on screen yet
+        else:
+            self.pending = plan
+
+    def _apply_pending(self) -> None:
+        if self.pending is not None:
+            self.content, self.pending = kiosk_content(self.pending, self.now), None
+
+    # -- navigation ----------------------------------------------------------------------
+
+    @property
+    def screen(self) -> screens.Screen:
+        return self.stack[-1]
+
+    def push(self, screen: screens.Screen) -> None:
+        self.speaker.stop()
+        self.stack.append(screen)
+
+    def open(self, entry: Entry) -> None:
+        """An item or notice page; opening it is the kiosk's proof of play."""
+        self.push(screens.DetailScreen(self, entry))
+        self.played(entry)
+
+    def back(self) -> None:
+        self.speaker.stop()
+        if len(self.stack) > 1:
+            self.stack.pop()
+
+    def home(self) -> None:
+        self.speaker.stop()
+        del self.stack[1:]
+
+    def reset(self) -> None:
+        """Back to a fresh home page: search, scroll and text modes cleared, new content taken."""
+        self.home()
+        self.stack = [screens.HomeScreen(self)]
+        self.large = self.high_contrast = False
+        self.sizes = Sizes.of(self.layout, 1.0)
+        self.countdown_since = None
+        self._apply_pending()
+
+    def toggle_large(self) -> None:
+        self.large = not self.large
+        self.sizes = Sizes.of(self.layout, 1.35 if self.large else 1.0)
+
+    def toggle_contrast(self) -> None:
+        self.high_contrast = not self.high_contrast
+
+    @property
+    def theme(self) -> Theme:
+        return HIGH_CONTRAST if self.high_contrast else NORMAL
+
+    # -- input ---------------------------------------------------------------------------
+
+    def handle(self, event: pygame.event.Event) -> None:
+        """Mouse events only: SDL also delivers each touch as mouse events, so consuming one
+        stream makes every tap fire once."""
+        now = self.clock()
+        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            self.gestures.down(event.pos, now)
+        elif event.type == pygame.MOUSEMOTION and event.buttons[0]:
+            dy = self.gestures.move(event.pos, now)
+            if dy:
+                self.touch()
+                self.screen.drag(dy)
+        elif event.type == pygame.MOUSEBUTTONUP and event.button == 1:
+            kind, velocity = self.gestures.up(event.pos, now)
+            if kind == "tap":
+                self.tap(event.pos)
+            elif kind == "fling":
+                self.touch()
+                self.screen.fling(velocity)
+
+    def tap(self, pos: tuple[int, int]) -> None:
+        self.touch()
+        if self.countdown_since is not None:
+            self.countdown_since = None  # the tap only cancels the countdown
+            return
+        if self.attracting:
+            self.attracting = False
+            self.reset()
+            return
+        if self._corner(pos):
+            return
+        target = self.model.hit(pos)
+        if target is None:
+            return
+        if target.kind != "key":
+            self._apply_pending()  # navigation: a good moment for new content
+        target.action()
+
+    def touch(self) -> None:
+        self.last_touch = self.clock()
+
+    def _corner(self, pos: tuple[int, int]) -> bool:
+        corner = self.layout.px(CORNER_MM)
+        if pos[0] > corner or pos[1] > corner:
+            return False
+        now = self.clock()
+        self.corner_taps = [t for t in self.corner_taps if now - t < CORNER_WINDOW] + [now]
+        if len(self.corner_taps) >= CORNER_TAPS and self.layout.admin_pin_sha256:
+            self.corner_taps = []
+            self.push(screens.PinScreen(self))
+        return False  # the corner still works as part of the header
+
+    # -- time ----------------------------------------------------------------------------
+
+    def update(self, dt_seconds: float) -> None:
+        """Inertia and idle timers; call once a frame."""
+        self.screen.update(dt_seconds)
+        idle = self.clock() - self.last_touch
+        at_rest = len(self.stack) == 1 and not (self.large or self.high_contrast)
+        if not at_rest and self.countdown_since is None and idle >= self.layout.idle_seconds:
+            self.countdown_since = self.clock()
+        if self.countdown_since is not None and \
+                self.clock() - self.countdown_since >= self.layout.countdown_seconds:
+            self.reset()
+            self.touch()
+        if at_rest and idle >= self.layout.attract_seconds and not self.attracting:
+            self.attracting = True
+            self._apply_pending()
+
+    def countdown_left(self) -> int | None:
+        if self.countdown_since is None:
+            return None
+        return max(0, math.ceil(self.layout.countdown_seconds - (self.clock() - self.countdown_since)))
+
+    def identify(self) -> None:
+        self.identify_until = self.clock() + IDENTIFY_SECONDS
+
+    # -- drawing -------------------------------------------------------------------------
+
+    def draw(self, surface: pygame.Surface) -> Model:
+        """One frame; returns (and keeps) its render model."""
+        model = Model()
+        canvas = Canvas(surface, self.fonts, self.theme, model)
+        surface.fill(self.theme.background)
+        if self.attracting:
+            self._attract(canvas)
+        else:
+            top = self._header(canvas)
+            top = self._banner(canvas, top)
+            bottom = self._nav(canvas)
+            margin = self.layout.px(6)
+            self.screen.draw(canvas, (margin, top + margin, self.layout.width - 2 * margin,
+                                      bottom - top - 2 * margin))
+        self._overlays(canvas)
+        self.model = model
+        return model
+
+    def _header(self, canvas: Canvas) -> int:
+        sizes, layout = self.sizes, self.layout
+        height = self.fonts.line_height(sizes.title) + 2 * sizes.pad
+        pygame.draw.rect(canvas.surface, self.theme.tile, pygame.Rect(0, 0, layout.width, height))
+        title = self.content.title if not self.screen.title else self.screen.title
+        canvas.text(title, layout.px(6), sizes.pad, sizes.title, colour=self.theme.tile_text, bold=True)
+        return height
+
+    def _banner(self, canvas: Canvas, top: int) -> int:
+        if not self.urgent:
+            return top
+        sizes = self.sizes
+        text = "【紧急】" + "　".join(str(e.data.get("text", "")) for e in self.urgent)
+        lines = self.fonts.wrap(text, self.layout.width - 2 * sizes.pad, sizes.body, True)[:3]
+        height = len(lines) * self.fonts.line_height(sizes.body) + 2 * sizes.pad
+        pygame.draw.rect(canvas.surface, self.theme.banner, pygame.Rect(0, top, self.layout.width, height))
+        for index, line in enumerate(lines):
+            canvas.text(line, sizes.pad, top + sizes.pad + index * self.fonts.line_height(sizes.body),
+                        sizes.body, colour=self.theme.banner_text, bold=True)
+        return top + height
+
+    def _nav(self, canvas: Canvas) -> int:
+        """The nav bar: 返回 首页 朗读 on inner pages; 大字 高对比 everywhere. Returns its top."""
+        layout, sizes = self.layout, self.sizes
+        height = layout.px(MAIN_TARGET_MM + 1)
+        top = layout.height - height - layout.px(5)
+        pygame.draw.line(canvas.surface, self.theme.line, (0, top - layout.px(3)),
+                         (layout.width, top - layout.px(3)), 2)
+        buttons: list[tuple[str, Callable[[], None]]] = []
+        if len(self.stack) > 1:
+            buttons += [("返回", self.back), ("首页", self.home)]
+            if self.screen.speech() and self.speaker.available:
+                buttons.append(("停止朗读" if self.speaker.speaking else "朗读", self._read_aloud))
+        buttons += [("标准字" if self.large else "大字", self.toggle_large),
+                    ("标准对比" if self.high_contrast else "高对比", self.toggle_contrast)]
+        gap = layout.px(3)
+        width = (layout.width - layout.px(6) * 2 - gap * (len(buttons) - 1)) // len(buttons)
+        for index, (label, action) in enumerate(buttons):
+            rect = (layout.px(6) + index * (width + gap), top, width, height)
+            canvas.button(rect, label, action, sizes.body)
+        return top - layout.px(3)
+
+    def _read_aloud(self) -> None:
+        if self.speaker.speaking:
+            self.speaker.stop()
+        else:
+            self.speaker.speak(self.screen.speech())
+
+    def _overlays(self, canvas: Canvas) -> None:
+        left = self.countdown_left()
+        if left is not None:
+            self._dialog(canvas, ["长时间无人操作", f"{left} 秒后返回首页", "点击屏幕任意位置继续使用"])
+        if self.clock() < self.identify_until:
+            self._dialog(canvas, ["屏幕编号", self.screen_id or "kiosk"])
+
+    def _dialog(self, canvas: Canvas, lines: list[str]) -> None:
+        layout, sizes = self.layout, self.sizes
+        shade = pygame.Surface((layout.width, layout.height), pygame.SRCALPHA)
+        shade.fill((0, 0, 0, 150))
+        canvas.surface.blit(shade, (0, 0))
+        line = self.fonts.line_height(sizes.heading)
+        width, height = layout.width * 4 // 5, len(lines) * line + 4 * sizes.pad
+        rect = ((layout.width - width) // 2, (layout.height - height) // 2, width, height)
+        pygame.draw.rect(canvas.surface, self.theme.background, pygame.Rect(rect), border_radius=16)
+        pygame.draw.rect(canvas.surface, self.theme.accent, pygame.Rect(rect), width=4, border_radius=16)
+        for index, text in enumerate(lines):
+            canvas.text(text, rect[0], rect[1] + 2 * sizes.pad + index * line, sizes.heading,
+                        bold=index == 0, align="centre", width=width)
+
+    def _attract(self, canvas: Canvas) -> None:
+        """Idle at home for long: featured items drift across the screen (no burn-in) with an
+        invitation to touch."""
+        layout, sizes = self.layout, self.sizes
+        entries = self.content.powers or self.content.notices
+        t = self.clock()
+        drift_x = int(layout.px(15) * math.sin(t / 23.0))
+        drift_y = int(layout.px(80) * math.sin(t / 37.0))
+        top = layout.height // 4 + drift_y
+        big = int(sizes.title * 1.4)
+        canvas.text(self.content.title, drift_x, top, big, colour=self.theme.accent, bold=True,
+                    align="centre", width=layout.width)
+        top += self.fonts.line_height(big) + layout.px(20)
+        if entries:
+            entry = entries[int(t // ATTRACT_PERIOD) % len(entries)]
+            name = str(entry.data.get("name") or entry.data.get("title") or "")
+            sub = f"{self.content.unit_name(entry.unit)} · 监督电话 {entry.data.get('supervision_phone', '')}"
+            for line in self.fonts.wrap(name, layout.width - layout.px(40), sizes.title, True):
+                canvas.text(line, drift_x, top, sizes.title, bold=True, align="centre", width=layout.width)
+                top += self.fonts.line_height(sizes.title)
+            canvas.text(sub, drift_x, top, sizes.body, colour=self.theme.muted, align="centre",
+                        width=layout.width)
+            top += self.fonts.line_height(sizes.body)
+        canvas.text("请触摸屏幕开始查询", drift_x, top + layout.px(40), sizes.heading,
+                    colour=self.theme.accent, align="centre", width=layout.width)
+
+    # -- detail pages --------------------------------------------------------------------
+
+    def page_blocks(self, page: screens.DetailScreen, width: int,
+                    theme: Theme) -> list[tuple[int, pygame.Surface]]:
+        """A detail page laid out as stacked surfaces: fields, the flowchart, the QR code."""
+        sizes = self.sizes
+        blocks = [self._field(label, value, width, theme) for label, value in page.fields()]
+        steps = (page.entry.data.get("flowchart") or {}).get("steps")
+        if steps:
+            # Laid out as on a 130-mm board cell (narrower in large-text mode), then scaled to fit.
+            px_per_mm = width / (CHART_MM / sizes.scale)
+            blocks.append(self._titled(width, theme, "办理流程图", chart_surface(
+                list(steps), width, px_per_mm, kiosk_fonts=self.fonts, size_pt=8.0,
+                colours=_inverted() if self.high_contrast else None)))
+        url = self.content.item_url(page.entry)
+        if url:
+            qr = qr_surface(url, self.layout.px(40))
+            blocks.append(self._titled(width, theme, "扫码查看网上办事页面", qr))
+        tops, y = [], 0
+        for block in blocks:
+            tops.append((y, block))
+            y += block.get_height() + sizes.pad
+        return tops
+
+    def _field(self, label: str, value: str, width: int, theme: Theme) -> pygame.Surface:
+        """A field's label above its value, wrapped by the Chinese rules (hard breaks kept)."""
+        sizes, fonts = self.sizes, self.fonts
+        lines = [part for paragraph in value.split("\n") for part in fonts.wrap(paragraph, width, sizes.body)]
+        label_h, line_h = fonts.line_height(sizes.small), fonts.line_height(sizes.body)
+        block = pygame.Surface((width, label_h + len(lines) * line_h + sizes.pad))
+        block.fill(theme.background)
+        canvas = Canvas(block, fonts, theme, Model())
+        canvas.text(label, 0, 0, sizes.small, colour=theme.accent, bold=True)
+        for index, line in enumerate(lines):
+            canvas.text(line, 0, label_h + index * line_h, sizes.body)
+        return block
+
+    def _titled(self, width: int, theme: Theme, title: str, image: pygame.Surface) -> pygame.Surface:
+        sizes, fonts = self.sizes, self.fonts
+        head = fonts.line_height(sizes.small) + sizes.pad
+        block = pygame.Surface((width, head + image.get_height()))
+        block.fill(theme.background)
+        Canvas(block, fonts, theme, Model()).text(title, 0, 0, sizes.small, colour=theme.accent, bold=True)
+        block.blit(image, ((width - image.get_width()) // 2 if image.get_width() < width else 0, head))
+        return block
+
+
+def _inverted() -> dict[tuple[int, int, int], tuple[int, int, int]]:
+    return {(255, 255, 255): (0, 0, 0), (0, 0, 0): (255, 255, 255)}
+
