@@ -10,6 +10,7 @@ packages=(
   fontconfig       # fc-match, to find fonts
   mosquitto        # the MQTT broker the publisher starts on loopback (and the tests)
   xvfb             # a virtual X display: window tests (LED window/sim, kiosk)
+  xdotool          # real mouse clicks on the kiosk window under Xvfb (tests/test_kiosk_e2e.py)
   cups cups-client # CUPS and lp/lpstat: the print station prints boards (tests run a private cupsd)
   printer-driver-cups-pdf  # virtual PDF printer: print tests check what CUPS delivered
   poppler-utils    # pdftotext, pdfinfo: tests read the boards back

@@ -35,9 +35,10 @@ class Clock:
 
 
 @pytest.fixture(scope="module")
-def fonts() -> KioskFonts:
+def fonts() -> Any:
     pygame.display.init()
-    return KioskFonts()
+    yield KioskFonts()
+    pygame.display.quit()  # later tests open real windows: leave no dummy display behind
 
 
 @pytest.fixture(scope="module")

@@ -88,8 +88,12 @@ class KioskApp:
             self.pending = plan
 
     def _apply_pending(self) -> None:
+        """Take the pending version; every page in the stack follows it (lists rebuilt, an item
+        page shows the item's new version), since none of them is being read right now."""
         if self.pending is not None:
             self.content, self.pending = kiosk_content(self.pending, self.now), None
+            for screen in self.stack:
+                screen.refresh()
 
     # -- navigation ----------------------------------------------------------------------
 
@@ -100,6 +104,7 @@ class KioskApp:
     def push(self, screen: screens.Screen) -> None:
         self.speaker.stop()
         self.stack.append(screen)
+        self._apply_pending()
 
     def open(self, entry: Entry) -> None:
         """An item or notice page; opening it is the kiosk's proof of play."""
@@ -110,10 +115,12 @@ class KioskApp:
         self.speaker.stop()
         if len(self.stack) > 1:
             self.stack.pop()
+        self._apply_pending()
 
     def home(self) -> None:
         self.speaker.stop()
         del self.stack[1:]
+        self._apply_pending()
 
     def reset(self) -> None:
         """Back to a fresh home page: search, scroll and text modes cleared, new content taken."""
@@ -168,11 +175,8 @@ class KioskApp:
         if self._corner(pos):
             return
         target = self.model.hit(pos)
-        if target is None:
-            return
-        if target.kind != "key":
-            self._apply_pending()  # navigation: a good moment for new content
-        target.action()
+        if target is not None:
+            target.action()  # a navigation takes a pending version (push, back, home)
 
     def touch(self) -> None:
         self.last_touch = self.clock()
@@ -238,7 +242,12 @@ class KioskApp:
         height = self.fonts.line_height(sizes.title) + 2 * sizes.pad
         pygame.draw.rect(canvas.surface, self.theme.tile, pygame.Rect(0, 0, layout.width, height))
         title = self.content.title if not self.screen.title else self.screen.title
-        canvas.text(title, layout.px(6), sizes.pad, sizes.title, colour=self.theme.tile_text, bold=True)
+        room = layout.width - 2 * layout.px(6)
+        size = sizes.title if self.fonts.width(title, sizes.title, True) <= room else sizes.heading
+        while len(title) > 1 and self.fonts.width(title, size, True) > room:
+            title = title[:-2] + "…"
+        top = sizes.pad + (self.fonts.line_height(sizes.title) - self.fonts.line_height(size)) // 2
+        canvas.text(title, layout.px(6), top, size, colour=self.theme.tile_text, bold=True)
         return height
 
     def _banner(self, canvas: Canvas, top: int) -> int:
@@ -272,7 +281,7 @@ class KioskApp:
         width = (layout.width - layout.px(6) * 2 - gap * (len(buttons) - 1)) // len(buttons)
         for index, (label, action) in enumerate(buttons):
             rect = (layout.px(6) + index * (width + gap), top, width, height)
-            canvas.button(rect, label, action, sizes.body)
+            canvas.button(rect, label, action, min(sizes.body, layout.px(8)))
         return top - layout.px(3)
 
     def _read_aloud(self) -> None:
@@ -341,7 +350,7 @@ class KioskApp:
             px_per_mm = width / (CHART_MM / sizes.scale)
             blocks.append(self._titled(width, theme, "办理流程图", chart_surface(
                 list(steps), width, px_per_mm, kiosk_fonts=self.fonts, size_pt=8.0,
-                colours=_inverted() if self.high_contrast else None)))
+                colours=_inverted() if self.high_contrast else {(255, 255, 255): theme.background})))
         url = self.content.item_url(page.entry)
         if url:
             qr = qr_surface(url, self.layout.px(40))

@@ -41,6 +41,9 @@ class Screen:
         """What 朗读 reads on this page (empty: no read-aloud button)."""
         return ""
 
+    def refresh(self) -> None:
+        """Take the content now in use (a new version, applied at a navigation)."""
+
     def drag(self, dy: int) -> None:
         if self.scroll is not None:
             self.scroll.drag(dy)
@@ -150,13 +153,18 @@ def _blit_line(surface: pygame.Surface, fonts: Any, text: str, x: int, y: int, s
 
 
 class ListScreen(Screen):
-    """A titled list of rows (units, types, items, notices, search results)."""
+    """A titled list of rows (units, types, items, notices), rebuilt from the content in use
+    whenever a new version is taken (see :meth:`KioskApp.navigated`)."""
 
-    def __init__(self, app: KioskApp, title: str, rows: Sequence[Row], intro: str = "") -> None:
+    def __init__(self, app: KioskApp, title: str, rows: Callable[[], Sequence[Row]], intro: str = "") -> None:
         super().__init__(app)
-        self.title, self.intro = title, intro
-        self.list = ListView(rows, app)
+        self.title, self.intro, self.build = title, intro, rows
+        self.list = ListView(rows(), app)
         self.scroll = self.list.scroll
+
+    def refresh(self) -> None:
+        self.list.rows = self.build()
+        self.list.cache.clear()
 
     def draw(self, canvas: Canvas, area: Rect) -> None:
         x, y, w, h = area
@@ -168,19 +176,26 @@ class ListScreen(Screen):
 
 
 def unit_list(app: KioskApp) -> ListScreen:
-    content = app.content
-    rows = [Row(uid, content.unit_name(uid), f"{len(items)} 项行政权力事项",
-                lambda uid=uid: app.push(item_list(app, content.unit_name(uid), content.by_unit[uid])))
-            for uid, items in content.by_unit.items()]
+    def rows() -> list[Row]:
+        content = app.content
+        return [Row(uid, content.unit_name(uid), f"{len(items)} 项行政权力事项",
+                    lambda uid=uid: app.push(item_list(app, content.unit_name(uid),
+                                                       lambda: app.content.by_unit.get(uid, []))))
+                for uid, items in content.by_unit.items()]
+
     return ListScreen(app, "按单位查找", rows)
 
 
 def type_list(app: KioskApp) -> ListScreen:
-    content = app.content
-    rows = [Row(kind, kind, f"{len(items)} 项",
-                lambda kind=kind, items=items: app.push(item_list(app, kind, items)))
-            for kind, items in content.by_type.items()]
+    def rows() -> list[Row]:
+        return [Row(kind, kind, f"{len(items)} 项", lambda kind=kind: app.push(_type_items(app, kind)))
+                for kind, items in app.content.by_type.items()]
+
     return ListScreen(app, "按权力类型查找", rows)
+
+
+def _type_items(app: KioskApp, kind: str) -> ListScreen:
+    return item_list(app, kind, lambda: app.content.by_type.get(kind, []))
 
 
 def item_rows(app: KioskApp, entries: Sequence[Entry]) -> list[Row]:
@@ -188,13 +203,16 @@ def item_rows(app: KioskApp, entries: Sequence[Entry]) -> list[Row]:
                 lambda e=e: app.open(e)) for e in entries]
 
 
-def item_list(app: KioskApp, title: str, entries: Sequence[Entry]) -> ListScreen:
-    return ListScreen(app, title, item_rows(app, entries))
+def item_list(app: KioskApp, title: str,
+              entries: Sequence[Entry] | Callable[[], Sequence[Entry]]) -> ListScreen:
+    """Items under ``title``; pass a function of the content to follow new versions."""
+    source = entries if callable(entries) else (lambda: entries)
+    return ListScreen(app, title, lambda: item_rows(app, source()))
 
 
 def notice_list(app: KioskApp) -> ListScreen:
-    entries = [*app.content.announcements, *app.content.notices]
-    return ListScreen(app, "通知公告", item_rows(app, entries))
+    return ListScreen(app, "通知公告",
+                      lambda: item_rows(app, [*app.content.announcements, *app.content.notices]))
 
 
 def _entry_title(entry: Entry) -> str:
@@ -230,6 +248,15 @@ class DetailScreen(Screen):
     def speech(self) -> str:
         return "。".join(f"{label}：{value}" for label, value in self.fields()) or self.title
 
+    def refresh(self) -> None:
+        """The same item in the new version, if it is still published (else the page stays)."""
+        content = self.app.content
+        key = (self.entry.kind, self.entry.unit, self.entry.key)
+        for entry in (*content.powers, *content.notices, *content.announcements, *content.urgent):
+            if (entry.kind, entry.unit, entry.key) == key:
+                self.entry, self.title, self.blocks = entry, _entry_title(entry), None
+                return
+
     def fields(self) -> list[tuple[str, str]]:
         data = self.entry.data
         if self.entry.kind == "notices":
@@ -240,7 +267,8 @@ class DetailScreen(Screen):
             pairs = [("公告", data.get("text"))]
         else:
             fee = data.get("fee") or {}
-            charged = fee.get("charged")
+            free = fee.get("charged") in (None, "", False, "否")
+            charges = "；".join(str(p) for p in (fee.get("standard"), fee.get("basis")) if p) or "收费"
             pairs = [
                 ("事项名称", data.get("name")), ("事项编码", data.get("code")),
                 ("权力类型", power_type(self.entry)), ("实施主体", data.get("implementing_unit")),
@@ -248,8 +276,7 @@ class DetailScreen(Screen):
                 ("受理条件", data.get("conditions")), ("申请材料", _numbered(data.get("materials"))),
                 ("法定时限", _days(data.get("statutory_days"))),
                 ("承诺时限", _days(data.get("promised_days"))),
-                ("收费", "不收费" if charged in (None, "", "否") else "；".join(
-                    str(p) for p in (fee.get("standard"), fee.get("basis")) if p)),
+                ("收费", "不收费" if free else charges),
                 ("办理地点", data.get("place")), ("办理时间", data.get("hours")),
                 ("咨询电话", data.get("consult_phone")), ("监督电话", data.get("supervision_phone")),
             ]
@@ -319,8 +346,13 @@ class SearchScreen(Screen):
         self.results = ListView([], app)
         self.scroll = self.results.scroll
 
+    def refresh(self) -> None:
+        self.type("")  # the same query against the new index
+
     def type(self, key: str) -> None:
-        if key == "退格":
+        if key == "":
+            pass
+        elif key == "退格":
             self.query = self.query[:-1]
         elif key == "清空":
             self.query = ""
@@ -411,16 +443,22 @@ class SupervisionScreen(Screen):
 
     def __init__(self, app: KioskApp) -> None:
         super().__init__(app)
-        content = app.content
-        phone = content.county.get("supervision_phone") or ""
+        phone = app.content.county.get("supervision_phone") or ""
         self.intro = (f"对政务公开和行政权力运行有意见或投诉，请拨打县政务公开监督电话 {phone}，"
                       "或拨打各单位监督电话：")
-        rows = [Row(uid, content.unit_name(uid), f"监督电话 {u.get('supervision_phone', '')}",
-                    lambda uid=uid: app.push(item_list(app, content.unit_name(uid),
-                                                       content.by_unit.get(uid, []))))
-                for uid, u in content.units.items() if u and u.get("supervision_phone")]
-        self.list = ListView(rows, app)
+        self.list = ListView(self._rows(), app)
         self.scroll = self.list.scroll
+
+    def _rows(self) -> list[Row]:
+        app, content = self.app, self.app.content
+        return [Row(uid, content.unit_name(uid), f"监督电话 {unit.get('supervision_phone', '')}",
+                    lambda uid=uid: app.push(item_list(app, content.unit_name(uid),
+                                                       lambda: app.content.by_unit.get(uid, []))))
+                for uid, unit in content.units.items() if unit and unit.get("supervision_phone")]
+
+    def refresh(self) -> None:
+        self.list.rows = self._rows()
+        self.list.cache.clear()
 
     def speech(self) -> str:
         return self.intro

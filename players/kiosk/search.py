@@ -251,7 +251,7 @@ class _Corpus:
     def _candidates(self, query: str) -> list[memoryview]:
         """A superset of the answer in rank order: what is known of the longest remembered
         prefix (a match of a query is a match of its prefixes), else a posting list."""
-        for size in range(len(query) - 1, 2, -1):
+        for size in range(len(query) - 1, 1, -1):
             known = self.known.get(query[:size])
             if known is not None:
                 return [memoryview(known.found[:]), *known.rest]  # a copy: ``found`` grows
@@ -300,6 +300,10 @@ class SearchIndex:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    def forget(self) -> None:
+        """Drop what recent queries found (memory only: answers never depend on it)."""
+        self._corpus.known.clear()
 
     @classmethod
     def build(cls, entries: Sequence[Entry],
