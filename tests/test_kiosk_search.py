@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import random
 import re
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -172,7 +173,7 @@ def made_up() -> SearchIndex:
     return SearchIndex.build([
         power("银行账户开立", "A-1"), power("行政许可", "A-2"), power("长期护理保险", "A-3"),
         power("村长选举", "A-4"), power("重大行政处罚", "A-5"), power("重新核发", "A-6"),
-        power("APP账号注册", "A-7"), power("乐器培训", "A-8"),
+        power("APP账号注册", "A-7"), power("乐器培训", "A-8"), power("和解协议审查", "A-9"),
     ])
 
 
@@ -181,6 +182,8 @@ def made_up() -> SearchIndex:
     ("changqi", "长期护理保险"), ("zhangqi", "长期护理保险"), ("cunzhang", "村长选举"), ("cz", "村长选举"),
     ("zhongda", "重大行政处罚"), ("chongxin", "重新核发"), ("cxhf", "重新核发"), ("yueqi", "乐器培训"),
     ("leqi", "乐器培训"), ("app", "APP账号注册"), ("appzh", "APP账号注册"), ("a7", "APP账号注册"),
+    ("hejie", "和解协议审查"), ("huojie", "和解协议审查"), ("hjxy", "和解协议审查"),
+    ("hujxie", "和解协议审查"),
 ])
 def test_polyphones_any_reading_and_latin_letters(made_up: SearchIndex, query: str, name: str) -> None:
     assert name in labels(made_up.search(query))
@@ -199,6 +202,20 @@ def test_every_first_letter_and_reading_pypinyin_gives(ch: str) -> None:
     readings = pinyin(ch, style=Style.NORMAL, heteronym=True)[0]
     for typed in {*letters, *readings}:
         assert labels(single.search(typed)) == [ch + "事项"], typed
+
+
+def test_polyphone_runs_do_not_backtrack_exponentially() -> None:
+    """和 (he, hu, huo) and 行 (xing, hang, heng) share first letters: matched naively, "hhh…x"
+    against a run of them takes seconds at 16 letters and hours at 24 (the thread guards the
+    suite against such a hang; the search itself takes milliseconds)."""
+    index = SearchIndex.build([power("和行" * 20, "H-1")])
+    answers: list[list[Hit]] = []
+    worker = threading.Thread(target=lambda: answers.append(index.search("h" * 40 + "x")), daemon=True)
+    worker.start()
+    worker.join(120)
+    assert answers == [[]]
+    assert labels(index.search("h" * 40)) == ["和行" * 20]
+    assert labels(index.search("hehanghuohengh")) == ["和行" * 20]
 
 
 def test_ranking_exact_code_then_name_start_word_start_inside_then_other_fields() -> None:
@@ -221,6 +238,18 @@ def test_ranking_exact_code_then_name_start_word_start_inside_then_other_fields(
     ]
     assert [(label(h.entry), h.score, h.field) for h in index.search("gh001")] == [
         ("土地征收", 100.0, "code"), ("规划001号文件办理", 90.0, "name")]
+
+
+def test_notices_by_issuer_and_kind_below_names_and_titles() -> None:
+    index = SearchIndex.build([
+        notice("关于做好冬季供热工作的通知", "台建发〔2026〕41号", issuer="台安县住房和城乡建设局",
+               kind="批复"),
+        power("供热经营许可", "G-1"),
+    ])
+    assert [(label(h.entry), h.score, h.field) for h in index.search("gongre")] == [
+        ("供热经营许可", 90.0, "name"), ("关于做好冬季供热工作的通知", 80.0, "title")]
+    assert [(h.score, h.field) for h in index.search("zhufang")] == [(50.0, "issuer")]
+    assert [(h.score, h.field) for h in index.search("pifu")] == [(40.0, "kind")]
 
 
 def test_ties_go_to_the_shorter_name_then_the_given_order() -> None:
@@ -286,18 +315,12 @@ def match_from(chars: list[str], i: int, query: str) -> bool:
 
 
 def start_penalty(chars: list[str], i: int, query: str) -> int | None:
-    """0 when a match can start on the character or its usual reading, RARE when only on a
-    rarer reading, None when none starts here."""
-    found = None
-    for n, form in enumerate(forms(chars[i])):
-        for size in range(1, min(len(form), len(query)) + 1):
-            if form[size - 1] != query[size - 1]:
-                break
-            if size == len(query) or match_from(chars, i + 1, query[size:]):
-                penalty = 0 if n < 2 else RARE
-                found = penalty if found is None else min(found, penalty)
-                break
-    return found
+    """None when no match starts at character ``i``, else RARE when the query's first letter
+    is neither the character nor the first letter of its usual reading, else 0."""
+    if not any(query[0] == form[0] for form in forms(chars[i])) or not match_from(chars, i, query):
+        return None
+    usual = forms(chars[i])[:2]
+    return 0 if query[0] in {form[0] for form in usual} else RARE
 
 
 def searchable(entry: Entry, names: dict[str, tuple[str, ...]]) -> list[tuple[str, str]]:

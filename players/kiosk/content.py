@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from players.kiosk.search import SearchIndex
+from players.kiosk.search import SearchIndex, unit_names
 from players.plan import Entry, Plan
 from signage.vocab import POWER_TYPES
 
@@ -59,14 +59,12 @@ def kiosk_content(plan: Plan, now: Callable[[], dt.datetime] = dt.datetime.now) 
     by_type = dict(sorted(by_type.items(), key=lambda kv: order.get(kv[0], len(order))))
     notices = [e for e in entries if e.kind == "notices"]
     announcements = [e for e in entries if e.kind == "announcements"]
-    names = {uid: str((u or {}).get("short_name") or (u or {}).get("name") or uid)
-             for uid, u in plan.units.items()}
     return KioskContent(
         version=plan.version, county=dict(plan.county), units=dict(plan.units), powers=powers,
         by_unit={k: v for k, v in by_unit.items() if v}, by_type=by_type, notices=notices,
         announcements=[e for e in announcements if not e.urgent],
         urgent=[e for e in announcements if e.urgent],
-        index=SearchIndex.build(powers + notices, names))
+        index=SearchIndex.build(powers + notices, unit_names(plan.units)))
 
 
 def power_type(entry: Entry) -> str:

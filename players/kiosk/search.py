@@ -60,7 +60,7 @@ SCORES: dict[str, tuple[int, int, int]] = {
     "implementing_unit": (40, 40, 35), "power_type": (40, 40, 35), "legal_basis": (40, 40, 35),
     "kind": (40, 40, 35),
 }
-RARE = 1  # a match starting on a polyphone's rarer reading (涉 read "die") ranks a little lower
+RARE = 1  # a match starting with a letter only a polyphone's rarer readings have (涉 read "die")
 FIELDS = {  # searched fields by entry kind (every kind: its unit's names too)
     "powers": ("name", "code", "department", "implementing_unit", "power_type", "legal_basis"),
     "notices": ("title", "doc_number", "issuer", "kind"),
@@ -78,10 +78,13 @@ _REMEMBERED = 64  # recent queries whose answers (or the start of them) are kept
 
 # -- text ---------------------------------------------------------------------------------------
 
-_CHAR, _ALT, _END = "\x01", "\x02", "\x00"  # a character starts, its next form, the field ends
-# Between two query characters: the same form goes on, or the rest of this character is skipped
-# and the next character starts (with itself or any of its readings).
-_JOIN = r"(?:[^\x00\x01]*+\x01(?:[^\x00\x01]*\x02)?)?"
+_CHAR, _ALT, _HOLD, _END = "\x01", "\x02", "\x03", "\x00"  # character, next form, hold, field end
+# Between two query characters the form goes on, or the rest of the character is skipped and
+# the next one starts, on any of its forms — except after a hold: a prefix an earlier form of
+# the character has too (the "h" of "huo" after "he"). So each way of reading a character is
+# one path through the expression, and polyphones cannot make it backtrack exponentially
+# (和行和行… against hhhh…x); a posting points at the form that has the prefix first.
+_JOIN = r"(?:\x03|(?!\x03)[^\x00\x01]*+\x01(?:[^\x00\x01]*\x02)?)?"
 _RUN = re.compile(r"[^\W_]+")  # letters and digits between spaces and punctuation
 _SCRIPT = re.compile(r"[a-z]+|[0-9]+|[^a-z0-9]+")  # a word starts where the script changes
 _LAW = re.compile(r"《([^》]+)》")  # a legal basis is searched by the laws it cites, not articles
@@ -145,28 +148,44 @@ def _word_starts(run: str) -> set[int]:
 
 @dataclass(frozen=True, slots=True)
 class _Glyph:
-    """One character as the index stores it, and the posting keys it starts, each as (key,
-    offset of the form it starts in, RARE if that form is a polyphone's rarer reading else 0)."""
+    """One character as the index stores it, and the posting keys it starts: (key, offset of
+    the form a match with that key starts on, RARE if only a polyphone's rarer readings start
+    with that letter else 0)."""
 
-    encoded: str  # \x01, the character, then \x02 and a reading for each of its readings
+    encoded: str  # \x01, then its forms (itself, its readings) apart by \x02, holds \x03
     keys: tuple[tuple[str, int, int], ...]  # first character of each form, first two letters
     initials: tuple[tuple[str, int, int], ...]  # first letter of each ASCII form
 
 
 @functools.cache
 def _glyph(ch: str) -> _Glyph:
-    forms = (ch, *_readings(ch))
+    readings = _readings(ch)
+    forms = [f for f in (ch, *readings) if not any(g.startswith(f) and g != f for g in readings)]
+    usual = {ch, readings[0][0]} if readings else {ch}
+    held = list(_held(forms))
     offsets = [1]
-    for form in forms[:-1]:
-        offsets.append(offsets[-1] + len(form) + 1)
-    rare = [0, 0] + [RARE] * (len(forms) - 2)  # the character and its usual reading come first
-    starts = list(zip(forms, offsets, rare[:len(forms)], strict=True))
-    firsts: dict[str, tuple[str, int, int]] = {}
-    for form, offset, penalty in starts:
-        firsts.setdefault(form[0], (form[0], offset, penalty))
-    pairs = [(form[:2], offset, penalty) for form, offset, penalty in starts if len(form) > 1]
-    return _Glyph(_CHAR + _ALT.join(forms), (*firsts.values(), *pairs),
+    for text in held[:-1]:
+        offsets.append(offsets[-1] + len(text) + 1)
+    firsts: dict[str, tuple[str, int, int]] = {}  # a one-letter start: the first form with it
+    for form, offset in zip(forms, offsets, strict=True):
+        firsts.setdefault(form[0], (form[0], offset, 0 if form[0] in usual else RARE))
+    pairs = [(form[:2], offset, firsts[form[0]][2])
+             for form, offset in zip(forms, offsets, strict=True) if len(form) > 1]
+    return _Glyph(_CHAR + _ALT.join(held), (*firsts.values(), *pairs),
                   tuple(first for first in firsts.values() if first[0].isascii()))
+
+
+def _held(forms: Sequence[str]) -> Iterator[str]:
+    """Each form with a hold after every prefix an earlier form has."""
+    seen: set[str] = set()
+    for form in forms:
+        marked = []
+        for size in range(1, len(form) + 1):
+            marked.append(form[size - 1])
+            if form[:size] in seen:
+                marked.append(_HOLD)
+            seen.add(form[:size])
+        yield "".join(marked)
 
 
 def _readings(ch: str) -> tuple[str, ...]:
@@ -187,6 +206,8 @@ def _pattern(query: str) -> re.Pattern[str]:
 
 
 class _CorpusBuilder:
+    """Field texts encoded one after the other, and the posting lists of every key."""
+
     def __init__(self) -> None:
         self.parts: list[str] = []
         self.size = 0
