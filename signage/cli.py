@@ -121,16 +121,19 @@ def rectify(content_dir: Path, out_dir: Path, unit_id: str | None, errors_only: 
 @main.command()
 @content_argument
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
-def stats(content_dir: Path, fmt: str) -> None:
-    """Count power items by unit and type."""
+@_date_option("--from", "Count changes (updated dates) from this date (YYYY-MM-DD).")
+@_date_option("--to", "… up to this date (default: open).")
+def stats(content_dir: Path, fmt: str, **dates: dt.date | None) -> None:
+    """Published power items by unit, type and channel; changes per month with --from/--to."""
     result = _load(content_dir, None, Console(stderr=True))
-    rows = stats_module.unit_stats(result.catalogue)
+    period = stats_module.Period(dates.get("from"), dates.get("to"))
+    rows = stats_module.unit_stats(result.catalogue, result.blocked(), period)
     if fmt == "csv":
         click.echo(stats_module.render_csv(rows), nl=False)
     elif fmt == "json":
         click.echo(stats_module.render_json(rows))
     else:
-        stats_module.render_table(rows, _table_console())
+        stats_module.render_table(rows, _table_console(), period)
 
 
 @main.command()

@@ -121,3 +121,25 @@ def test_sample_stats_table_and_csv() -> None:
     assert taixi["行政审批"] == "3"
     assert int(taixi["事项合计"]) == sum(int(taixi[t]) for t in taixi
                                       if t.startswith(("行政", "其他")))
+
+
+def test_stats_by_channel_held_back_and_month(content, tmp_path: Path) -> None:
+    import csv as csv_module
+    import io
+
+    reviewed = {"reviewer": "王立新", "date": "2026-11-25", "result": "通过"}
+    root = content.write(powers=[
+        patched(POWER, {"updated": "2026-10-12"}),
+        patched(POWER, {"code": "CSJ-XK-002", "name": "临时建设工程规划许可", "channels": ["kiosk", "board"],
+                        "updated": "2026-11-03", "review": reviewed}),
+        patched(POWER, {"code": "CSJ-XK-003", "name": "乡村建设规划许可", "legal_basis": ["城乡规划法"],
+                        "updated": "2026-11-20", "review": reviewed}),
+    ])
+    run = signage("stats", root, "--format", "csv", "--from", "2026-11-01", "--to", "2026-11-30")
+    assert run.returncode == 0, run.stderr
+    (row,) = list(csv_module.DictReader(io.StringIO(run.stdout)))
+    assert row["事项合计"] == "2" and row["暂缓发布"] == "1"  # the basis without 《》 is an error
+    assert (row["LED屏幕"], row["电子触摸屏"], row["公开栏"]) == ("1", "2", "2")
+    assert row["2026-11更新"] == "2" and "2026-10更新" not in row  # the notice (09-18) is outside
+    table = signage("stats", root, "--from", "2026-11-01")
+    assert "按发布渠道统计" in table.stdout and "按月更新统计（2026-11-01" in table.stdout
