@@ -27,6 +27,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/publish.py
 	$(BIN)/python bench/led.py
 	$(BIN)/python bench/board.py
+	$(BIN)/python bench/kiosk.py
 
 system-deps:
 	@deploy/install-system-deps.sh

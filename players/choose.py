@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from players.renderer import Renderer
+from players.renderer import Renderer, RendererError
+
+__all__ = ["RENDERER_KINDS", "RendererError", "make_renderer"]
 
 RENDERER_KINDS = ("log", "led", "kiosk", "board")
 

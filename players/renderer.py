@@ -16,6 +16,11 @@ from players.plan import Entry, Plan
 PlayReporter = Callable[[Entry], None]
 
 
+class RendererError(Exception):
+    """A renderer cannot start as configured (an output that is not there, bad settings);
+    the message says what to change. The player exits with it instead of a traceback."""
+
+
 class Renderer(Protocol):
     kind: str
 

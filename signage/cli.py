@@ -11,7 +11,6 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from signage import rectify as rectify_module
 from signage import report
 from signage import stats as stats_module
 from signage.checking import CheckResult, check_content
@@ -112,6 +111,8 @@ def rectify(content_dir: Path, out_dir: Path, unit_id: str | None, errors_only: 
     if unit_id is not None:
         result.findings = result.for_unit(unit_id)
     floor = Severity.ERROR if errors_only else Severity.WARNING
+    from signage import rectify as rectify_module
+
     paths = rectify_module.write_notices(result, out_dir, date or dt.date.today(), floor, pdf=not no_pdf)
     for path in paths:
         click.echo(str(path))
@@ -240,8 +241,7 @@ def player(kind: str, screen_id: str | None, config_path: Path | None, broker_ur
     import signal
     import threading
 
-    from players.choose import make_renderer
-    from players.led.outputs.base import OutputError
+    from players.choose import RendererError, make_renderer
     from players.runtime import PlayerConfig, run_player
     from signage.keys import KeyFileError
     from signage.topics import valid_screen_id
@@ -265,7 +265,7 @@ def player(kind: str, screen_id: str | None, config_path: Path | None, broker_ur
     try:
         renderer = make_renderer(kind, config.screen, config.renderer, output_type, config.cache_dir)
         run_player(config, renderer, stop)
-    except (KeyFileError, OutputError) as exc:
+    except (KeyFileError, RendererError) as exc:
         _fail(str(exc))
 
 
@@ -391,6 +391,82 @@ def board(content_dir: Path, screens_path: Path, units: tuple[str, ...], all_uni
         _fail(str(exc).strip("'\""))
     for path in written:
         click.echo(str(path))
+
+
+@main.command()
+@content_argument
+@data_option
+@click.option("--weights", "weights_path", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="Weights and vetoes (default: signage/data/assessment.yaml).")
+@click.option("--prints", "print_dirs", multiple=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Folder holding print stations' history.jsonl (searched below); repeatable. "
+                   "Default: the data folder.")
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Write assessment.csv, assessment.html and notices/ (整改意见书) here.")
+@click.option("--no-pdf", is_flag=True, help="Rectification notices as Markdown only.")
+@click.option("--no-save", is_flag=True, help="Do not store this assessment (a trial run).")
+@_date_option("--today", "Assess as of this date (default: today).")
+def assess(content_dir: Path, data_dir: Path, weights_path: Path | None, print_dirs: tuple[Path, ...],
+           out_dir: Path | None, no_pdf: bool, no_save: bool, today: dt.date | None) -> None:
+    """Score every unit 0–100 on the indicators of docs/ASSESSMENT.md, ranked; stored for trends."""
+    from signage import assessment as assessment_module
+    from signage.assess.config import WeightsError
+    from signage.assess.tables import render_table
+
+    err = Console(stderr=True)
+    try:
+        config = assessment_module.load_config(weights_path)
+    except WeightsError as exc:
+        _fail(str(exc))
+    result = _load(content_dir, today, err)
+    outcome = assessment_module.assess(result, data_dir, config=config, today=today,
+                                       print_dirs=list(print_dirs))
+    render_table(outcome, _table_console())
+    if out_dir is not None:
+        for path in assessment_module.write_outputs(outcome, result, out_dir, pdf=not no_pdf):
+            click.echo(str(path))
+    if not no_save:
+        saved = assessment_module.save_assessment(data_dir, outcome.to_record(), dt.datetime.now())
+        err.print(f"评估已保存：{saved}")
+
+
+@main.command("import")
+@click.argument("source", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--unit", "unit_id", required=True, metavar="ID", help="The unit folder to import into.")
+@click.option("--content", "content_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("content"), show_default=True)
+@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+@_date_option("--date", "Date recorded as `updated` of new and changed items (default: today).")
+def import_(source: Path, unit_id: str, content_dir: Path, dry_run: bool, date: dt.date | None) -> None:
+    """Import a unit's power list (.xlsx or .csv) into its powers file, merging by item code;
+    exit 1 when rows were skipped, 2 when nothing can be imported."""
+    from signage.importing import ImportFailure, import_spreadsheet, render_report
+
+    try:
+        result = import_spreadsheet(source, content_dir, unit_id, today=date or dt.date.today(),
+                                    dry_run=dry_run)
+    except ImportFailure as exc:
+        _fail(str(exc))
+    for line in render_report(result, content_dir, unit_id):
+        click.echo(line)
+    sys.exit(result.exit_code)
+
+
+@main.command()
+@click.option("-o", "--output", "out_path", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="The .xlsx to write, e.g. 模板.xlsx.")
+@click.option("--force", is_flag=True, help="Replace an existing file.")
+def template(out_path: Path, force: bool) -> None:
+    """Write the official power list template (.xlsx) with drop-down lists and a notes sheet."""
+    from signage.template import write_template
+
+    if out_path.exists() and not force:
+        _fail(f"{out_path} 已存在：换一个文件名，或加 --force 覆盖")
+    try:
+        write_template(out_path)
+    except OSError as exc:
+        _fail(f"无法写入 {out_path}：{exc.strerror or exc}")
+    click.echo(f"模板已写入 {out_path}；填写后运行 signage import {out_path.name} --unit 单位ID")
 
 
 @main.group()

@@ -4,6 +4,7 @@ index, and the urgent banner."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +25,13 @@ class KioskContent:
     notices: list[Entry] = field(default_factory=list)
     announcements: list[Entry] = field(default_factory=list)
     urgent: list[Entry] = field(default_factory=list)
-    index: SearchIndex | None = None
+    index: SearchIndex | None = None  # built in the background: see wait_index()
+    index_ready: threading.Event = field(default_factory=threading.Event)
+
+    def wait_index(self, timeout: float = 5.0) -> SearchIndex | None:
+        """The search index, waiting for its build (it runs after the first frame is up)."""
+        self.index_ready.wait(timeout)
+        return self.index
 
     @property
     def title(self) -> str:
@@ -59,12 +66,23 @@ def kiosk_content(plan: Plan, now: Callable[[], dt.datetime] = dt.datetime.now) 
     by_type = dict(sorted(by_type.items(), key=lambda kv: order.get(kv[0], len(order))))
     notices = [e for e in entries if e.kind == "notices"]
     announcements = [e for e in entries if e.kind == "announcements"]
-    return KioskContent(
+    content = KioskContent(
         version=plan.version, county=dict(plan.county), units=dict(plan.units), powers=powers,
         by_unit={k: v for k, v in by_unit.items() if v}, by_type=by_type, notices=notices,
         announcements=[e for e in announcements if not e.urgent],
-        urgent=[e for e in announcements if e.urgent],
-        index=SearchIndex.build(powers + notices, unit_names(plan.units)))
+        urgent=[e for e in announcements if e.urgent])
+    # The home page needs counts, not the index: build it beside the first frames (a second for
+    # 10,000 items), so a kiosk starting from its cache is on screen at once.
+    threading.Thread(target=_build_index, args=(content, powers + notices, plan), name="search-index",
+                     daemon=True).start()
+    return content
+
+
+def _build_index(content: KioskContent, entries: list[Entry], plan: Plan) -> None:
+    try:
+        content.index = SearchIndex.build(entries, unit_names(plan.units))
+    finally:
+        content.index_ready.set()
 
 
 def power_type(entry: Entry) -> str:

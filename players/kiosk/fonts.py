@@ -129,8 +129,10 @@ class KioskFonts:
     def _draw(self, text: str, size_px: int, colour: tuple[int, ...], bold: bool) -> pygame.Surface:
         _line, _baseline, ascent, descent = self._metrics(size_px)
         font = self.font(size_px, bold)
-        ink_right = font.get_rect(text).right if text else 0
-        surface = pygame.Surface((max(1, self.width(text, size_px, bold), ink_right), ascent + descent),
+        # Room for the last glyph's overhang past its advance (italic-like tails of Latin letters,
+        # bold strokes): measuring the ink with get_rect would cost a layout per new line.
+        overhang = max(2, size_px // 8) if text else 0
+        surface = pygame.Surface((max(1, self.width(text, size_px, bold) + overhang), ascent + descent),
                                  pygame.SRCALPHA)
         if text:
             font.render_to(surface, (0, ascent), text, colour)

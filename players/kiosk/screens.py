@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pygame
 
 from players.kiosk.content import power_type
-from players.kiosk.ui import Canvas, Rect, Scroller
+from players.kiosk.ui import Canvas, Model, Rect, Scroller, Target
 from players.plan import Entry
 
 if TYPE_CHECKING:
@@ -138,12 +138,18 @@ def _label(rect: Rect, text: str, size: int) -> Any:
 
 
 def _fit(fonts: Any, text: str, width: int, size: int, bold: bool = False) -> str:
-    """One line of ``text`` that fits, with … when it had to be cut (full text on the next page)."""
+    """One line of ``text`` that fits, with … when it had to be cut (full text on the next page).
+
+    Characters are measured one by one (each advance is cached), not the string re-measured
+    after every cut."""
     if fonts.width(text, size, bold) <= width:
         return text
-    while text and fonts.width(text + "…", size, bold) > width:
-        text = text[:-1]
-    return text + "…"
+    room, used = width - fonts.width("…", size, bold), 0
+    for index, char in enumerate(text):
+        used += fonts.width(char, size, bold)
+        if used > room:
+            return text[:index] + "…"
+    return text
 
 
 def _blit_line(surface: pygame.Surface, fonts: Any, text: str, x: int, y: int, size: int,
@@ -345,6 +351,7 @@ class SearchScreen(Screen):
         self.query = ""
         self.results = ListView([], app)
         self.scroll = self.results.scroll
+        self._keys: tuple[Any, pygame.Surface, list[Target]] | None = None
 
     def refresh(self) -> None:
         self.type("")  # the same query against the new index
@@ -358,9 +365,11 @@ class SearchScreen(Screen):
             self.query = ""
         else:
             self.query += key.lower()
-        index = self.app.content.index
-        hits = index.search(self.query, limit=200) if index is not None and self.query else []
+        index = self.app.content.wait_index() if self.query else None
+        hits = index.search(self.query, limit=200) if index is not None else []
+        cache = self.results.cache  # rows already drawn for the last query are reused
         self.results = ListView(item_rows(self.app, [hit.entry for hit in hits]), self.app)
+        self.results.cache = cache
         self.scroll = self.results.scroll
 
     def draw(self, canvas: Canvas, area: Rect) -> None:
@@ -381,26 +390,43 @@ class SearchScreen(Screen):
         self.results.draw(canvas, (x, top, w, y + h - keyboard_h - sizes.pad - top))
 
     def _keyboard(self, canvas: Canvas, bottom: Rect) -> int:
-        """Keys at the bottom of the area, each at least 12 mm; returns the keyboard height."""
+        """Keys at the bottom of the area, each at least 12 mm; returns the keyboard height.
+
+        Drawn once per size and theme and then blitted: forty buttons a frame would cost more
+        than the search itself."""
         x, bottom_y, w, _ = bottom
+        key = (w, canvas.theme, self.app.sizes.scale)
+        if self._keys is None or self._keys[0] != key:
+            self._keys = (key, *self._draw_keyboard(canvas, w))
+        _, image, targets = self._keys
+        top = bottom_y - image.get_height()
+        canvas.surface.blit(image, (x, top))
+        for target in targets:
+            tx, ty, tw, th = target.rect
+            moved = Target((x + tx, top + ty, tw, th), target.label, target.action, target.kind)
+            canvas.model.targets.append(moved)
+            canvas.model.labels.append(_label(moved.rect, target.label, self.app.sizes.body))
+        return image.get_height()
+
+    def _draw_keyboard(self, canvas: Canvas, width: int) -> tuple[pygame.Surface, list[Target]]:
         layout, sizes = self.app.layout, self.app.sizes
         gap = layout.px(1.5)
-        key_w = (w - gap * 9) // 10
+        key_w = (width - gap * 9) // 10
         key_h = max(layout.px(13), min(key_w, layout.px(17)))
         rows = [*KEY_ROWS, "退格 清空"]
-        total = len(rows) * key_h + (len(rows) - 1) * gap
-        top = bottom_y - total
+        image = pygame.Surface((width, len(rows) * key_h + (len(rows) - 1) * gap))
+        image.fill(canvas.theme.background)
+        board = Canvas(image, canvas.fonts, canvas.theme, Model())
         for index, keys in enumerate(rows):
             labels = keys.split() if " " in keys else list(keys)
-            widths = [key_w] * len(labels) if index < len(KEY_ROWS) else [key_w * 3] * len(labels)
-            row_w = sum(widths) + gap * (len(labels) - 1)
-            left = x + (w - row_w) // 2
-            for label, width in zip(labels, widths, strict=True):
-                canvas.button((left, top, width, key_h), label, lambda k=label: self.type(k), sizes.body,
-                              kind="key", fill=canvas.theme.background, colour=canvas.theme.text)
-                left += width + gap
-            top += key_h + gap
-        return total
+            key_width = key_w if index < len(KEY_ROWS) else key_w * 3
+            left = (width - len(labels) * key_width - gap * (len(labels) - 1)) // 2
+            for label in labels:
+                board.button((left, index * (key_h + gap), key_width, key_h), label,
+                             lambda k=label: self.type(k), sizes.body, kind="key",
+                             fill=canvas.theme.background, colour=canvas.theme.text)
+                left += key_width + gap
+        return image, board.model.targets
 
 
 # -- home, supervision, admin -------------------------------------------------------------------

@@ -34,8 +34,6 @@ from dataclasses import dataclass
 from itertools import compress, repeat
 from typing import Any
 
-from pypinyin import Style, pinyin
-
 from players.plan import Entry
 
 __all__ = ["Hit", "SearchIndex", "normalise", "unit_names"]
@@ -192,6 +190,8 @@ def _readings(ch: str) -> tuple[str, ...]:
     """Every toneless reading of a Chinese character, usual one first (none for the rest)."""
     if ch.isascii():
         return ()
+    from pypinyin import Style, pinyin  # here, not at import: it costs a kiosk's start 0.3 s
+
     found = pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore")
     return tuple(dict.fromkeys(r.lower() for r in (found[0] if found else ())
                                if r.isascii() and r.isalpha()))

@@ -19,12 +19,13 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from players.led.layout import LedLayout, Zone
+from players.renderer import RendererError
 
 Frame = np.ndarray
 BITS_PER_BYTE_ON_THE_WIRE = 10  # 8N1: a start bit, 8 data bits, a stop bit
 
 
-class OutputError(Exception):
+class OutputError(RendererError):
     """The output cannot drive this sign; the message says why and what to change."""
 
 
