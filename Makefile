@@ -28,6 +28,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/led.py
 	$(BIN)/python bench/board.py
 	$(BIN)/python bench/kiosk.py
+	$(BIN)/python bench/assess.py
 
 system-deps:
 	@deploy/install-system-deps.sh
