@@ -115,9 +115,14 @@ class KioskFonts:
     # -- text ----------------------------------------------------------------------------------
 
     def wrap(self, text: str, width_px: int, size_px: int, bold: bool = False) -> list[str]:
-        """Lines no wider than ``width_px``, broken by the Chinese rules (signage.linebreak)."""
-        size, heavy = _px(size_px), bool(bold)
-        return wrap(text, width_px, lambda part: self._width(part, size, heavy))
+        """Lines no wider than ``width_px``, broken by the Chinese rules (signage.linebreak).
+
+        Cached: a banner or a page re-wraps the same text every frame otherwise."""
+        return list(self._wrap(text, int(width_px), _px(size_px), bool(bold)))
+
+    @functools.lru_cache(maxsize=1024)  # noqa: B019 - one KioskFonts per process, kept for its life
+    def _wrap(self, text: str, width_px: int, size: int, bold: bool) -> tuple[str, ...]:
+        return tuple(wrap(text, width_px, lambda part: self._width(part, size, bold)))
 
     def render(self, text: str, size_px: int, colour: Colour | pygame.Color,
                bold: bool = False) -> pygame.Surface:
