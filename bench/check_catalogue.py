@@ -1245,7 +1245,8 @@ class SplitTimer:
 
 # A fresh interpreter that runs check_content once and reports its own memory. Mode "rss": no
 # tracing (the RSS figure); mode "trace": under tracemalloc (allocation peak, what is retained).
-_CHILD = r"""
+# The start every memory-measuring child shares: the repository on sys.path, and its own peak RSS.
+CHILD_PRELUDE = r"""
 import json, resource, sys
 sys.path.insert(0, sys.argv[1])
 
@@ -1258,7 +1259,9 @@ def hwm_kb():
     except OSError:
         pass
     return None
+"""
 
+_CHILD = CHILD_PRELUDE + r"""
 from signage.checking import check_content
 out = {"imports_hwm_kb": hwm_kb()}
 if sys.argv[3] == "trace":

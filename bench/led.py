@@ -58,7 +58,7 @@ from PIL import Image, ImageDraw, ImageFont
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from check_catalogue import DOMAINS, Writer, unit_specs  # noqa: E402
+from check_catalogue import CHILD_PRELUDE, DOMAINS, Writer, unit_specs  # noqa: E402
 
 from players.led.compose import Composer  # noqa: E402
 from players.led.glyphs import GlyphSet, Run  # noqa: E402
@@ -354,20 +354,8 @@ def agreement(plan: Plan, frames: int, fps: float) -> Agreement:
 
 # Imports what a headless LED player holds (runtime, renderer, preview output), builds the plan
 # from the spec file, renders ``frames`` frames unless told not to, and reports its own memory.
-_CHILD = r"""
-import json, resource, sys, time
-sys.path.insert(0, sys.argv[1])
-
-def hwm_kb():
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return None
-
+_CHILD = CHILD_PRELUDE + r"""
+import time
 import players.runtime
 from players.led.outputs.preview import PreviewOutput
 from players.led.renderer import LedRenderer

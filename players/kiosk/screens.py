@@ -8,6 +8,7 @@ Any item is three taps from home: 按单位查找 → unit → item, or 按权�
 
 from __future__ import annotations
 
+import abc
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 KEY_ROWS = ("1234567890", "QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM")
 
 
-class Screen:
+class Screen(abc.ABC):
     """A page of the kiosk. ``scroll`` is the page's own scroller, if it scrolls."""
 
     title = ""
@@ -34,14 +35,15 @@ class Screen:
         self.app = app
         self.scroll: Scroller | None = None
 
+    @abc.abstractmethod
     def draw(self, canvas: Canvas, area: Rect) -> None:
-        raise NotImplementedError
+        """Draw the page's body into ``area``, registering its targets on ``canvas``."""
 
     def speech(self) -> str:
         """What 朗读 reads on this page (empty: no read-aloud button)."""
         return ""
 
-    def refresh(self) -> None:
+    def refresh(self) -> None:  # noqa: B027 - optional: pages that hold no content need nothing
         """Take the content now in use (a new version, applied at a navigation)."""
 
     def drag(self, dy: int) -> None:
