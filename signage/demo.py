@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import yaml
 from rich.console import Console, Group
@@ -91,14 +92,15 @@ def wait_for_signal(seconds: float | None) -> None:
         signal.signal(signal.SIGTERM, previous)
 
 
-def write_player_config(data_dir: Path, screen: str, url: str) -> Path:
+def write_player_config(data_dir: Path, screen: str, url: str,
+                        renderer: dict[str, Any] | None = None) -> Path:
     folder = data_dir / "players"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{screen}.yaml"
     config = {"screen": screen, "broker": url,
               "public_keys": [str((data_dir / PUBLIC_KEY_FILE).resolve())],
               "cache_dir": f"cache/{screen}",
-              "renderer": {"seconds_per_entry": 1.5, "fullscreen": False}}
+              "renderer": renderer or {"seconds_per_entry": 1.5}}
     path.write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
     return path
 
@@ -113,8 +115,8 @@ def run_demo(content: Path, screens_path: Path, data_dir: Path, seconds: float |
     logs.mkdir(exist_ok=True)
     with broker_for(None, data_dir, None, console) as url, \
             publishing(content, screens_path, url, data_dir, console):
-        players = [_spawn_player(data_dir, screen, url, logs, screens[screen].kind)
-                   for screen in screen_ids]
+        players = [_spawn_player(data_dir, screen, url, logs, screens[screen].kind, index)
+                   for index, screen in enumerate(screen_ids)]
         watcher = FleetWatcher(url, known_screens=screen_ids)
         watcher.start()
         try:
@@ -145,12 +147,24 @@ def demo_player_command(kind: str) -> list[str]:
     return ["log"]
 
 
-def _spawn_player(data_dir: Path, screen: str, url: str, logs: Path,
-                  kind: str) -> subprocess.Popen[bytes]:
-    config = write_player_config(data_dir, screen, url)
+def demo_renderer(kind: str, index: int) -> dict[str, Any]:
+    """Renderer settings that lay the demo's windows out side by side on a desk screen: the
+    kiosk at half size (the same millimetres on half the pixels), LED simulators beside it."""
+    if kind == "kiosk":
+        return {"fullscreen": False, "width": 540, "height": 960, "pixel_pitch_mm": 0.728}
+    if kind == "led":
+        return {"output": {"type": "sim", "pitch": 4, "x": 580, "y": 40 + 200 * index}}
+    return {"seconds_per_entry": 1.5}
+
+
+def _spawn_player(data_dir: Path, screen: str, url: str, logs: Path, kind: str,
+                  index: int) -> subprocess.Popen[bytes]:
+    config = write_player_config(data_dir, screen, url, demo_renderer(kind, index))
     log_file = (logs / f"{screen}.log").open("ab")
+    environment = {**os.environ, "SDL_VIDEO_WINDOW_POS": "20,40"} if kind == "kiosk" else None
     return subprocess.Popen([sys.executable, "-m", "signage.cli", "player", *demo_player_command(kind),
-                             "--config", str(config)], stdout=log_file, stderr=subprocess.STDOUT)
+                             "--config", str(config)], stdout=log_file, stderr=subprocess.STDOUT,
+                            env=environment)
 
 
 def _live_status(watcher: FleetWatcher, logs: Path, screens: list[str], seconds: float | None,
