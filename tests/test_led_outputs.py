@@ -127,11 +127,14 @@ def test_led_player_on_a_real_broker_plays_identifies_and_screenshots(tmp_path: 
         watcher.subscribe(TOPICS.screenshot("lobby-led"), qos=1)
         watcher.loop_start()
         try:
-            for name in ("identify", "screenshot"):
-                raw_publish(broker.url, TOPICS.command("lobby-led"),
-                            wire.encode_command("lobby-led", name, fleet.key, f"c-{name}"), retain=False)
+            raw_publish(broker.url, TOPICS.command("lobby-led"),
+                        wire.encode_command("lobby-led", "identify", fleet.key, "c-identify"), retain=False)
             wait_until(lambda: renderer.playlist and renderer.composer and _shows_identify(renderer),
                        what="the screen id on the sign")
+            # The id enters from the right edge of a cleared panel: shoot once it is in view.
+            wait_until(lambda: renderer.frame is not None and renderer.frame.any(), what="the id in view")
+            raw_publish(broker.url, TOPICS.command("lobby-led"),
+                        wire.encode_command("lobby-led", "screenshot", fleet.key, "c-shot"), retain=False)
             wait_until(lambda: shots, what="a screenshot")
         finally:
             watcher.loop_stop()
