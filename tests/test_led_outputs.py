@@ -39,7 +39,10 @@ def run_and_grab(renderer: LedRenderer, display: str, seconds: float = 1.5) -> I
     grabbed: list[Image.Image] = []
 
     def grab() -> None:
-        time.sleep(seconds * 0.7)
+        deadline = time.monotonic() + 30  # a loaded CI machine may take a while to map the window
+        while renderer.frame is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(seconds * 0.5)  # some frames presented since
         grabbed.append(ImageGrab.grab(xdisplay=display))
         stop.set()
 
