@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import datetime as dt
 import functools
 import gc
 import io
@@ -1245,6 +1246,21 @@ class SplitTimer:
 
 # A fresh interpreter that runs check_content once and reports its own memory. Mode "rss": no
 # tracing (the RSS figure); mode "trace": under tracemalloc (allocation peak, what is retained).
+class VirtualClock:
+    """Monotonic seconds set by a bench, so frames and timers run without waiting; the wall
+    clock moves with it from ``start`` (a clock zone still ticks)."""
+
+    def __init__(self, start: dt.datetime = dt.datetime(2026, 5, 27, 9, 58)) -> None:
+        self.now = 0.0
+        self.start = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def wall(self) -> dt.datetime:
+        return self.start + dt.timedelta(seconds=self.now)
+
+
 # The start every memory-measuring child shares: the repository on sys.path, and its own peak RSS.
 CHILD_PRELUDE = r"""
 import json, resource, sys

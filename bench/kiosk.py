@@ -74,7 +74,7 @@ from pypinyin import lazy_pinyin
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from check_catalogue import DOMAINS, Writer, generate, unit_specs  # noqa: E402
+from check_catalogue import DOMAINS, VirtualClock, Writer, generate, unit_specs  # noqa: E402
 
 from players.kiosk.app import KioskApp  # noqa: E402
 from players.kiosk.content import KioskContent, kiosk_content  # noqa: E402
@@ -138,17 +138,7 @@ def make_plan(entries: list[Entry], units: dict[str, dict[str, str]]) -> Plan:
                 units=units, entries=tuple(entries), plan_id="0" * 64, object_ids=frozenset())
 
 
-class Clock:
-    """Monotonic seconds set by the bench (the app's idle timers and inertia read it)."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def new_app(plan: Plan, content: KioskContent, clock: Clock) -> KioskApp:
+def new_app(plan: Plan, content: KioskContent, clock: VirtualClock) -> KioskApp:
     """A kiosk with fresh fonts (no text cached yet) showing ``content``, as ``offer`` sets it."""
     app = KioskApp(kiosk_layout(plan.layout), KioskFonts(), clock=clock)
     app.content = content
@@ -300,7 +290,7 @@ class Frames:
 def scroll_run(plan: Plan, content: KioskContent, view: type[ListView], frames: int,
                stride: int = 1) -> Frames:
     """The flicking finger over ``frames`` frames; every ``stride``-th frame drawn and timed."""
-    clock = Clock()
+    clock = VirtualClock()
     app = new_app(plan, content, clock)
     surface = pygame.display.get_surface()
     app.draw(surface)  # home: fonts opened, the chrome's text cached
@@ -332,7 +322,7 @@ def alike(plan: Plan, content: KioskContent, offset: float) -> float:
     offset. The naive list paints its rows with the same function (the clip drops the rest)."""
     shots = []
     for view in (CountedList, UncachedList):
-        app = new_app(plan, content, Clock())
+        app = new_app(plan, content, VirtualClock())
         surface = pygame.display.get_surface()
         listed = open_list(app, content.powers, view)
         app.draw(surface)
@@ -397,7 +387,7 @@ def key_target(model: Model, label: str) -> tuple[int, int]:
     return x + w // 2, y + h // 2
 
 
-def tap(app: KioskApp, surface: pygame.Surface, clock: Clock, label: str) -> tuple[float, float]:
+def tap(app: KioskApp, surface: pygame.Surface, clock: VirtualClock, label: str) -> tuple[float, float]:
     """A finger on the key ``label`` and off again within a frame; (handling ms, drawing ms)."""
     pos = key_target(app.model, label)
     pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=pos))
@@ -413,7 +403,7 @@ def tap(app: KioskApp, surface: pygame.Surface, clock: Clock, label: str) -> tup
 
 def type_queries(plan: Plan, content: KioskContent, queries: Iterable[str]) -> list[Key]:
     """Each query typed on the on-screen keyboard, then one 退格; 清空 (untimed) between queries."""
-    clock = Clock()
+    clock = VirtualClock()
     app = new_app(plan, content, clock)
     surface = pygame.display.get_surface()
     app.draw(surface)

@@ -58,7 +58,7 @@ from PIL import Image, ImageDraw, ImageFont
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from check_catalogue import CHILD_PRELUDE, DOMAINS, Writer, unit_specs  # noqa: E402
+from check_catalogue import CHILD_PRELUDE, DOMAINS, VirtualClock, Writer, unit_specs  # noqa: E402
 
 from players.led.compose import Composer  # noqa: E402
 from players.led.glyphs import GlyphSet, Run  # noqa: E402
@@ -72,7 +72,6 @@ from signage.fonts import LED_ROWS, find_bitmap_font, find_cjk_font, load_pillow
 TARGET_FRAME_MS = 0.05
 TARGET_RATIO = 50.0
 TARGET_RSS_MB = 80.0
-START = dt.datetime(2026, 5, 27, 9, 58)  # the virtual wall clock's start: the clock zone ticks
 
 PANELS: dict[str, dict[str, Any]] = {
     "192×32 mono": {
@@ -124,19 +123,6 @@ def _item(writer: Writer, vocab: dict[str, list[str]]) -> tuple[str, str]:
 def make_plan(layout: dict[str, Any], entries: list[Entry], units: dict[str, dict[str, str]]) -> Plan:
     return Plan(version=1, screen="bench-led", kind="led", site="", layout=layout, county={},
                 units=units, entries=tuple(entries), plan_id="0" * 64, object_ids=frozenset())
-
-
-class VirtualClock:
-    """Monotonic seconds set by the bench; the wall clock moves with it (so HH:MM changes)."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def wall(self) -> dt.datetime:
-        return START + dt.timedelta(seconds=self.now)
 
 
 # --- ours -----------------------------------------------------------------------------------------

@@ -13,6 +13,8 @@ import datetime as dt
 import chinese_calendar
 
 CALENDAR_NAME = "chinese_calendar"
+# The years the package has the State Council's schedule for (holidays and adjusted workdays).
+COVERED_YEARS = range(min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year + 1)
 
 
 class WorkCalendar:
@@ -24,11 +26,11 @@ class WorkCalendar:
         self._counts: list[int] = []  # _counts[i]: working days in (origin, origin + i]
 
     def is_workday(self, day: dt.date) -> bool:
-        try:
+        """The official calendar where the package knows the year; Monday–Friday beyond it."""
+        if day.year in COVERED_YEARS:
             return bool(chinese_calendar.is_workday(day))
-        except NotImplementedError:  # beyond the years the package knows
-            self.uncovered_years.add(day.year)
-            return day.weekday() < 5
+        self.uncovered_years.add(day.year)
+        return day.weekday() < 5
 
     def between(self, start: dt.date, end: dt.date) -> int:
         """Working days after ``start`` up to and including ``end`` (0 when end ≤ start)."""
