@@ -4,6 +4,9 @@
 - Accepts a manifest only if it is signed by a trusted key, for this screen, and newer than
   the version on screen (no rollback or replay); the same version again is a no-op, since
   retained messages arrive again on every subscribe.
+- Follows publisher key rotations: a key ring signed by a trusted key replaces the trusted
+  keys (the old one kept until its overlap ends) and is kept in the cache folder, so a restart
+  still trusts the new key. A manifest signed by a key not yet known waits for the key ring.
 - Fetches only the objects the cache lacks, a bounded number of subscriptions at a time,
   verifies each hash on arrival, and switches only when the version is complete.
 - Reports presence (retained, with a last will), status (retained), and events: ack of a
@@ -15,6 +18,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import datetime as dt
+import json
 import logging
 import queue
 import threading
@@ -28,23 +32,33 @@ import yaml
 from players.cache import PlayerCache
 from players.plan import Entry, Incomplete, Plan, resolve
 from players.renderer import Renderer
+from signage import service
 from signage.connection import Connection, Message, Will
-from signage.keys import TrustedKeys, trusted_keys
+from signage.keys import KeyRing, TrustedKeys, trusted_keys
+from signage.objectstore import atomic_write
 from signage.topics import Topics, valid_screen_id
 from signage.wire import (
     Manifest,
     WireError,
     decode_command,
+    decode_keyring,
     decode_manifest,
     decode_object,
     encode_message,
     encode_presence,
+    read_keyring,
 )
 
 log = logging.getLogger(__name__)
 MAX_SUBSCRIBED_OBJECTS = 200  # bounds the retained messages the broker sends us at once
 STATUS_INTERVAL = 60.0  # a status at least this often
 STATUS_MIN_GAP = 5.0  # and after plays, at most this often
+# Watchdog: how long a loop may go without looking at its stop event. The worker looks every
+# 0.5 s, but a cache commit on an SD card can be slow; a print station renders and prints every
+# changed board in one go, and a kiosk builds its search index.
+WORKER_STALL = 120.0
+RENDER_STALL = {"board": 900.0, "kiosk": 120.0}  # other renderers: 60 s
+TRUST_FILE = "trust.json"  # in the cache folder: the last key ring accepted, keys retired
 
 
 @dataclass(slots=True)
@@ -87,10 +101,15 @@ class Runtime:
                  trusted: TrustedKeys | None = None) -> None:
         self.config = config
         self.renderer = renderer
-        self.trusted = trusted or trusted_keys(config.public_keys)
         self.topics = Topics(config.topic_root)
         self.cache = PlayerCache(config.cache_dir, getattr(renderer, "entry_fields", None))
         self.screen = config.screen
+        self.keyring: KeyRing | None = None
+        self.configured = trusted or trusted_keys(config.public_keys)
+        self.retired: set[str] = set()  # keys a rotation has retired: never trusted again
+        self.trusted = self.configured
+        self._load_trust()
+        self.unverified: bytes | None = None  # a manifest signed by a key we may learn soon
         self.manifest: Manifest | None = None  # the version on screen
         self.plan: Plan | None = None
         self.pending: Manifest | None = None  # the version being fetched
@@ -113,7 +132,7 @@ class Runtime:
 
     def start(self) -> None:
         """Show the cached version (before any network), then connect."""
-        cached = self.cache.load(self.trusted, self.screen)
+        cached = self.cache.load(self.trusted.without_expiry(), self.screen)
         if cached is not None:
             self.manifest, self.plan = cached
             self.renderer.show(self.plan)
@@ -123,7 +142,8 @@ class Runtime:
     def _on_connect(self, connection: Connection) -> None:
         connection.publish(self.topics.presence(self.screen), encode_presence(self.screen, True),
                            retain=True)
-        connection.subscribe([self.topics.manifest(self.screen), self.topics.command(self.screen)])
+        connection.subscribe([self.topics.keys, self.topics.manifest(self.screen),
+                              self.topics.command(self.screen)])
         self.events.put(("connected", None))
 
     # --- the worker loop --------------------------------------------------------------------
@@ -172,6 +192,55 @@ class Runtime:
             self._on_object(key, message.payload)
         elif kind == "command":
             self._on_command(message.payload)
+        elif kind == "keys":
+            self._on_keyring(message.payload)
+
+    # --- key rotation -----------------------------------------------------------------------
+
+    def _load_trust(self) -> None:
+        """The key ring accepted before a restart (written only after it verified)."""
+        try:
+            stored = json.loads((self.config.cache_dir / TRUST_FILE).read_text("utf-8"))
+            ring = read_keyring(str(stored["keyring"]).encode("utf-8"))
+            self.retired = {str(k) for k in stored.get("retired", [])}
+        except FileNotFoundError:
+            return
+        except (ValueError, KeyError, TypeError, AttributeError, WireError) as exc:
+            log.warning("%s: %s unusable (%s); using the configured keys", self.screen,
+                        TRUST_FILE, exc)
+            return
+        self._trust(ring)
+
+    def _trust(self, ring: KeyRing) -> None:
+        """Trust ``ring``, plus configured keys no rotation has retired (a player enrolled
+        again after a rotation is given the new key in its config)."""
+        self.keyring = ring
+        self.retired |= {k.id for k in ring.keys if k.until is not None}
+        trusted = ring.trusted()
+        extra = {kid: public for kid, public in self.configured.keys.items()
+                 if kid not in trusted.keys and kid not in self.retired}
+        self.trusted = TrustedKeys({**trusted.keys, **extra}, trusted.until)
+
+    def _on_keyring(self, payload: bytes) -> None:
+        if not payload or (self.keyring and payload == self.keyring.payload):
+            return
+        try:
+            ring = decode_keyring(payload, self.trusted)
+        except WireError as exc:
+            self._error(exc.code, f"key ring: {exc.detail}")
+            return
+        if self.keyring and ring.sequence <= self.keyring.sequence:
+            self._error("stale-keyring", f"refused key ring {ring.sequence}: "
+                                         f"have {self.keyring.sequence} (replay)")
+            return
+        self._trust(ring)
+        atomic_write(self.config.cache_dir / TRUST_FILE, json.dumps(
+            {"keyring": payload.decode("utf-8"), "retired": sorted(self.retired)}).encode("utf-8"))
+        log.info("%s: key ring %d: trusting %s", self.screen, ring.sequence,
+                 ", ".join(k.id for k in ring.keys))
+        waiting, self.unverified = self.unverified, None
+        if waiting is not None:
+            self._on_manifest(waiting)
 
     # --- versions ---------------------------------------------------------------------------
 
@@ -181,6 +250,8 @@ class Runtime:
         try:
             manifest = decode_manifest(payload, self.trusted, self.screen)
         except WireError as exc:
+            if exc.code == "unknown-key":  # signed after a rotation: the key ring may follow
+                self.unverified = payload
             self._error(exc.code, exc.detail)
             return
         current = self.manifest.version if self.manifest else 0
@@ -270,6 +341,7 @@ class Runtime:
         self.last_error = None
         self.cache.commit(manifest, plan)
         self._publish_status()
+        service.status(f"version {manifest.version}: {len(plan.entries)} entries")
 
     # --- commands ---------------------------------------------------------------------------
 
@@ -280,7 +352,7 @@ class Runtime:
             self._error(exc.code, exc.detail)
             return
         if command.name == "reload":
-            cached = self.cache.load(self.trusted, self.screen)
+            cached = self.cache.load(self.trusted.without_expiry(), self.screen)
             if cached:
                 self.manifest, self.plan = cached
                 self.renderer.show(self.plan)
@@ -334,13 +406,21 @@ class Runtime:
 
 
 def run_player(config: PlayerConfig, renderer: Renderer, stop: threading.Event) -> None:
-    """Run runtime and renderer together until ``stop``: the renderer owns this thread."""
+    """Run runtime and renderer together until ``stop``: the renderer owns this thread. Under
+    systemd the unit is told when the player is ready, and its watchdog is fed only while both
+    loops go round (``stop`` a :class:`signage.service.PolledEvent` tells how recently)."""
     runtime = Runtime(config, renderer)
     runtime.start()
     worker = threading.Thread(target=runtime.run, args=(stop,), name="player-runtime", daemon=True)
     worker.start()
+    checks = {
+        "runtime worker": service.loop_alive(stop, worker, WORKER_STALL),
+        "renderer loop": service.loop_alive(stop, threading.current_thread(),
+                                            RENDER_STALL.get(renderer.kind, 60.0)),
+    }
     try:
-        renderer.run(stop, runtime.played)
+        with service.supervised(checks, ready_text=f"{config.screen}: {renderer.kind}"):
+            renderer.run(stop, runtime.played)
     finally:
         stop.set()
         worker.join(5)

@@ -21,6 +21,8 @@ from pathlib import Path
 from types import TracebackType
 from urllib.parse import SplitResult, unquote, urlsplit
 
+from signage.service import child_environment
+
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1"})
 FALLBACK_BINARY = "/usr/sbin/mosquitto"
 CONFIG_NAME = "mosquitto.conf"
@@ -211,18 +213,22 @@ class EmbeddedBroker:
             raise BrokerError(f"cannot start mosquitto: port {self.port} on {self.host} is already in use "
                               "(another broker running?); choose another port or leave it unset")
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        config = render_config(self.settings, self.port, self.data_dir, self.host)
-        self.config_path.write_text(config, "utf-8")
+        self.config_path.write_text(self.config_text(), "utf-8")
         with (self.data_dir / STDERR_NAME).open("wb") as stderr:
             self.process = subprocess.Popen(
                 [binary, "-c", str(self.config_path)],
                 stdin=subprocess.DEVNULL, stdout=stderr, stderr=stderr, cwd=self.data_dir,
+                env=child_environment(),  # systemd's notify socket is ours, not mosquitto's
             )
         try:
             self._wait_until_ready(timeout)
         except BaseException:  # including Ctrl-C: never leave a half-started broker behind
             self.stop()
             raise
+
+    def config_text(self) -> str:
+        """The mosquitto.conf to start with (the port is known by now)."""
+        return render_config(self.settings, self.port or 0, self.data_dir, self.host)
 
     def _wait_until_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout

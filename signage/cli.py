@@ -14,6 +14,7 @@ from rich.markup import escape
 from signage import report
 from signage import stats as stats_module
 from signage.checking import CheckResult, check_content
+from signage.connection import BrokerAccess
 from signage.dates import parse_date
 from signage.findings import Severity
 from signage.loader import ContentError
@@ -43,15 +44,33 @@ def _fail(message: str, code: int = EXIT_UNREADABLE) -> NoReturn:
     sys.exit(code)
 
 
-def _broker_url(given: str | None, data_dir: Path) -> str:
-    """The broker to talk to: --broker, else the one `signage serve` wrote down."""
+def _production_access(data_dir: Path) -> BrokerAccess | None:
+    """The production broker's access file that `signage broker setup` wrote, if any."""
+    from signage.production import PUBLISHER_ACCESS_FILE
+
+    path = data_dir / PUBLISHER_ACCESS_FILE
+    if not path.exists():
+        return None
+    try:
+        return BrokerAccess.from_file(path)
+    except ValueError as exc:
+        _fail(str(exc))
+
+
+def _broker_url(given: str | None, data_dir: Path) -> str | BrokerAccess:
+    """The broker to talk to: --broker, else the production broker of `signage broker setup`,
+    else the one `signage serve` started."""
     from signage.demo import BROKER_URL_FILE
 
+    if given:
+        return given
+    access = _production_access(data_dir)
+    if access is not None:
+        return access
     url_file = data_dir / BROKER_URL_FILE
-    url = given or (url_file.read_text("utf-8").strip() if url_file.exists() else None)
-    if not url:
+    if not url_file.exists():
         _fail("no broker: pass --broker URL or start `signage serve`")
-    return url
+    return url_file.read_text("utf-8").strip()
 
 
 def _table_console() -> Console:
@@ -194,6 +213,38 @@ def keys_init(data_dir: Path, force: bool) -> None:
     click.echo(f"key {key.id}: private key in {data_dir}, public key {data_dir / PUBLIC_KEY_FILE}")
 
 
+def _duration(ctx: click.Context, param: click.Parameter, value: str) -> dt.timedelta:
+    units = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
+    text = value.strip().lower()
+    try:
+        amount = float(text[:-1]) if text[-1:] in units else float(text)
+    except ValueError:
+        raise click.BadParameter(f"{value!r}: use a number and d, h, m or s (7d, 12h)") from None
+    if amount < 0:
+        raise click.BadParameter(f"{value!r} is negative")
+    return dt.timedelta(**{units.get(text[-1:], "days"): amount})
+
+
+@keys.command("rotate")
+@data_option
+@click.option("--overlap", default="7d", show_default=True, callback=_duration,
+              help="How long players still accept the old key (7d, 12h, 30m, 0s).")
+def keys_rotate(data_dir: Path, overlap: dt.timedelta) -> None:
+    """Replace the signing key: players learn the new key from a statement signed by the old
+    one, accept both during the overlap, then only the new one."""
+    from signage.keys import KEYRING_FILE, KeyFileError, rotate_keys
+
+    try:
+        old, new, _ = rotate_keys(data_dir, overlap)
+    except KeyFileError as exc:
+        _fail(str(exc), EXIT_ERRORS)
+    until = (dt.datetime.now(dt.UTC) + overlap).astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    click.echo(f"new key {new.id}; old key {old.id} accepted until {until}\n"
+               f"key ring statement: {data_dir / KEYRING_FILE}; the publisher sends it with its next "
+               "publish (a running `signage serve` picks the new key up by itself).\n"
+               "Players enrolled from now on get the new publisher.pub.")
+
+
 @main.command()
 @click.option("--content", "content_dir", type=click.Path(path_type=Path, file_okay=False),
               default=Path("content"), show_default=True)
@@ -205,7 +256,7 @@ def keys_init(data_dir: Path, force: bool) -> None:
 def serve(content_dir: Path, screens_path: Path, broker_url: str | None, port: int | None,
           data_dir: Path) -> None:
     """Check and publish the catalogue, then republish on every saved change."""
-    from signage import demo
+    from signage import demo, service
     from signage.broker import BrokerError
     from signage.keys import KeyFileError
 
@@ -213,12 +264,177 @@ def serve(content_dir: Path, screens_path: Path, broker_url: str | None, port: i
     data_dir.mkdir(parents=True, exist_ok=True)
     try:
         demo.ensure_keys(data_dir, console)
-        with demo.broker_for(broker_url, data_dir, port, console) as url, \
-                demo.publishing(content_dir, screens_path, url, data_dir, console):
+        broker = broker_url or _production_access(data_dir)
+        with demo.broker_for(broker, data_dir, port, console) as url, \
+                demo.publishing(content_dir, screens_path, url, data_dir, console) as publisher, \
+                service.supervised(publisher.health_checks(), ready_text="publishing"):
             console.print(f"watching {content_dir} and {screens_path}; Ctrl-C to stop")
             demo.wait_for_signal(None)
     except (BrokerError, KeyFileError, ConnectionError, TimeoutError, ContentError) as exc:
         _fail(str(exc))
+
+
+@main.group()
+def broker() -> None:
+    """The production broker (TLS, no anonymous clients, per-player ACLs)."""
+
+
+@broker.command("setup")
+@click.option("--host", "hosts", multiple=True, required=True, metavar="NAME",
+              help="Name or address players use to reach the broker (repeatable).")
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("broker-production"), show_default=True,
+              help="Where the certificates, plugin file and mosquitto.conf are written.")
+@data_option
+@click.option("--install", is_flag=True, help="Also put the files where Debian's mosquitto reads "
+              "them (/etc/mosquitto, /var/lib/mosquitto); needs root.")
+@click.option("--force", is_flag=True, help="Start over: forget every enrolled player.")
+def broker_setup(hosts: tuple[str, ...], out_dir: Path, data_dir: Path, install: bool,
+                 force: bool) -> None:
+    """Create the CA and server certificate, the admin and publisher accounts, and the
+    broker's config; the publisher (`signage serve --data DATA`) then uses it."""
+    from signage.production import SetupError, setup_broker
+    from signage.production import install as install_files
+
+    try:
+        result = setup_broker(out_dir, data_dir, list(hosts), force=force)
+        placed = install_files(out_dir, force=force) if install else []
+    except (SetupError, OSError, ValueError) as exc:
+        _fail(str(exc), EXIT_ERRORS)
+    click.echo(f"broker files in {out_dir}; access files {result.admin} and {result.publisher} "
+               f"(keep them secret); players will connect to {result.player_url}")
+    if placed:
+        click.echo("installed: " + ", ".join(map(str, placed)) +
+                   "\nnow: systemctl restart mosquitto")
+    else:
+        click.echo("to install: sudo signage broker setup … --install, or copy by hand "
+                   "(see docs/DEPLOY.md), then restart mosquitto")
+
+
+def _admin_access(data_dir: Path, given: Path | None) -> BrokerAccess:
+    from signage.production import ADMIN_ACCESS_FILE
+
+    path = given or data_dir / ADMIN_ACCESS_FILE
+    if not path.exists():
+        _fail(f"no admin access file at {path}: run `signage broker setup` first "
+              "(or pass --admin FILE)")
+    try:
+        return BrokerAccess.from_file(path)
+    except ValueError as exc:
+        _fail(str(exc))
+
+
+admin_option = click.option("--admin", "admin_file", type=click.Path(path_type=Path, dir_okay=False),
+                            help="Admin access file (default: DATA/broker-admin.yaml).")
+
+
+@main.command()
+@click.argument("screen_id")
+@data_option
+@admin_option
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("enrolled"), show_default=True, help="A folder per screen is written here.")
+@click.option("--player-broker", "player_url", metavar="URL",
+              help="What the player connects to (default: from the admin file; a site broker "
+                   "for a bridged township).")
+@click.option("--again", is_flag=True, help="Already enrolled: give it a new password.")
+def enroll(screen_id: str, data_dir: Path, admin_file: Path | None, out_dir: Path,
+           player_url: str | None, again: bool) -> None:
+    """Give a screen its broker account and ACLs, and write its player config."""
+    import yaml
+
+    from signage.dynsec import DynsecError
+    from signage.enrollment import EnrollmentError
+    from signage.enrollment import enroll as enroll_screen
+
+    admin = _admin_access(data_dir, admin_file)
+    if player_url is None:
+        from signage.production import ADMIN_ACCESS_FILE
+
+        raw = yaml.safe_load((admin_file or data_dir / ADMIN_ACCESS_FILE).read_text("utf-8"))
+        player_url = str(raw.get("player_broker") or admin.url)
+    try:
+        done = enroll_screen(admin, screen_id, out_dir, data_dir, player_url=player_url, again=again)
+    except (EnrollmentError, DynsecError, OSError) as exc:
+        _fail(str(exc), EXIT_ERRORS)
+    click.echo(f"{'re-keyed' if done.again else 'enrolled'} {screen_id}: copy {done.folder} to the "
+               f"player (deploy/setup-player.sh --config {done.config}); it connects to {done.player_url}")
+
+
+@main.command()
+@click.argument("screen_id")
+@data_option
+@admin_option
+def revoke(screen_id: str, data_dir: Path, admin_file: Path | None) -> None:
+    """Delete a screen's broker account: it is disconnected now and refused from then on."""
+    from signage.dynsec import DynsecError
+    from signage.enrollment import EnrollmentError
+    from signage.enrollment import revoke as revoke_screen
+
+    try:
+        existed = revoke_screen(_admin_access(data_dir, admin_file), screen_id,
+                                _production_access(data_dir))
+    except (EnrollmentError, DynsecError) as exc:
+        _fail(str(exc), EXIT_ERRORS)
+    click.echo(f"revoked {screen_id}" if existed else f"{screen_id} was not enrolled; nothing to do")
+
+
+@main.group()
+def bridge() -> None:
+    """Township site brokers bridged to the county broker."""
+
+
+@bridge.command("enroll")
+@click.argument("name")
+@click.option("--screen", "screens", multiple=True, metavar="ID", help="A screen of the site (repeatable).")
+@click.option("--site", help="Every screen of this site in layouts/ (the `site:` of screens.yaml).")
+@screens_option
+@click.option("--county", "county_address", required=True, metavar="HOST:PORT",
+              help="The county broker as the site reaches it (e.g. signage.county.gov.cn:8883).")
+@data_option
+@admin_option
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("enrolled"), show_default=True)
+@click.option("--again", is_flag=True, help="Already enrolled: new password, current screens.")
+def bridge_enroll(name: str, screens: tuple[str, ...], site: str | None, screens_path: Path,
+                  county_address: str, data_dir: Path, admin_file: Path | None, out_dir: Path,
+                  again: bool) -> None:
+    """Give a site broker its account on the county broker and write its bridge section."""
+    from signage.dynsec import DynsecError
+    from signage.enrollment import EnrollmentError, enroll_bridge
+    from signage.screens import ScreensError, load_screens
+
+    chosen = list(screens)
+    if site:
+        try:
+            chosen += [s.id for s in load_screens(screens_path).screens.values() if s.site == site]
+        except (ScreensError, OSError) as exc:
+            _fail(str(exc))
+        if not chosen:
+            _fail(f"no screen in {screens_path} has site {site!r}")
+    try:
+        folder = enroll_bridge(_admin_access(data_dir, admin_file), name, sorted(set(chosen)), out_dir,
+                               county_address=county_address, again=again)
+    except (EnrollmentError, DynsecError, OSError) as exc:
+        _fail(str(exc), EXIT_ERRORS)
+    click.echo(f"bridge {name} for {', '.join(sorted(set(chosen)))}: append {folder / 'bridge.conf'} to "
+               f"the site broker's mosquitto.conf and put county-ca.crt in /etc/mosquitto/signage/")
+
+
+@bridge.command("revoke")
+@click.argument("name")
+@data_option
+@admin_option
+def bridge_revoke(name: str, data_dir: Path, admin_file: Path | None) -> None:
+    """Delete a site bridge's account on the county broker (the site is cut off at once)."""
+    from signage.dynsec import DynsecError
+    from signage.enrollment import EnrollmentError, revoke_bridge
+
+    try:
+        existed = revoke_bridge(_admin_access(data_dir, admin_file), name)
+    except (EnrollmentError, DynsecError) as exc:
+        _fail(str(exc), EXIT_ERRORS)
+    click.echo(f"revoked bridge {name}" if existed else f"bridge {name} was not enrolled")
 
 
 @main.command()
@@ -239,10 +455,10 @@ def player(kind: str, screen_id: str | None, config_path: Path | None, broker_ur
     station: renders each changed board, prints it through CUPS when a queue is configured)."""
     import logging
     import signal
-    import threading
 
     from players.choose import RendererError, make_renderer
     from players.runtime import PlayerConfig, run_player
+    from signage import service
     from signage.keys import KeyFileError
     from signage.topics import valid_screen_id
 
@@ -258,7 +474,7 @@ def player(kind: str, screen_id: str | None, config_path: Path | None, broker_ur
     config.cache_dir = cache_dir or config.cache_dir
     if not config.public_keys:
         _fail("no trusted publisher key: pass --public-key publisher.pub")
-    stop = threading.Event()
+    stop = service.PolledEvent()  # the watchdog sees how recently each loop looked at it
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout, force=True)

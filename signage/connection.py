@@ -16,15 +16,51 @@ import socket
 import ssl
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import paho.mqtt.client as mqtt
+import yaml
 from paho.mqtt.enums import CallbackAPIVersion
 
 from signage.broker import BrokerAddress, parse_broker_url
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerAccess:
+    """How to reach and log in to a broker: its URL, the CA that signed its certificate, and
+    credentials. Kept in a YAML file (mode 0600) written by `signage broker setup`/`enroll`."""
+
+    url: str
+    ca_file: str | None = None
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_file(cls, path: Path) -> BrokerAccess:
+        """Read ``broker``, ``ca_file``, ``username``, ``password``; ValueError names the file."""
+        try:
+            data = yaml.safe_load(path.read_text("utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise ValueError(f"{path}: cannot read broker access file: {exc}") from None
+        if not isinstance(data, dict) or not data.get("broker"):
+            raise ValueError(f"{path}: expected a mapping with at least `broker: mqtts://host:port`")
+        parse_broker_url(str(data["broker"]))
+        ca_file = data.get("ca_file")
+        return cls(str(data["broker"]), str(path.parent / ca_file) if ca_file else None,
+                   data.get("username"), data.get("password"))
+
+    def as_yaml(self, ca_name: str | None = None) -> dict[str, Any]:
+        """The file form; ``ca_name`` is the CA file's path relative to the written file."""
+        data: dict[str, Any] = {"broker": self.url}
+        if ca_name:
+            data["ca_file"] = ca_name
+        if self.username:
+            data.update(username=self.username, password=self.password)
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,17 +101,24 @@ def _no_delay(client: mqtt.Client, userdata: Any, sock: Any) -> None:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
+def _write_on_network_thread(client: mqtt.Client, userdata: Any, sock: Any) -> None:
+    """Registered so that paho leaves writing to the loop (see ``_make_client``)."""
+
+
 class Connection:
     """One MQTT session. ``on_connect`` runs on every (re)connect (subscribe there) and
     ``on_disconnect`` whenever the link drops; both on the network thread, so keep them short."""
 
-    def __init__(self, url: str, client_id: str, *, will: Will | None = None,
+    def __init__(self, url: str | BrokerAccess, client_id: str, *, will: Will | None = None,
                  on_connect: Callable[[Connection], None] | None = None,
                  on_disconnect: Callable[[Connection], None] | None = None,
                  ca_file: str | None = None, username: str | None = None,
                  password: str | None = None, keepalive: int = 30,
                  backoff: Backoff | None = None, max_inflight: int = 100,
                  inbox: queue.Queue[Any] | None = None) -> None:
+        if isinstance(url, BrokerAccess):  # explicit arguments win over the access file's
+            ca_file, username = ca_file or url.ca_file, username or url.username
+            password, url = password or url.password, url.url
         self.address: BrokerAddress = parse_broker_url(url)
         self.client_id = client_id
         self.inbox: queue.Queue[Any] = inbox if inbox is not None else queue.Queue()
@@ -101,6 +144,11 @@ class Connection:
         if self.address.tls:
             client.tls_set(ca_certs=ca_file, cert_reqs=ssl.CERT_REQUIRED)
         client.on_socket_open = _no_delay
+        # Every write on the network thread: paho otherwise writes a publish from the calling
+        # thread, and an SSL connection read and written by two threads at once breaks
+        # ("decryption failed or bad record mac"). With a write callback registered paho only
+        # queues the packet and wakes our loop, which sends it.
+        client.on_socket_register_write = _write_on_network_thread
         client.on_connect = self._handle_connect
         client.on_disconnect = self._handle_disconnect
         client.on_message = self._handle_message
@@ -159,6 +207,10 @@ class Connection:
         except (OSError, ValueError):
             pass
         self.connected.clear()
+
+    def running(self) -> bool:
+        """Whether the network thread is alive (connected or retrying)."""
+        return self._thread is not None and self._thread.is_alive()
 
     def wait_connected(self, timeout: float) -> bool:
         return self.connected.wait(timeout)

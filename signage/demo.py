@@ -22,6 +22,7 @@ from rich.live import Live
 from rich.table import Table
 
 from signage.broker import EmbeddedBroker
+from signage.connection import BrokerAccess
 from signage.fleet import FleetWatcher, status_table
 from signage.keys import PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, init_keys
 from signage.publisher import Publisher, PublishReport, serve
@@ -37,8 +38,8 @@ def ensure_keys(data_dir: Path, console: Console) -> None:
 
 
 @contextlib.contextmanager
-def broker_for(url: str | None, data_dir: Path, port: int | None,
-               console: Console) -> Iterator[str]:
+def broker_for(url: str | BrokerAccess | None, data_dir: Path, port: int | None,
+               console: Console) -> Iterator[str | BrokerAccess]:
     """The given broker URL, or an embedded mosquitto on loopback for the duration."""
     if url:
         yield url
@@ -62,7 +63,7 @@ def describe_report(report: PublishReport) -> str:
 
 
 @contextlib.contextmanager
-def publishing(content: Path, screens: Path, url: str, data_dir: Path,
+def publishing(content: Path, screens: Path, url: str | BrokerAccess, data_dir: Path,
                console: Console) -> Iterator[Publisher]:
     publisher = Publisher(content, screens, url, data_dir)
     publisher.start()
@@ -71,6 +72,7 @@ def publishing(content: Path, screens: Path, url: str, data_dir: Path,
         target=serve, args=(publisher, stop),
         kwargs={"on_report": lambda r: console.print(describe_report(r))}, daemon=True)
     thread.start()
+    publisher.serve_thread = thread
     try:
         yield publisher
     finally:

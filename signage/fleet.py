@@ -11,7 +11,7 @@ from typing import Any
 
 from rich.table import Table
 
-from signage.connection import Connection
+from signage.connection import BrokerAccess, Connection
 from signage.topics import Topics
 from signage.wire import is_online
 
@@ -36,7 +36,7 @@ class ScreenStatus:
 class FleetWatcher:
     """Collects retained presence, status and manifests for every screen."""
 
-    def __init__(self, broker_url: str, topics: Topics | None = None,
+    def __init__(self, broker_url: str | BrokerAccess, topics: Topics | None = None,
                  known_screens: list[str] | None = None, ca_file: str | None = None) -> None:
         self.topics = topics or Topics()
         self.screens: dict[str, ScreenStatus] = {s: ScreenStatus(s) for s in known_screens or []}

@@ -2,14 +2,21 @@
 
 Players accept only manifests and commands signed by a key in their trusted list, so a client
 that can publish on a content topic but lacks the key cannot make a screen switch.
+
+Rotation (`signage keys rotate`): a new key pair replaces the old one, and a *key ring*
+statement, signed by the old key and the new, names the new key and the moment the old one
+stops being accepted (the overlap). Players that trust the old key learn the new one from it,
+accept both during the overlap, then only the new one. The old private key is destroyed once it
+has signed the statement.
 """
 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +26,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 PRIVATE_KEY_FILE = "publisher.key"
 PUBLIC_KEY_FILE = "publisher.pub"
+KEYRING_FILE = "keyring.json"  # the latest signed key ring statement (published retained)
+RETIRED_DIR = "retired"  # public keys of rotated-out keys, for the record
 
 
 class KeyFileError(Exception):
@@ -49,19 +58,35 @@ class SigningKey:
 
 @dataclass(frozen=True, slots=True)
 class TrustedKeys:
-    """The public keys a player accepts, by key id."""
+    """The public keys a player accepts, by key id; a key with an ``until`` time is accepted
+    only before it (a rotated-out key during its overlap)."""
 
     keys: dict[str, Ed25519PublicKey]
+    until: dict[str, dt.datetime] = field(default_factory=dict)
 
-    def verify(self, kid: str, signature: str, data: bytes) -> bool:
+    def problem(self, kid: str, signature: str, data: bytes,
+                at: dt.datetime | None = None) -> str | None:
+        """None when ``signature`` over ``data`` is by a key accepted at ``at`` (default: now);
+        otherwise why not: ``unknown-key``, ``expired-key`` or ``bad-signature``."""
         public = self.keys.get(kid)
         if public is None:
-            return False
+            return "unknown-key"
+        end = self.until.get(kid)
+        if end is not None and (at or dt.datetime.now(dt.UTC)) >= end:
+            return "expired-key"
         try:
             public.verify(base64.b64decode(signature, validate=True), data)
         except (InvalidSignature, ValueError):
-            return False
-        return True
+            return "bad-signature"
+        return None
+
+    def verify(self, kid: str, signature: str, data: bytes, at: dt.datetime | None = None) -> bool:
+        return self.problem(kid, signature, data, at) is None
+
+    def without_expiry(self) -> TrustedKeys:
+        """Every key, whatever its ``until``: for content verified when it arrived (the cache),
+        which must not go blank when an old key's overlap ends."""
+        return TrustedKeys(dict(self.keys))
 
 
 def init_keys(directory: Path, *, force: bool = False) -> SigningKey:
@@ -72,11 +97,7 @@ def init_keys(directory: Path, *, force: bool = False) -> SigningKey:
                         f"(players must then be given the new {PUBLIC_KEY_FILE})")
     directory.mkdir(parents=True, exist_ok=True)
     key = SigningKey(Ed25519PrivateKey.generate())
-    pem = key.private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                    serialization.NoEncryption())
-    fd = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(pem)
+    _write_private(private_path, key)
     (directory / PUBLIC_KEY_FILE).write_bytes(public_pem(key.public))
     return key
 
@@ -114,3 +135,100 @@ def load_public_key(path: Path) -> Ed25519PublicKey:
 def trusted_keys(paths: list[Path]) -> TrustedKeys:
     publics = [load_public_key(path) for path in paths]
     return TrustedKeys({key_id(public): public for public in publics})
+
+
+# --- key rings and rotation ----------------------------------------------------------------
+
+
+def public_raw(public: Ed25519PublicKey) -> str:
+    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return base64.b64encode(raw).decode("ascii")
+
+
+def public_from_raw(text: str) -> Ed25519PublicKey:
+    """A public key from its base64 raw form; ValueError when it is not one."""
+    raw = base64.b64decode(text, validate=True)
+    if len(raw) != 32:
+        raise ValueError("an Ed25519 public key is 32 bytes")
+    return Ed25519PublicKey.from_public_bytes(raw)
+
+
+@dataclass(frozen=True, slots=True)
+class RingKey:
+    """One key of a key ring: accepted until ``until`` (None: until the next rotation)."""
+
+    public: Ed25519PublicKey
+    until: dt.datetime | None = None
+
+    @property
+    def id(self) -> str:
+        return key_id(self.public)
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRing:
+    """A verified key ring statement: the keys to trust from now on."""
+
+    sequence: int
+    keys: tuple[RingKey, ...]
+    payload: bytes  # the signed bytes, kept by players and re-published by the publisher
+
+    def trusted(self) -> TrustedKeys:
+        return TrustedKeys({k.id: k.public for k in self.keys},
+                           {k.id: k.until for k in self.keys if k.until is not None})
+
+
+def rotate_keys(directory: Path, overlap: dt.timedelta,
+                now: dt.datetime | None = None) -> tuple[SigningKey, SigningKey, bytes]:
+    """Replace the publisher key in ``directory`` by a new one; returns (old, new, key ring).
+
+    The key ring statement is signed by both keys, keeps the old key for ``overlap`` and any
+    key of the previous ring whose overlap has not ended. Files are replaced in an order that
+    leaves a usable key after a crash at any point: the new private key is written aside, the
+    ring and retired public key saved, then the new key renamed over the old."""
+    from signage import wire  # wire imports this module
+
+    old = load_signing_key(directory)
+    new = SigningKey(Ed25519PrivateKey.generate())
+    moment = now or dt.datetime.now(dt.UTC)
+    previous = read_keyring_file(directory)
+    keep = [RingKey(k.public, k.until) for k in (previous.keys if previous else ())
+            if k.until is not None and k.until > moment and k.id not in (old.id, new.id)]
+    ring = [RingKey(new.public), RingKey(old.public, moment + overlap), *keep]
+    sequence = (previous.sequence if previous else 0) + 1
+    payload = wire.encode_keyring(sequence, ring, [old, new])
+    staged = directory / (PRIVATE_KEY_FILE + ".new")
+    _write_private(staged, new)
+    (directory / RETIRED_DIR).mkdir(exist_ok=True)
+    (directory / RETIRED_DIR / f"{old.id}.pub").write_bytes(public_pem(old.public))
+    _atomic_bytes(directory / KEYRING_FILE, payload)
+    _atomic_bytes(directory / PUBLIC_KEY_FILE, public_pem(new.public))
+    os.replace(staged, directory / PRIVATE_KEY_FILE)
+    return old, new, payload
+
+
+def read_keyring_file(directory: Path) -> KeyRing | None:
+    """The publisher's own latest key ring (it signed it; read without a trust anchor)."""
+    from signage import wire
+
+    try:
+        payload = (directory / KEYRING_FILE).read_bytes()
+    except FileNotFoundError:
+        return None
+    return wire.read_keyring(payload)
+
+
+def _write_private(path: Path, key: SigningKey) -> None:
+    pem = key.private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                    serialization.NoEncryption())
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(pem)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _atomic_bytes(path: Path, data: bytes) -> None:
+    from signage.objectstore import atomic_write
+
+    atomic_write(path, data)

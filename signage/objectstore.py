@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from signage.topics import OBJECT_ID
 from signage.wire import digest
 
 
@@ -59,12 +60,16 @@ class ObjectStore:
         self._unsynced: list[Path] = []
 
     def _path(self, object_id: str) -> Path:
+        """The object's file; only a SHA-256 hex id names one, so no id leads out of the folder."""
+        if OBJECT_ID.fullmatch(object_id) is None:
+            raise ValueError(f"{object_id[:80]!r} is not an object id (64 hex digits)")
         return self.folder / object_id[:2] / object_id
 
     def __contains__(self, object_id: str) -> bool:
         return object_id in self._present
 
     def put(self, object_id: str, payload: bytes) -> None:
+        self._path(object_id)  # refuses what is not an object id
         if digest(payload) != object_id:
             raise ValueError(f"payload does not hash to {object_id[:12]}")
         if object_id not in self._present:
@@ -106,7 +111,7 @@ class ObjectStore:
         for sub in self.folder.iterdir():
             if sub.is_dir() and len(sub.name) == 2:
                 for path in sub.iterdir():
-                    if len(path.name) == 64:
+                    if OBJECT_ID.fullmatch(path.name):
                         yield path.name
 
     def keep_only(self, keep: Iterable[str]) -> int:

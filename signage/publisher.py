@@ -21,8 +21,8 @@ from typing import Any
 
 from signage import wire
 from signage.checking import Checker, CheckResult
-from signage.connection import Connection, Will
-from signage.keys import SigningKey, load_signing_key
+from signage.connection import BrokerAccess, Connection, Will
+from signage.keys import KEYRING_FILE, SigningKey, load_signing_key
 from signage.objectstore import ObjectStore, atomic_write
 from signage.plans import FleetBuild, Planner, Record, record_from_json, record_to_json
 from signage.screens import ScreenSet, load_screens
@@ -79,7 +79,7 @@ class PublishReport:
 
 
 class Publisher:
-    def __init__(self, content_dir: Path, screens_path: Path, broker_url: str, data_dir: Path,
+    def __init__(self, content_dir: Path, screens_path: Path, broker_url: str | BrokerAccess, data_dir: Path,
                  *, topics: Topics | None = None, grace_seconds: float = 600.0,
                  ca_file: str | None = None) -> None:
         self.content_dir, self.screens_path, self.data_dir = content_dir, screens_path, data_dir
@@ -93,6 +93,7 @@ class Publisher:
         self.uses: dict[str, frozenset[str]] = {}  # screen → objects of its last version
         self.retained: set[str] = set()  # object ids the broker holds
         self.retained_manifests: dict[str, dict[str, Any]] = {}
+        self.retained_keyring = b""  # the key ring statement the broker holds
         self.dirty = threading.Event()  # set when content, layouts or the broker changed
         self.synced = threading.Event()  # the broker's inventory is complete
         self._lock = threading.Lock()
@@ -105,6 +106,16 @@ class Publisher:
             on_connect=self._on_connect,
             on_disconnect=lambda _: self.synced.clear())
         self._inbox = threading.Thread(target=self._consume, name="publisher-inbox", daemon=True)
+        self.serve_thread: threading.Thread | None = None  # the watch loop, when serving
+
+    def health_checks(self) -> dict[str, Any]:
+        """For the service watchdog: the threads that must be alive while serving (the watch
+        loop sleeps until midnight when nothing changes, so only liveness can be checked)."""
+        checks: dict[str, Any] = {"inbox": self._inbox.is_alive,
+                                  "mqtt link": self.connection.running}
+        if self.serve_thread is not None:
+            checks["publish loop"] = self.serve_thread.is_alive
+        return checks
 
     # --- connection and inventory --------------------------------------------------------
 
@@ -124,7 +135,8 @@ class Publisher:
         connection.publish(self.topics.publisher_presence, wire.encode_presence("publisher", True),
                            retain=True)
         connection.subscribe([self.topics.all_screens("event"), self.topics.all_objects,
-                              self.topics.all_screens("manifest"), self._sync_topic])
+                              self.topics.all_screens("manifest"), self.topics.keys,
+                              self._sync_topic])
         # Retained messages are queued for us when the subscription is made; a message we
         # publish now arrives after them, so its arrival means the inventory is whole.
         connection.publish(self._sync_topic, b"sync", qos=1)
@@ -153,9 +165,12 @@ class Publisher:
             try:
                 body = json.loads(payload)
                 self._inventory_manifests[key] = {"version": int(body["version"]),
-                                                  "plan": str(body["plan"])}
+                                                  "plan": str(body["plan"]),
+                                                  "key": str(body.get("key"))}
             except (ValueError, KeyError, TypeError):
                 log.warning("unreadable retained manifest for %s", key)
+        elif kind == "keys":
+            self.retained_keyring = payload
         elif kind == "event":
             with (self.data_dir / EVENT_LOG).open("ab") as handle:
                 handle.write(payload.replace(b"\n", b" ") + b"\n")
@@ -173,6 +188,7 @@ class Publisher:
             build = self.planner.build(check, screens, today or dt.date.today(), self.state.last_good,
                                        self.store.get)
             report.held_back = [(h.unit, h.key, h.reason) for h in build.held_back]
+            self._send_keyring()
             self._send_objects(build, report)
             self._send_manifests(build, report)
             self.state.last_good = dict(build.records)
@@ -183,6 +199,22 @@ class Publisher:
 
     def _last_good_ids(self) -> set[str]:
         return {oid for r in self.state.last_good.values() for oid in (r.ref, *r.deps)}
+
+    def _send_keyring(self) -> None:
+        """After `signage keys rotate`: sign with the new key from now on, and publish the key
+        ring statement (retained) before any manifest signed by it, so players learn the key
+        first."""
+        current = load_signing_key(self.data_dir)
+        if current.id != self.key.id:
+            self.key = current
+            log.info("publisher: signing with the rotated key %s", self.key.id)
+        try:
+            payload = (self.data_dir / KEYRING_FILE).read_bytes()
+        except FileNotFoundError:
+            return
+        if payload != self.retained_keyring:
+            _wait_all([self.connection.publish(self.topics.keys, payload, retain=True)])
+            self.retained_keyring = payload
 
     def _send_objects(self, build: FleetBuild, report: PublishReport) -> None:
         pending = []
@@ -206,8 +238,9 @@ class Publisher:
         outgoing: list[tuple[str, bytes]] = []
         for screen, plan in build.roots.items():
             current = self.retained_manifests.get(screen) or self.state.manifests.get(screen)
-            if current and current["plan"] == plan and screen in self.retained_manifests:
-                continue
+            if current and current["plan"] == plan and screen in self.retained_manifests \
+                    and current.get("key", self.key.id) == self.key.id:
+                continue  # unchanged (a manifest signed by a rotated-out key is issued again)
             known += 1
             previous = self.uses.get(screen)
             fresh = sorted(build.uses[screen] - previous) if previous is not None else []
@@ -215,7 +248,7 @@ class Publisher:
                 screen, known, plan, self.key, prefetch=fresh,
                 inline={o: build.objects[o] for o in fresh[:16]})))
             report.versions[screen] = known
-            entry = {"version": known, "plan": plan}
+            entry = {"version": known, "plan": plan, "key": self.key.id}
             self.state.manifests[screen] = self.retained_manifests[screen] = entry
         report.manifests_at = time.time()
         pending = [self.connection.publish(self.topics.manifest(screen), payload, retain=True)
@@ -271,19 +304,30 @@ def _wait_all(pending: list[Any], timeout: float = 60.0) -> None:
         info.wait_for_publish(remaining)
 
 
-def watch_folders(folders: list[Path], on_change: threading.Event) -> Any:
-    """Set ``on_change`` whenever a file below ``folders`` is created, changed or removed."""
+def watch_folders(folders: list[Path], on_change: threading.Event,
+                  files: tuple[Path, ...] = ()) -> Any:
+    """Set ``on_change`` whenever a file below ``folders``, or one of ``files``, is created,
+    changed or removed."""
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
     from watchdog.observers import Observer
 
     class Handler(FileSystemEventHandler):
+        def __init__(self, names: frozenset[str] | None = None) -> None:
+            self.names = names
+
         def on_any_event(self, event: FileSystemEvent) -> None:
-            if event.event_type not in ("opened", "closed_no_write"):
+            if event.event_type in ("opened", "closed_no_write"):
+                return
+            touched = {Path(str(event.src_path)).name, Path(str(event.dest_path or "")).name}
+            if self.names is None or touched & self.names:
                 on_change.set()
 
     observer = Observer()
     for folder in folders:
         observer.schedule(Handler(), str(folder), recursive=True)
+    for folder in {f.parent for f in files}:
+        names = frozenset(f.name for f in files if f.parent == folder)
+        observer.schedule(Handler(names), str(folder), recursive=False)
     observer.daemon = True
     observer.start()
     return observer
@@ -297,7 +341,7 @@ def serve(publisher: Publisher, stop: threading.Event, *, debounce: float = 0.2,
     """
     folders = [publisher.content_dir, publisher.screens_path if publisher.screens_path.is_dir()
                else publisher.screens_path.parent]
-    observer = watch_folders(folders, publisher.dirty)
+    observer = watch_folders(folders, publisher.dirty, (publisher.data_dir / KEYRING_FILE,))
     publisher.dirty.set()
     try:
         while not stop.is_set():

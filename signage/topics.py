@@ -10,6 +10,7 @@
     <root>/screen/<id>/command        -         signed command: reload, identify, screenshot
     <root>/screen/<id>/screenshot     -         PNG answer to the screenshot command
     <root>/publisher/presence         retained  the publisher's own online/offline
+    <root>/keys                       retained  key ring: the publisher keys to trust (rotation)
 
 The root defaults to ``signage/v1`` so a broker can carry several counties or schema majors.
 Screen ids are restricted to what is safe in a topic level and a file name.
@@ -64,6 +65,10 @@ class Topics:
         return f"{self.root}/publisher/presence"
 
     @property
+    def keys(self) -> str:
+        return f"{self.root}/keys"
+
+    @property
     def all_objects(self) -> str:
         return f"{self.root}/obj/+"
 
@@ -82,4 +87,6 @@ class Topics:
             return parts[2], parts[1]
         if parts == ["publisher", "presence"]:
             return "publisher", "presence"
+        if parts == ["keys"]:
+            return "keys", ""
         raise ValueError(f"unknown topic {topic!r}")

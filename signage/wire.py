@@ -21,7 +21,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from signage.keys import SigningKey, TrustedKeys
+from signage.keys import KeyRing, RingKey, SigningKey, TrustedKeys, public_from_raw, public_raw
 
 SCHEMA = "1.0"
 SCHEMA_MAJOR = 1
@@ -141,13 +141,26 @@ def encode_manifest(screen: str, version: int, plan: str, key: SigningKey,
     return canonical({**body, "sig": key.sign(canonical(body))})
 
 
+def _check_signature(obj: dict[str, Any], trusted: TrustedKeys, what: str) -> None:
+    """Pop ``sig`` and check it over the rest; WireError ``unknown-key`` (signed by a key this
+    player does not know: maybe a rotation it has not heard of yet), ``expired-key`` or
+    ``bad-signature``."""
+    signature = obj.pop("sig", None)
+    kid = str(obj.get("key"))
+    problem = (trusted.problem(kid, signature, canonical(obj)) if isinstance(signature, str)
+               else "bad-signature")
+    if problem == "unknown-key":
+        raise WireError(problem, f"{what} is signed by key {kid[:16]!r}, which this player does not trust")
+    if problem == "expired-key":
+        raise WireError(problem, f"{what} is signed by key {kid[:16]}, retired by a key rotation")
+    if problem is not None:
+        raise WireError("bad-signature", f"{what} is not signed by a trusted publisher key")
+
+
 def decode_manifest(payload: bytes, trusted: TrustedKeys, screen: str) -> Manifest:
     """A manifest whose signature, screen and fields check out; WireError otherwise."""
     obj = _parse(payload, "manifest")
-    signature = obj.pop("sig", None)
-    if not isinstance(signature, str) or not trusted.verify(str(obj.get("key")), signature,
-                                                             canonical(obj)):
-        raise WireError("bad-signature", "manifest is not signed by a trusted publisher key")
+    _check_signature(obj, trusted, "manifest")
     if obj.get("type") != "manifest" or obj.get("screen") != screen:
         raise WireError("wrong-screen", f"manifest is for {obj.get('screen')!r}, not {screen!r}")
     version, plan = obj.get("version"), obj.get("plan")
@@ -187,10 +200,7 @@ def decode_command(payload: bytes, trusted: TrustedKeys, screen: str,
                    now: dt.datetime | None = None) -> Command:
     """A signed, fresh command for this screen (replays older than COMMAND_MAX_AGE refused)."""
     obj = _parse(payload, "command")
-    signature = obj.pop("sig", None)
-    if not isinstance(signature, str) or not trusted.verify(str(obj.get("key")), signature,
-                                                             canonical(obj)):
-        raise WireError("bad-signature", "command is not signed by a trusted publisher key")
+    _check_signature(obj, trusted, "command")
     if obj.get("screen") != screen or obj.get("command") not in COMMANDS:
         raise WireError("bad-command", f"command {obj.get('command')!r} for {obj.get('screen')!r}")
     try:
@@ -200,6 +210,59 @@ def decode_command(payload: bytes, trusted: TrustedKeys, screen: str,
     if abs((now or dt.datetime.now(dt.UTC)) - issued) > COMMAND_MAX_AGE:
         raise WireError("stale-command", f"command issued at {issued.isoformat()} is too old")
     return Command(str(obj.get("id")), str(obj["command"]), issued, dict(obj.get("args") or {}))
+
+
+# --- key rings (publisher key rotation) --------------------------------------------------------
+
+
+def encode_keyring(sequence: int, keys: list[RingKey], signers: list[SigningKey]) -> bytes:
+    """A key ring statement signed by every key in ``signers`` (the old and the new key)."""
+    body = {"schema": SCHEMA, "type": "keyring", "sequence": sequence, "issued": now_iso(),
+            "keys": [{"id": k.id, "public": public_raw(k.public),
+                      **({"until": k.until.isoformat(timespec="seconds")} if k.until else {})}
+                     for k in keys]}
+    return canonical({**body, "sigs": {key.id: key.sign(canonical(body)) for key in signers}})
+
+
+def read_keyring(payload: bytes) -> KeyRing:
+    """A key ring's contents, *not* verified (see decode_keyring); WireError when malformed."""
+    obj = _parse(payload, "key ring")
+    sequence, entries = obj.get("sequence"), obj.get("keys")
+    if obj.get("type") != "keyring" or not isinstance(sequence, int) or sequence < 1 \
+            or not isinstance(entries, list) or not entries:
+        raise WireError("bad-keyring", "key ring lacks a type, a positive sequence or keys")
+    keys = []
+    for entry in entries[:16]:
+        try:
+            until = entry.get("until")
+            keys.append(RingKey(public_from_raw(str(entry["public"])),
+                                dt.datetime.fromisoformat(until) if until else None))
+        except (AttributeError, KeyError, TypeError, ValueError):
+            raise WireError("bad-keyring", f"key ring entry {entry!r:.80} is not a key") from None
+    return KeyRing(sequence, tuple(keys), payload)
+
+
+def decode_keyring(payload: bytes, trusted: TrustedKeys) -> KeyRing:
+    """A key ring signed by a key ``trusted`` accepts now; WireError otherwise. Every signature
+    present must be valid, so a tampered copy is refused even if one signer is still trusted."""
+    ring = read_keyring(payload)
+    obj = json.loads(payload)
+    sigs = obj.pop("sigs", None)
+    if not isinstance(sigs, dict) or not sigs:
+        raise WireError("bad-signature", "key ring is not signed")
+    body = canonical(obj)
+    listed = ring.trusted().without_expiry()  # they signed when the ring was issued
+    accepted = False
+    for kid, signature in sigs.items():
+        verifier = trusted if kid in trusted.keys else listed
+        problem = verifier.problem(str(kid), str(signature), body) if isinstance(signature, str) \
+            else "bad-signature"
+        if problem == "bad-signature" or (problem and verifier is listed):
+            raise WireError("bad-signature", f"key ring signature by {str(kid)[:16]} does not verify")
+        accepted = accepted or (verifier is trusted and problem is None)
+    if not accepted:
+        raise WireError("unknown-key", "key ring is not signed by a key this player trusts")
+    return ring
 
 
 # --- status and events (player → publisher; informative, not signed) -------------------------

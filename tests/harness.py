@@ -67,9 +67,10 @@ class RunningPlayer:
 
 
 class Fleet:
-    def __init__(self, tmp: Path, broker: Any) -> None:
+    def __init__(self, tmp: Path, broker: Any, publisher_broker: Any = None) -> None:
         self.tmp = tmp
         self.broker = broker
+        self.publisher_broker = publisher_broker or broker.url  # a URL or a BrokerAccess
         self.factory = ContentFactory(tmp / "content")
         self.content = self.factory.write()
         self.screens = tmp / "layouts"
@@ -82,16 +83,17 @@ class Fleet:
         self.publishers: list[Publisher] = []
 
     def publisher(self, **options: Any) -> Publisher:
-        publisher = Publisher(self.content, self.screens, self.broker.url, self.data, **options)
+        publisher = Publisher(self.content, self.screens, self.publisher_broker, self.data, **options)
         publisher.start()
         self.publishers.append(publisher)
         return publisher
 
     def player(self, screen: str, *, cache: str | None = None, start: bool = True,
-               renderer: Any = None, **options: Any) -> RunningPlayer:
-        config = PlayerConfig(screen=screen, broker=self.broker.url,
-                              public_keys=[self.data / PUBLIC_KEY_FILE],
-                              cache_dir=self.tmp / (cache or f"cache-{screen}"), **options)
+               renderer: Any = None, config: PlayerConfig | None = None,
+               **options: Any) -> RunningPlayer:
+        config = config or PlayerConfig(screen=screen, broker=self.broker.url,
+                                        public_keys=[self.data / PUBLIC_KEY_FILE],
+                                        cache_dir=self.tmp / (cache or f"cache-{screen}"), **options)
         out = io.StringIO()
         renderer = renderer or LogRenderer(out=out, seconds_per_entry=0.02, screen=screen)
         running = RunningPlayer(Runtime(config, renderer), renderer, out)

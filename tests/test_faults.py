@@ -64,6 +64,13 @@ def test_forged_manifest_is_refused(fleet: Fleet) -> None:
                                    fromlist=["x"]).Ed25519PrivateKey.generate())
     payload = wire.encode_manifest("lobby-led", version + 100, "0" * 64, forger)
     raw_publish(fleet.broker.url, TOPICS.manifest("lobby-led"), payload)
+    assert_refused(player, version, "unknown-key")
+    # the same forgery claiming the publisher's key id
+    body = json.loads(payload)
+    del body["sig"]
+    body["key"] = fleet.key.id
+    forged = wire.canonical({**body, "sig": forger.sign(wire.canonical(body))})
+    raw_publish(fleet.broker.url, TOPICS.manifest("lobby-led"), forged)
     assert_refused(player, version, "bad-signature")
 
 
