@@ -6,7 +6,7 @@ PYTHON ?= python3
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint rules-doc bench system-deps clean
+.PHONY: demo test lint rules-doc bench fuzz system-deps clean
 
 demo: system-deps $(STAMP)
 	$(BIN)/signage check content || [ $$? -eq 1 ]
@@ -41,3 +41,6 @@ $(STAMP): pyproject.toml
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=nightly $(BIN)/python -m pytest -q tests/test_fuzz.py

@@ -8,7 +8,10 @@ packages=(
   fonts-unifont    # 16-px bitmap CJK rows for LED signs
   xfonts-wqy       # WenQuanYi bitmap, second LED font
   fontconfig       # fc-match, to find fonts
-  mosquitto        # the MQTT broker the publisher starts on loopback (and the tests)
+  mosquitto        # the MQTT broker the publisher starts on loopback (and the tests), with its
+                   # dynamic-security plugin (the production config, tests/test_security.py)
+  systemd          # systemd-analyze verifies deploy/systemd/ units (tests/test_deploy.py)
+  openssl          # tests read the broker certificates `signage broker setup` makes
   xvfb             # a virtual X display: window tests (LED window/sim, kiosk)
   xdotool          # real mouse clicks on the kiosk window under Xvfb (tests/test_kiosk_e2e.py)
   cups cups-client # CUPS and lp/lpstat: the print station prints boards (tests run a private cupsd)

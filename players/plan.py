@@ -138,8 +138,17 @@ def _json(store: Resolver, object_id: str, missing: set[str], kind: str) -> dict
 
 
 def resolve(source: ObjectStore | Resolver, plan_id: str, version: int) -> Plan:
-    """The whole plan, every object verified; raises Incomplete with what to fetch next."""
+    """The whole plan, every object verified; raises Incomplete with what to fetch next, and
+    WireError when the tree is malformed (a signed version a renderer could not show)."""
     store = source if isinstance(source, Resolver) else Resolver(source)
+    try:
+        return _resolve(store, plan_id, version)
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise WireError("bad-object", f"version {version}: malformed content tree "
+                                      f"({type(exc).__name__}: {exc})") from None
+
+
+def _resolve(store: Resolver, plan_id: str, version: int) -> Plan:
     missing: set[str] = set()
     used = {plan_id}
     plan = _json(store, plan_id, missing, "plan")
@@ -190,10 +199,12 @@ def _entry(store: Resolver, row: dict[str, Any], missing: set[str], used: set[st
             data = {key: value for key, value in data.items() if key in store.fields}
             store.known.pop(ref, None)  # the chunk cache holds the slim entry; the full one can go
     hours = row.get("hours")
+    windows = tuple(str(window) for window in hours) if hours is not None else None
+    for window in windows or ():
+        _in_window(dt.time(), window)  # a malformed window fails here, not in a render loop
     return Entry(str(row["kind"]), str(row["unit"]), str(row["key"]), ref,
                  data if isinstance(data, dict) else {}, bool(row.get("urgent")),
-                 row.get("valid_from"), row.get("valid_until"),
-                 tuple(hours) if hours is not None else None)
+                 row.get("valid_from"), row.get("valid_until"), windows)
 
 
 def _blob(store: Resolver, blob_id: str, missing: set[str], used: set[str]) -> None:

@@ -266,8 +266,13 @@ class Runtime:
         self.pending = manifest
         self._unsubscribe(self.wanted)
         self.wanted, self.backlog = set(), []
-        for object_id, data in manifest.inline:  # written to disk after the switch
-            self.cache.resolver.remember(object_id, data)
+        try:
+            for object_id, data in manifest.inline:  # written to disk after the switch
+                self.cache.resolver.remember(object_id, data)
+        except WireError as exc:
+            self._error(exc.code, f"version {manifest.version}: {exc.detail}")
+            self.pending = None
+            return
         hinted = [o for o in manifest.prefetch if not self.cache.resolver.has(o)]
         if hinted:  # the publisher says what is new: ask for all of it at once
             self.backlog = hinted

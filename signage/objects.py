@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from signage.model import Announcement, County, Flowchart, Notice, PowerItem, Unit
-from signage.rules.flowcharts import resolve_image
+from signage.rules.flowcharts import is_readable_file, resolve_image
 from signage.wire import encode_parts
 
 MEDIA_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
@@ -88,7 +88,7 @@ def announcement_object(item: Announcement) -> dict[str, Any]:
 def image_objects(root: Path, unit: Unit, relative: str) -> tuple[str, dict[str, bytes]] | None:
     """(blob id, {object id: payload}) for a flowchart image, or None if it cannot be read."""
     path = resolve_image(root, unit.folder, relative)
-    if path is None or not path.is_file():
+    if path is None or not is_readable_file(path):
         return None
     media = MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream")
     (blob_id, blob), parts = encode_parts(path.read_bytes(), media)

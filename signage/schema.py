@@ -183,9 +183,9 @@ def days(b: Builder, value: Any, key: str, line: int) -> int | None:
 def boolean(b: Builder, value: Any, key: str, line: int) -> bool | None:
     if value is None:
         return None
-    if value in _TRUE:
+    if isinstance(value, str | bool | int) and value in _TRUE:
         return True
-    if value in _FALSE:
+    if isinstance(value, str | bool | int) and value in _FALSE:
         return False
     b.report(load_rules.NOT_A_BOOLEAN, line, key, key=key, value=value)
     return None

@@ -56,10 +56,10 @@ def now_iso() -> str:
 def _parse(payload: bytes, what: str) -> dict[str, Any]:
     if len(payload) > MAX_PAYLOAD:
         raise WireError("too-large", f"{what} of {len(payload)} bytes exceeds {MAX_PAYLOAD}")
-    try:
-        obj = json.loads(payload)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise WireError("bad-json", f"{what}: {exc}") from None
+    try:  # UTF-8 only: json.loads would also take UTF-16/32, a second encoding of a signed body
+        obj = json.loads(payload.decode("utf-8"))
+    except (ValueError, RecursionError) as exc:  # bad UTF-8 or JSON, 4300+ digit numbers, deep nesting
+        raise WireError("bad-json", f"{what}: {str(exc)[:200]}") from None
     if not isinstance(obj, dict):
         raise WireError("bad-json", f"{what} is not a JSON object")
     schema = obj.get("schema")
@@ -141,13 +141,23 @@ def encode_manifest(screen: str, version: int, plan: str, key: SigningKey,
     return canonical({**body, "sig": key.sign(canonical(body))})
 
 
+def _signed_body(obj: dict[str, Any]) -> bytes:
+    """The canonical bytes a signature covers; empty when the text cannot be UTF-8 (a lone
+    surrogate escaped in the JSON), which no genuine signer produces."""
+    try:
+        return canonical(obj)
+    except UnicodeEncodeError:
+        return b""
+
+
 def _check_signature(obj: dict[str, Any], trusted: TrustedKeys, what: str) -> None:
     """Pop ``sig`` and check it over the rest; WireError ``unknown-key`` (signed by a key this
     player does not know: maybe a rotation it has not heard of yet), ``expired-key`` or
     ``bad-signature``."""
     signature = obj.pop("sig", None)
     kid = str(obj.get("key"))
-    problem = (trusted.problem(kid, signature, canonical(obj)) if isinstance(signature, str)
+    body = _signed_body(obj)
+    problem = (trusted.problem(kid, signature, body) if isinstance(signature, str) and body
                else "bad-signature")
     if problem == "unknown-key":
         raise WireError(problem, f"{what} is signed by key {kid[:16]!r}, which this player does not trust")
@@ -207,9 +217,12 @@ def decode_command(payload: bytes, trusted: TrustedKeys, screen: str,
         issued = dt.datetime.fromisoformat(str(obj.get("issued")))
     except ValueError:
         raise WireError("bad-command", "command has no valid issue time") from None
+    args = obj.get("args") or {}
+    if issued.tzinfo is None or not isinstance(args, dict):
+        raise WireError("bad-command", "command needs an issue time with its zone and args as a mapping")
     if abs((now or dt.datetime.now(dt.UTC)) - issued) > COMMAND_MAX_AGE:
         raise WireError("stale-command", f"command issued at {issued.isoformat()} is too old")
-    return Command(str(obj.get("id")), str(obj["command"]), issued, dict(obj.get("args") or {}))
+    return Command(str(obj.get("id")), str(obj["command"]), issued, args)
 
 
 # --- key rings (publisher key rotation) --------------------------------------------------------
@@ -234,9 +247,10 @@ def read_keyring(payload: bytes) -> KeyRing:
     keys = []
     for entry in entries[:16]:
         try:
-            until = entry.get("until")
-            keys.append(RingKey(public_from_raw(str(entry["public"])),
-                                dt.datetime.fromisoformat(until) if until else None))
+            until = dt.datetime.fromisoformat(entry["until"]) if entry.get("until") else None
+            if until is not None and until.tzinfo is None:
+                raise ValueError("an end without its time zone")
+            keys.append(RingKey(public_from_raw(str(entry["public"])), until))
         except (AttributeError, KeyError, TypeError, ValueError):
             raise WireError("bad-keyring", f"key ring entry {entry!r:.80} is not a key") from None
     return KeyRing(sequence, tuple(keys), payload)
@@ -246,11 +260,11 @@ def decode_keyring(payload: bytes, trusted: TrustedKeys) -> KeyRing:
     """A key ring signed by a key ``trusted`` accepts now; WireError otherwise. Every signature
     present must be valid, so a tampered copy is refused even if one signer is still trusted."""
     ring = read_keyring(payload)
-    obj = json.loads(payload)
+    obj = _parse(payload, "key ring")
     sigs = obj.pop("sigs", None)
-    if not isinstance(sigs, dict) or not sigs:
+    body = _signed_body(obj)
+    if not isinstance(sigs, dict) or not sigs or not body:
         raise WireError("bad-signature", "key ring is not signed")
-    body = canonical(obj)
     listed = ring.trusted().without_expiry()  # they signed when the ring was issued
     accepted = False
     for kid, signature in sigs.items():

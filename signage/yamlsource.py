@@ -164,6 +164,8 @@ def _compose(text: str, doc: SourceDocument) -> SourceDocument:
     walker = _Walker(doc)
     try:
         doc.data = walker.walk(node)
+        if doc.data is None:  # a document of just `~` or `null`: as good as an empty file
+            doc.data = LocatedDict(1)
     except _TooLarge:
         doc.findings.append(rules.TOO_MANY_VALUES.finding(Location(doc.path), limit=MAX_VALUES))
     except RecursionError:

@@ -413,3 +413,17 @@ def cups() -> Any:
         yield server
     finally:
         server.stop()
+
+
+# --- hypothesis: fuzz budgets for tests/test_fuzz.py --------------------------------------------
+# "ci" (default): thousands of examples across the fuzz tests, well under 90 s on a small machine.
+# "nightly" (`make fuzz`, HYPOTHESIS_PROFILE=nightly): twenty times as many. Failures are kept in
+# hypothesis' example database (.hypothesis/, which ignores itself in git) and tried first next time.
+
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+_FUZZ = {"deadline": None, "derandomize": False, "print_blob": True,
+         "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}
+settings.register_profile("ci", max_examples=300, **_FUZZ)
+settings.register_profile("nightly", max_examples=6000, **_FUZZ)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

@@ -66,13 +66,22 @@ def flowchart(item: PowerItem, ctx: CheckContext) -> Iterator[Finding]:
 def resolve_image(root: Path, unit_folder: str, relative: str) -> Path | None:
     """The image's path if it stays inside the content folder, else None."""
     pure = PurePosixPath(relative.replace("\\", "/"))
-    if pure.is_absolute() or ".." in pure.parts or (pure.parts and ":" in pure.parts[0]):
+    if pure.is_absolute() or ".." in pure.parts or (pure.parts and ":" in pure.parts[0]) \
+            or "\x00" in relative:
         return None
     path = root / unit_folder / pure
     real_root = os.path.realpath(root)
     if os.path.commonpath([real_root, os.path.realpath(path)]) != real_root:
         return None  # a symlink leading out
     return path
+
+
+def is_readable_file(path: Path) -> bool:
+    """Whether ``path`` is a file; a name the system refuses (too long …) is not one."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def _check_image(item: PowerItem, chart: Flowchart, ctx: CheckContext) -> Iterator[Finding]:
@@ -82,7 +91,7 @@ def _check_image(item: PowerItem, chart: Flowchart, ctx: CheckContext) -> Iterat
     if path is None:
         yield IMAGE_OUTSIDE.finding(where, name, path=chart.image)
         return
-    if not path.is_file():
+    if not is_readable_file(path):
         yield IMAGE_MISSING.finding(where, name, path=chart.image)
         return
     size = path.stat().st_size
