@@ -27,6 +27,7 @@ from signage.topics import Topics, valid_screen_id
 
 PLAYER_CONFIG = "player.yaml"
 DEFAULT_CACHE = "/var/lib/signage/cache"
+RESERVED_PREFIX = "signage-"  # signage-admin, signage-publisher, signage-bridge-…
 
 
 class EnrollmentError(RuntimeError):
@@ -72,6 +73,9 @@ def enroll(admin: BrokerAccess, screen: str, out_dir: Path, key_dir: Path, *, pl
            cache_dir: str = DEFAULT_CACHE) -> Enrolled:
     """Create (or with ``again``, re-key) the screen's broker client and write its folder."""
     _check_screen(screen)
+    if screen.startswith(RESERVED_PREFIX):
+        raise EnrollmentError(f"screen id {screen!r}: ids starting with {RESERVED_PREFIX!r} are the "
+                              "publisher's, the admin's and the site bridges' accounts; rename the screen")
     topics = topics or Topics()
     public_key = key_dir / PUBLIC_KEY_FILE
     if not public_key.exists():
@@ -89,10 +93,8 @@ def enroll(admin: BrokerAccess, screen: str, out_dir: Path, key_dir: Path, *, pl
         shutil.copyfile(admin.ca_file, folder / CA_CERT)
         ca_name = CA_CERT
     config = folder / PLAYER_CONFIG
-    write_access(config, BrokerAccess(player_url, None, screen, password), ca_name)
-    with config.open("a", encoding="utf-8") as handle:
-        handle.write(f"screen: {screen}\npublic_keys: {keys}\ncache_dir: {cache_dir}\n"
-                     f"topic_root: {topics.root}\n")
+    write_access(config, BrokerAccess(player_url, None, screen, password), ca_name, screen=screen,
+                 public_keys=keys, cache_dir=cache_dir, topic_root=topics.root)
     return Enrolled(screen, folder, config, player_url, exists)
 
 

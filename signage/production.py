@@ -15,6 +15,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -173,7 +174,7 @@ def _give_to_mosquitto(path: Path) -> None:
         shutil.chown(path, "mosquitto", "mosquitto")
 
 
-def write_access(path: Path, access: BrokerAccess, ca_name: str | None, **extra: str) -> None:
+def write_access(path: Path, access: BrokerAccess, ca_name: str | None, **extra: Any) -> None:
     text = yaml.safe_dump({**access.as_yaml(ca_name), **extra}, allow_unicode=True, sort_keys=False)
     write_private(path, text.encode("utf-8"))
 

@@ -300,3 +300,17 @@ def test_asset_ids_cannot_escape_the_cache(tmp_path: Path, hostile: str) -> None
     with pytest.raises(ValueError):
         TOPICS.parse(f"{TOPICS.root}/obj/{hostile}")
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+def test_a_screen_cannot_be_enrolled_under_a_service_account_name(
+        prod: tuple[Production, Fleet]) -> None:
+    from signage.enrollment import EnrollmentError
+
+    production, fleet = prod
+    for name in ("signage-publisher", "signage-admin", "signage-bridge-x"):
+        with pytest.raises(EnrollmentError, match="rename the screen"):
+            production.enroll(name, fleet.tmp / "enrolled", again=True)
+    client = Client(production, production.publisher.username, production.publisher.password,
+                    port=production.tools_port)
+    assert client.connected.is_set()  # the publisher's password is untouched
+    client.close()
