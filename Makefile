@@ -25,6 +25,7 @@ rules-doc: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/check_catalogue.py
 	$(BIN)/python bench/publish.py
+	$(BIN)/python bench/soak.py
 	$(BIN)/python bench/led.py
 	$(BIN)/python bench/board.py
 	$(BIN)/python bench/kiosk.py

@@ -209,6 +209,17 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def prepare_county(tmp: Path, units: int, items: int, players: int) -> tuple[Path, Path]:
+    """A generated county in ``tmp/content``, ``players`` screens in ``tmp/layouts`` and a
+    publisher key in ``tmp/publisher``; returns (content, publisher data)."""
+    content = tmp / "content"
+    generate(content, units, items, seed=7)
+    write_screens(tmp / "layouts", sorted(p.name for p in (content / "units").iterdir()), players)
+    data = tmp / "publisher"
+    init_keys(data)
+    return content, data
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--players", type=int, default=200)
@@ -218,12 +229,7 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-publish-") as tmp_name:
         tmp = Path(tmp_name)
-        content = tmp / "content"
-        generate(content, args.units, args.items, seed=7)
-        units = sorted(p.name for p in (content / "units").iterdir())
-        write_screens(tmp / "layouts", units, args.players)
-        data = tmp / "publisher"
-        init_keys(data)
+        content, data = prepare_county(tmp, args.units, args.items, args.players)
         with EmbeddedBroker(tmp / "broker") as broker:
             screens = list(load_screens(tmp / "layouts").screens)
             workers = Workers(args.workers, screens, broker.url, data / PUBLIC_KEY_FILE,
