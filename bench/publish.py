@@ -120,17 +120,22 @@ def raw_subscribers(url: str, expected: dict[str, int], pipe: Pipe) -> dict[str,
 
 
 class Workers:
-    def __init__(self, count: int, screens: list[str], url: str, key: Path, cache: Path) -> None:
+    """Worker processes running ``target(screens, url, key, cache, pipe)`` for a share of the
+    screens each (shares mixed by a hash, so each process gets every kind)."""
+
+    def __init__(self, count: int, screens: list[str], url: str, key: Path, cache: Path,
+                 target: Any = worker) -> None:
         context = mp.get_context("fork")
         self.pipes: list[Pipe] = []
-        self.processes = []
+        self.processes: list[Any] = []
         mixed = sorted(screens, key=lambda s: hashlib.sha1(s.encode()).digest())  # spread kinds
         self.share: list[list[str]] = [mixed[i::count] for i in range(count)]
         for share in self.share:
             mine, theirs = context.Pipe()
-            process = context.Process(target=worker, args=(share, url, key, cache, theirs),
+            process = context.Process(target=target, args=(share, url, key, cache, theirs),
                                       daemon=True)
             process.start()
+            theirs.close()
             self.pipes.append(mine)
             self.processes.append(process)
 

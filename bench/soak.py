@@ -50,9 +50,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import hashlib
 import logging
-import multiprocessing as mp
 import os
 import re
 import signal
@@ -73,6 +71,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
+import publish  # noqa: E402
 from check_catalogue import cn_number, s  # noqa: E402
 from publish import TimingRenderer, percentile, prepare_county  # noqa: E402
 
@@ -248,23 +247,11 @@ def worker(screens: list[str], url: str, key: Path, cache: Path, pipe: Pipe) -> 
             raw.stop()
 
 
-class Workers:
+class Workers(publish.Workers):
     """The worker processes; every exchange is bounded and a dead worker answers None."""
 
     def __init__(self, count: int, screens: list[str], url: str, key: Path, cache: Path) -> None:
-        context = mp.get_context("fork")
-        self.pipes: list[Pipe] = []
-        self.processes: list[Any] = []
-        mixed = sorted(screens, key=lambda s: hashlib.sha1(s.encode()).digest())  # spread kinds
-        self.share: list[list[str]] = [mixed[i::count] for i in range(count)]
-        for share in self.share:
-            mine, theirs = context.Pipe()
-            process = context.Process(target=worker, args=(share, url, key, cache, theirs),
-                                      daemon=True)
-            process.start()
-            theirs.close()
-            self.pipes.append(mine)
-            self.processes.append(process)
+        super().__init__(count, screens, url, key, cache, target=worker)
 
     def ask(self, command: str, argument: Any = None, timeout: float = ANSWER_TIMEOUT,
             per_worker: list[Any] | None = None) -> list[Any]:
