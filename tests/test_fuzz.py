@@ -139,7 +139,7 @@ def mutated(draw: st.DrawFn, original: dict[str, Any], keep: frozenset[str] = fr
         op = draw(st.sampled_from(MUTATIONS))
         slots = [(c, k) for c, k in _slots(obj) if not (c is obj and k in keep)]
         if op == "schema" and "schema" not in keep:
-            obj["schema"] = draw(SCHEMAS)
+            obj["schema"] = copy.deepcopy(draw(SCHEMAS))  # SCHEMAS holds a shared [] and {}
             continue
         if op == "add" or not slots:
             targets = [obj, *(c[k] for c, k in slots if isinstance(c[k], dict))]
