@@ -1,7 +1,17 @@
-# Shared by setup-player.sh and setup-publisher.sh (sourced, not run). The caller sets PROGRAM,
+# Shared by setup-player.sh and setup-publisher.sh (sourced, not run). The caller sets SCRIPT_DIR, PROGRAM,
 # root (a staging root, or empty for the live system), dry_run and start (0/1), UNIT_DIR and
 # packages.
 # shellcheck shell=bash disable=SC2154
+
+# Where everything goes, the same for every box.
+# shellcheck disable=SC2034  # used by the scripts that source this
+REPO_DIR=$(dirname "$SCRIPT_DIR")
+PREFIX=/opt/signage
+VENV=$PREFIX/venv
+ETC=/etc/signage
+STATE=/var/lib/signage
+UNIT_DIR=/etc/systemd/system
+USER_NAME=signage
 
 die() { echo "$PROGRAM: error: $*" >&2; exit 1; }
 note() { echo "$PROGRAM: $*"; }

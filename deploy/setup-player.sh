@@ -19,21 +19,13 @@
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO_DIR=$(dirname "$SCRIPT_DIR")
 PROGRAM=setup-player
-
-PREFIX=/opt/signage
-VENV=$PREFIX/venv
-ETC=/etc/signage
+# shellcheck source=deploy/setup-lib.sh
+. "$SCRIPT_DIR/setup-lib.sh"
 PLAYERS=$ETC/players
-UNIT_DIR=/etc/systemd/system
-USER_NAME=signage
-STATE=/var/lib/signage
 
 kind="" config="" source_dir="" kms=0 rotate=0 root="" dry_run=0 start=1
 
-# shellcheck source=deploy/setup-lib.sh
-. "$SCRIPT_DIR/setup-lib.sh"
 usage() {
   cat >&2 <<'EOF'
 usage: setup-player.sh --kind led|kiosk|board|log --config player.yaml

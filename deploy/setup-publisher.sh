@@ -20,22 +20,14 @@
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO_DIR=$(dirname "$SCRIPT_DIR")
 PROGRAM=setup-publisher
-
-PREFIX=/opt/signage
-VENV=$PREFIX/venv
-ETC=/etc/signage
+# shellcheck source=deploy/setup-lib.sh
+. "$SCRIPT_DIR/setup-lib.sh"
 SRV=/srv/signage
-STATE=/var/lib/signage
-UNIT_DIR=/etc/systemd/system
 UNIT=signage-publisher.service
-USER_NAME=signage
 
 broker="" username="" password_file="" content="" layouts="" source_dir="" root="" dry_run=0 start=1
 
-# shellcheck source=deploy/setup-lib.sh
-. "$SCRIPT_DIR/setup-lib.sh"
 usage() {
   cat >&2 <<'EOF'
 usage: setup-publisher.sh [--broker URL [--username NAME] [--password-file FILE]]

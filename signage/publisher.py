@@ -22,7 +22,7 @@ from typing import Any
 from signage import wire
 from signage.checking import Checker, CheckResult
 from signage.connection import BrokerAccess, Connection, Will
-from signage.keys import KEYRING_FILE, SigningKey, load_signing_key
+from signage.keys import KEYRING_FILE, PRIVATE_KEY_FILE, SigningKey, load_signing_key
 from signage.objectstore import ObjectStore, atomic_write
 from signage.plans import FleetBuild, Planner, Record, record_from_json, record_to_json
 from signage.screens import ScreenSet, load_screens
@@ -94,6 +94,7 @@ class Publisher:
         self.retained: set[str] = set()  # object ids the broker holds
         self.retained_manifests: dict[str, dict[str, Any]] = {}
         self.retained_keyring = b""  # the key ring statement the broker holds
+        self._key_stamp: tuple[int, int] | None = None  # key files' mtimes when last read
         self.dirty = threading.Event()  # set when content, layouts or the broker changed
         self.synced = threading.Event()  # the broker's inventory is complete
         self._lock = threading.Lock()
@@ -132,6 +133,7 @@ class Publisher:
         """Every (re)connect takes a fresh inventory: the broker may have lost its data."""
         self.synced.clear()
         self._inventory, self._inventory_manifests = set(), {}
+        self.retained_keyring, self._key_stamp = b"", None  # the inventory says what it holds
         connection.publish(self.topics.publisher_presence, wire.encode_presence("publisher", True),
                            retain=True)
         connection.subscribe([self.topics.all_screens("event"), self.topics.all_objects,
@@ -204,6 +206,10 @@ class Publisher:
         """After `signage keys rotate`: sign with the new key from now on, and publish the key
         ring statement (retained) before any manifest signed by it, so players learn the key
         first."""
+        stamp = _stamp(self.data_dir / PRIVATE_KEY_FILE), _stamp(self.data_dir / KEYRING_FILE)
+        if stamp == self._key_stamp:
+            return  # no rotation since the last look (two stats instead of reading the keys)
+        self._key_stamp = stamp
         current = load_signing_key(self.data_dir)
         if current.id != self.key.id:
             self.key = current
@@ -293,6 +299,14 @@ class Publisher:
                                                wire.encode_presence("publisher", False),
                                                retain=True)])
         self.connection.stop()
+
+
+def _stamp(path: Path) -> int:
+    """A file's modification time in ns (0 when absent): cheap to compare between publishes."""
+    try:
+        return path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return 0
 
 
 def _wait_all(pending: list[Any], timeout: float = 60.0) -> None:

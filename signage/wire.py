@@ -239,7 +239,10 @@ def encode_keyring(sequence: int, keys: list[RingKey], signers: list[SigningKey]
 
 def read_keyring(payload: bytes) -> KeyRing:
     """A key ring's contents, *not* verified (see decode_keyring); WireError when malformed."""
-    obj = _parse(payload, "key ring")
+    return _ring(_parse(payload, "key ring"), payload)
+
+
+def _ring(obj: dict[str, Any], payload: bytes) -> KeyRing:
     sequence, entries = obj.get("sequence"), obj.get("keys")
     if obj.get("type") != "keyring" or not isinstance(sequence, int) or sequence < 1 \
             or not isinstance(entries, list) or not entries:
@@ -259,8 +262,8 @@ def read_keyring(payload: bytes) -> KeyRing:
 def decode_keyring(payload: bytes, trusted: TrustedKeys) -> KeyRing:
     """A key ring signed by a key ``trusted`` accepts now; WireError otherwise. Every signature
     present must be valid, so a tampered copy is refused even if one signer is still trusted."""
-    ring = read_keyring(payload)
     obj = _parse(payload, "key ring")
+    ring = _ring(obj, payload)
     sigs = obj.pop("sigs", None)
     body = _signed_body(obj)
     if not isinstance(sigs, dict) or not sigs or not body:
