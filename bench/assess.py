@@ -37,14 +37,14 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from check_catalogue import generate  # noqa: E402
 
-from signage.assess.storage import save_assessment  # noqa: E402
-from signage.assessment import assess, write_outputs  # noqa: E402
-from signage.checking import CheckResult, check_content  # noqa: E402
-from signage.objectstore import ObjectStore  # noqa: E402
-from signage.plans import FleetBuild, build_fleet  # noqa: E402
-from signage.publisher import EVENT_LOG, PUBLICATION_LOG, STATE_FILE, PublisherState  # noqa: E402
-from signage.screens import load_screens  # noqa: E402
-from signage.wire import canonical  # noqa: E402
+from signage.catalogue.checking import CheckResult, check_content  # noqa: E402
+from signage.contract.objectstore import ObjectStore  # noqa: E402
+from signage.contract.wire import canonical  # noqa: E402
+from signage.office.assessment.scoring import assess, write_outputs  # noqa: E402
+from signage.office.assessment.storage import save_assessment  # noqa: E402
+from signage.publishing.plans import FleetBuild, build_fleet  # noqa: E402
+from signage.publishing.publisher import EVENT_LOG, PUBLICATION_LOG, STATE_FILE, PublisherState  # noqa: E402
+from signage.publishing.screens import load_screens  # noqa: E402
 
 TARGET_SECONDS = 5.0
 TODAY = dt.date(2026, 11, 27)

@@ -69,9 +69,9 @@ from players.board.compose import BoardComposer, BoardContent  # noqa: E402
 from players.board.layout import BoardLayout, board_layout  # noqa: E402
 from players.board.pdf import FAMILY, write_pdf  # noqa: E402
 from players.board.png import render_png  # noqa: E402
-from players.local import preview_plan  # noqa: E402
 from players.plan import Plan  # noqa: E402
-from signage.checking import check_content  # noqa: E402
+from signage.catalogue.checking import check_content  # noqa: E402
+from signage.publishing.preview import preview_plan  # noqa: E402
 
 TARGET_S_PER_PAGE = 1.0
 RASTER_DPI = 300
@@ -382,7 +382,7 @@ def plan_for(content: Content) -> Plan:
 
 
 def layout_for(content: Content) -> BoardLayout:
-    from signage.screens import load_screens
+    from signage.publishing.screens import load_screens
 
     return board_layout(load_screens(content.screens).layouts[LAYOUT_ID])
 
@@ -527,7 +527,7 @@ class County:
 
 
 def bench_county(content: Content, fonts: Fonts, out: Path) -> County:
-    """Every unit's board as a PDF, as ``signage board --all`` writes them (players/board/cli.py)."""
+    """Every unit's board as a PDF, as ``signage board --all`` writes them (signage/office/boards.py)."""
     peak = Peak()
     layout = layout_for(content)
     plan_s, plan = timed(lambda: plan_for(content))

@@ -50,9 +50,9 @@ if str(REPO_ROOT) not in sys.path:
 
 import yaml  # noqa: E402
 
-from signage.checking import check_content, collector_paused  # noqa: E402
-from signage.loader import load_catalogue  # noqa: E402
-from signage.rules import run_checks  # noqa: E402
+from signage.catalogue.checking import check_content, collector_paused  # noqa: E402
+from signage.catalogue.loader import load_catalogue  # noqa: E402
+from signage.catalogue.rules import run_checks  # noqa: E402
 
 TARGET_RATIO = 1.5
 TARGET_RSS_MB = 300
@@ -1194,15 +1194,15 @@ class Split:
 
 
 class SplitTimer:
-    """Times calls, splitting out ``signage.loader.read_yaml`` and the garbage collector.
+    """Times calls, splitting out ``signage.catalogue.loader.read_yaml`` and the garbage collector.
 
     While active, a thin timing wrapper replaces the name ``read_yaml`` in
-    :mod:`signage.loader` (the loader calls it once per file) and a gc callback is registered.
+    :mod:`signage.catalogue.loader` (the loader calls it once per file) and a gc callback is registered.
     Nothing on disk changes; the wrapper costs about a microsecond a call.
     """
 
     def __init__(self) -> None:
-        import signage.loader as loader_module
+        import signage.catalogue.loader as loader_module
 
         self.loader = loader_module
         self.original = getattr(loader_module, "read_yaml", None)
@@ -1278,7 +1278,7 @@ def hwm_kb():
 """
 
 _CHILD = CHILD_PRELUDE + r"""
-from signage.checking import check_content
+from signage.catalogue.checking import check_content
 out = {"imports_hwm_kb": hwm_kb()}
 if sys.argv[3] == "trace":
     import tracemalloc

@@ -84,7 +84,7 @@ from players.kiosk.screens import ListView, Row, item_list  # noqa: E402
 from players.kiosk.search import SearchIndex  # noqa: E402
 from players.kiosk.ui import Canvas, Label, Model, Rect  # noqa: E402
 from players.plan import Entry, Plan  # noqa: E402
-from signage.vocab import POWER_TYPES  # noqa: E402
+from signage.catalogue.vocab import POWER_TYPES  # noqa: E402
 
 TARGET_FRAME_MS = 16.0
 TARGET_KEY_MS = 20.0
@@ -484,11 +484,11 @@ def write_cache(folder: Path, items: int, seed: int) -> Setup:
     objects and pointer exactly as the player runtime does after a sync."""
     from players.cache import PlayerCache
     from players.plan import resolve
-    from signage.checking import check_content
-    from signage.keys import PUBLIC_KEY_FILE, init_keys, trusted_keys
-    from signage.plans import build_fleet
-    from signage.screens import load_screens
-    from signage.wire import decode_manifest, encode_manifest
+    from signage.catalogue.checking import check_content
+    from signage.contract.keys import PUBLIC_KEY_FILE, init_keys, trusted_keys
+    from signage.contract.wire import decode_manifest, encode_manifest
+    from signage.publishing.plans import build_fleet
+    from signage.publishing.screens import load_screens
 
     started = time.perf_counter()
     generate(folder / "content", 65, items, seed)
@@ -537,7 +537,7 @@ from players.cache import PlayerCache
 from players.kiosk.app import KioskApp
 from players.kiosk.fonts import KioskFonts
 from players.kiosk.layout import kiosk_layout
-from signage.keys import trusted_keys
+from signage.contract.keys import trusted_keys
 t = mark("imports", t)
 manifest, plan = PlayerCache(Path(sys.argv[2])).load(trusted_keys([Path(sys.argv[3])]), sys.argv[4])
 t = mark("cache load and verify", t)
@@ -662,7 +662,7 @@ def bench_start(folder: Path, args: argparse.Namespace) -> StartResult:
     result = StartResult(setup, [start_child(setup) for _ in range(args.starts)])
     if args.no_player:
         return result
-    from signage.broker import EmbeddedBroker
+    from signage.fleet.broker import EmbeddedBroker
 
     try:
         with EmbeddedBroker(folder / "broker") as broker:
@@ -720,7 +720,7 @@ def import_profile(setup: Setup, top: int) -> str:
 
 def cold_start_in_process(setup: Setup) -> None:
     from players.cache import PlayerCache
-    from signage.keys import trusted_keys
+    from signage.contract.keys import trusted_keys
 
     loaded = PlayerCache(setup.cache).load(trusted_keys([setup.public_key]), SCREEN)
     assert loaded is not None

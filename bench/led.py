@@ -67,7 +67,7 @@ from players.led.outputs.preview import PreviewOutput  # noqa: E402
 from players.led.playlist import Playlist  # noqa: E402
 from players.led.renderer import LedRenderer  # noqa: E402
 from players.plan import Entry, Plan  # noqa: E402
-from signage.fonts import LED_ROWS, find_bitmap_font, find_cjk_font, load_pillow_font  # noqa: E402
+from signage.text.fonts import LED_ROWS, find_bitmap_font, find_cjk_font, load_pillow_font  # noqa: E402
 
 TARGET_FRAME_MS = 0.05
 TARGET_RATIO = 50.0
@@ -458,9 +458,9 @@ def real_player(tmp: Path, layout: dict[str, Any], items: int, seconds: float, f
     runs ``signage player led --output preview`` for it; its memory and CPU from /proc."""
     from check_catalogue import generate
 
-    from signage.broker import EmbeddedBroker
-    from signage.keys import PUBLIC_KEY_FILE, init_keys
-    from signage.publisher import EVENT_LOG, Publisher
+    from signage.contract.keys import PUBLIC_KEY_FILE, init_keys
+    from signage.fleet.broker import EmbeddedBroker
+    from signage.publishing.publisher import EVENT_LOG, Publisher
 
     generate(tmp / "content", 65, 2 * items, seed)  # about half the generated items are for LED signs
     write_fleet(tmp / "layouts", layout)

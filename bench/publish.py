@@ -40,11 +40,11 @@ from check_catalogue import generate  # noqa: E402
 from players.log import LogRenderer  # noqa: E402
 from players.plan import Plan  # noqa: E402
 from players.runtime import PlayerConfig, Runtime  # noqa: E402
-from signage.broker import EmbeddedBroker  # noqa: E402
-from signage.keys import PUBLIC_KEY_FILE, init_keys  # noqa: E402
-from signage.publisher import Publisher, serve  # noqa: E402
-from signage.screens import load_screens  # noqa: E402
-from signage.wire import encode_manifest  # noqa: E402
+from signage.contract.keys import PUBLIC_KEY_FILE, init_keys  # noqa: E402
+from signage.contract.wire import encode_manifest  # noqa: E402
+from signage.fleet.broker import EmbeddedBroker  # noqa: E402
+from signage.publishing.publisher import Publisher, serve  # noqa: E402
+from signage.publishing.screens import load_screens  # noqa: E402
 
 
 class TimingRenderer(LogRenderer):

@@ -76,12 +76,12 @@ from check_catalogue import cn_number, s  # noqa: E402
 from publish import TimingRenderer, percentile, prepare_county  # noqa: E402
 
 from players.runtime import PlayerConfig, Runtime  # noqa: E402
-from signage.broker import EmbeddedBroker  # noqa: E402
-from signage.connection import Connection  # noqa: E402
-from signage.keys import PUBLIC_KEY_FILE  # noqa: E402
-from signage.publisher import Publisher, PublishReport, serve  # noqa: E402
-from signage.screens import load_screens  # noqa: E402
-from signage.topics import Topics  # noqa: E402
+from signage.contract.connection import Connection  # noqa: E402
+from signage.contract.keys import PUBLIC_KEY_FILE  # noqa: E402
+from signage.contract.topics import Topics  # noqa: E402
+from signage.fleet.broker import EmbeddedBroker  # noqa: E402
+from signage.publishing.publisher import Publisher, PublishReport, serve  # noqa: E402
+from signage.publishing.screens import load_screens  # noqa: E402
 
 QUICK = {"players": 40, "duration": 30.0, "items": 500, "units": 10, "baseline_restarts": 2}
 DEFAULTS = {"players": 200, "duration": 120.0, "items": 2000, "units": 20, "baseline_restarts": 3}

@@ -18,6 +18,7 @@ packages=(
   printer-driver-cups-pdf  # virtual PDF printer: print tests check what CUPS delivered
   poppler-utils    # pdftotext, pdfinfo: tests read the boards back
   espeak-ng        # offline Mandarin text-to-speech (voice cmn): the kiosk's read-aloud
+  chromium         # a real browser for the console and web column tests (Playwright drives it)
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from players.plan import Incomplete, Plan, Resolver, resolve
-from signage.keys import TrustedKeys
-from signage.objectstore import ObjectStore, atomic_write
-from signage.wire import Manifest, WireError, decode_manifest
+from signage.contract.files import atomic_write
+from signage.contract.keys import TrustedKeys
+from signage.contract.objectstore import ObjectStore
+from signage.contract.wire import Manifest, WireError, decode_manifest
 
 log = logging.getLogger(__name__)
 POINTER = "current.json"

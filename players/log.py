@@ -11,7 +11,7 @@ from PIL import Image, ImageDraw
 
 from players.plan import Entry, Plan
 from players.renderer import PlayReporter
-from signage.fonts import find_cjk_font, load_pillow_font
+from signage.text.fonts import find_cjk_font, load_pillow_font
 
 
 def describe(entry: Entry) -> str:

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from signage.objectstore import ObjectStore
-from signage.wire import WireError, decode_object
+from signage.contract.objectstore import ObjectStore
+from signage.contract.wire import WireError, decode_object
 
 
 @dataclass(frozen=True, slots=True)

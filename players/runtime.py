@@ -32,12 +32,12 @@ import yaml
 from players.cache import PlayerCache
 from players.plan import Entry, Incomplete, Plan, resolve
 from players.renderer import Renderer
-from signage import service
-from signage.connection import Connection, Message, Will
-from signage.keys import KeyRing, TrustedKeys, trusted_keys
-from signage.objectstore import atomic_write
-from signage.topics import Topics, valid_screen_id
-from signage.wire import (
+from signage.contract import service
+from signage.contract.connection import Connection, Message, Will
+from signage.contract.files import atomic_write
+from signage.contract.keys import KeyRing, TrustedKeys, trusted_keys
+from signage.contract.topics import Topics, valid_screen_id
+from signage.contract.wire import (
     Manifest,
     WireError,
     decode_command,
@@ -413,7 +413,7 @@ class Runtime:
 def run_player(config: PlayerConfig, renderer: Renderer, stop: threading.Event) -> None:
     """Run runtime and renderer together until ``stop``: the renderer owns this thread. Under
     systemd the unit is told when the player is ready, and its watchdog is fed only while both
-    loops go round (``stop`` a :class:`signage.service.PolledEvent` tells how recently)."""
+    loops go round (``stop`` a :class:`signage.contract.service.PolledEvent` tells how recently)."""
     runtime = Runtime(config, renderer)
     runtime.start()
     worker = threading.Thread(target=runtime.run, args=(stop,), name="player-runtime", daemon=True)

@@ -126,7 +126,7 @@ def content(tmp_path: Path) -> ContentFactory:
 @pytest.fixture
 def check(content: ContentFactory) -> Callable[..., Any]:
     """Write content with the given parts and return the CheckResult as of TODAY."""
-    from signage.checking import check_content
+    from signage.catalogue.checking import check_content
 
     def run(**parts: Any) -> Any:
         root = content.write(**parts)
@@ -138,7 +138,7 @@ def check(content: ContentFactory) -> Callable[..., Any]:
 @pytest.fixture
 def broker(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """A real mosquitto on a free loopback port, with its own data folder; stopped after the test."""
-    from signage.broker import EmbeddedBroker
+    from signage.fleet.broker import EmbeddedBroker
 
     server = EmbeddedBroker(tmp_path_factory.mktemp("broker"))
     server.start()
@@ -427,3 +427,21 @@ _FUZZ = {"deadline": None, "derandomize": False, "print_blob": True,
 settings.register_profile("ci", max_examples=300, **_FUZZ)
 settings.register_profile("nightly", max_examples=6000, **_FUZZ)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(scope="session")
+def browser() -> Any:
+    """A real chromium (Debian's package, through Playwright) for the session; see tests/browser.py."""
+    from browser import browser_session
+
+    yield from browser_session()
+
+
+@pytest.fixture
+def page(browser: Any) -> Any:
+    """A fresh browser context and page per test (no cookies or storage shared between tests)."""
+    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
+    try:
+        yield context.new_page()
+    finally:
+        context.close()

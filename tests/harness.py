@@ -14,8 +14,8 @@ from conftest import ContentFactory
 
 from players.log import LogRenderer
 from players.runtime import PlayerConfig, Runtime
-from signage.keys import PUBLIC_KEY_FILE, init_keys
-from signage.publisher import Publisher
+from signage.contract.keys import PUBLIC_KEY_FILE, init_keys
+from signage.publishing.publisher import Publisher
 
 SCREENS = """\
 screens:

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from players.runtime import PlayerConfig
-from signage.broker import free_port
-from signage.connection import BrokerAccess
-from signage.enrollment import PLAYER_CONFIG, enroll
-from signage.production import (
+from signage.contract.connection import BrokerAccess
+from signage.fleet.broker import free_port
+from signage.fleet.enrollment import PLAYER_CONFIG, enroll
+from signage.fleet.production import (
     DYNSEC_FILE,
     TEMPLATE,
     ConfiguredBroker,
@@ -56,7 +56,7 @@ class Production:
 
 def start_production(tmp: Path, key_dir: Path | None = None, extra_config: str = "") -> Production:
     """Set up (certificates, accounts) and start a production broker under ``tmp``."""
-    from signage.keys import init_keys
+    from signage.contract.keys import init_keys
 
     files, data, state = tmp / "broker-files", key_dir or tmp / "publisher", tmp / "broker-state"
     player_port, tools_port = free_port(), free_port()

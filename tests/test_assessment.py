@@ -32,16 +32,16 @@ import pytest
 from click.testing import CliRunner
 from conftest import ANNOUNCEMENT, COUNTY, DELETE, NOTICE, POWER, REPO, REVIEW, UNIT, dump, patched
 
-from signage.assess.config import WeightsError, load_config
-from signage.assess.storage import ASSESSMENTS_DIR
-from signage.assess.workdays import WorkCalendar
-from signage.assessment import assess, save_assessment, write_outputs
-from signage.checking import check_content
-from signage.objectstore import ObjectStore
-from signage.plans import build_fleet
-from signage.publisher import EVENT_LOG, PUBLICATION_LOG, STATE_FILE, PublisherState
-from signage.screens import load_screens
-from signage.wire import canonical
+from signage.catalogue.checking import check_content
+from signage.contract.objectstore import ObjectStore
+from signage.contract.wire import canonical
+from signage.office.assessment.config import WeightsError, load_config
+from signage.office.assessment.scoring import assess, save_assessment, write_outputs
+from signage.office.assessment.storage import ASSESSMENTS_DIR
+from signage.office.assessment.workdays import WorkCalendar
+from signage.publishing.plans import build_fleet
+from signage.publishing.publisher import EVENT_LOG, PUBLICATION_LOG, STATE_FILE, PublisherState
+from signage.publishing.screens import load_screens
 
 PREV, TODAY = dt.date(2026, 11, 2), dt.date(2026, 11, 27)
 

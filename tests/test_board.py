@@ -18,8 +18,8 @@ from players.board.boards import compose_boards
 from players.board.canvas import PT, Document, Fonts, Rect, Text
 from players.board.layout import board_layout
 from players.board.png import render_png
-from players.local import preview_plan
 from signage.cli import main
+from signage.publishing.preview import preview_plan
 
 GOLDEN = Path(__file__).parent / "fixtures" / "golden"
 BOARD_LAYOUTS = {
@@ -152,7 +152,7 @@ def test_long_tables_continue_with_their_header_and_rows_are_never_split(
 def test_long_legal_basis_wraps_by_the_chinese_rules(content: ContentFactory, tmp_path: Path,
                                                      fonts: Fonts) -> None:
     from players.board.compose import COLUMNS
-    from signage.linebreak import NO_LINE_END, NO_LINE_START
+    from signage.text.linebreak import NO_LINE_END, NO_LINE_START
 
     document = board_document(content, tmp_path, fonts, paper="A4", powers=many_powers(3))
     page = document.pages[0]

@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw
 
 from players.board.canvas import PT, Fonts, Line, Polygon, Rect, Shape, Text
 from players.board.flowchart import ASCENT, DESCENT, MIN_SIZE, Chart, layout_flowchart, placed
-from signage.fonts import find_cjk_font, load_pillow_font
+from signage.text.fonts import find_cjk_font, load_pillow_font
 
 CONTENT = Path(__file__).parents[1] / "content"
 Box = tuple[float, float, float, float]  # left, top, right, bottom

@@ -14,9 +14,9 @@ from harness import Fleet, wait_until
 from production import LinkProxy, start_production
 from test_security import Client
 
-from signage.enrollment import enroll_bridge, revoke_bridge
-from signage.keys import PUBLIC_KEY_FILE
-from signage.topics import Topics
+from signage.contract.keys import PUBLIC_KEY_FILE
+from signage.contract.topics import Topics
+from signage.fleet.enrollment import enroll_bridge, revoke_bridge
 
 TOPICS = Topics()
 EDITED = "城镇燃气经营许可（链路中断期间修改）"

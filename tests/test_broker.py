@@ -12,14 +12,13 @@ import paho.mqtt.client as mqtt
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
-from signage import broker as broker_module
-from signage.broker import (
-    BrokerAddress,
+from signage.contract.address import BrokerAddress, parse_broker_url
+from signage.fleet import broker as broker_module
+from signage.fleet.broker import (
     BrokerError,
     BrokerSettings,
     EmbeddedBroker,
     free_port,
-    parse_broker_url,
     render_config,
 )
 

@@ -13,19 +13,19 @@ from pathlib import Path
 from conftest import POWER, REPO, TODAY, ContentFactory, patched
 
 from players.cache import PlayerCache
-from signage.checking import check_content
-from signage.keys import PUBLIC_KEY_FILE, init_keys, trusted_keys
-from signage.plans import build_fleet
-from signage.screens import load_screens
-from signage.wire import encode_manifest
+from signage.catalogue.checking import check_content
+from signage.contract.keys import PUBLIC_KEY_FILE, init_keys, trusted_keys
+from signage.contract.wire import encode_manifest
+from signage.publishing.plans import build_fleet
+from signage.publishing.screens import load_screens
 
 WRITER = """
 import json, sys
 from pathlib import Path
 from players.cache import PlayerCache
 from players.plan import resolve
-from signage.keys import trusted_keys
-from signage.wire import decode_manifest
+from signage.contract.keys import trusted_keys
+from signage.contract.wire import decode_manifest
 
 versions = json.loads(Path(sys.argv[1]).read_text())
 cache = PlayerCache(Path(sys.argv[2]))
@@ -97,7 +97,7 @@ def test_damaged_cache_object_means_no_version_not_a_crash(tmp_path: Path) -> No
     for object_id, payload in version["objects"].items():
         cache.store.put(object_id, payload.encode("latin-1"))
     from players.plan import resolve
-    from signage.wire import decode_manifest
+    from signage.contract.wire import decode_manifest
 
     trusted = trusted_keys([public])
     manifest = decode_manifest(version["manifest"].encode(), trusted, "lobby-led")

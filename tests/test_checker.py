@@ -6,7 +6,7 @@ import shutil
 
 from conftest import POWER, TODAY, UNIT, dump, patched
 
-from signage.checking import Checker, check_content
+from signage.catalogue.checking import Checker, check_content
 
 
 def test_only_changed_units_are_reloaded(content) -> None:

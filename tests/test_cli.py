@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
+import datetime as dt
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -143,3 +146,36 @@ def test_stats_by_channel_held_back_and_month(content, tmp_path: Path) -> None:
     assert row["2026-11更新"] == "2" and "2026-10更新" not in row  # the notice (09-18) is outside
     table = signage("stats", root, "--from", "2026-11-01")
     assert "按发布渠道统计" in table.stdout and "按月更新统计（2026-11-01" in table.stdout
+
+
+@pytest.mark.parametrize("columns", ["20", "80", "300"])
+def test_error_messages_are_whole_at_any_terminal_width(tmp_path: Path, columns: str) -> None:
+    """rich would wrap a long message at the terminal's width, splitting the path it names."""
+    missing = tmp_path / ("很长的目录名" * 8) / "content"
+    run = subprocess.run([sys.executable, "-m", "signage.cli", "check", str(missing)], cwd=REPO,
+                         capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "COLUMNS": columns, "TERM": "dumb"})
+    assert run.returncode == 2
+    assert str(missing) in run.stderr.replace("\n", "") and str(missing) in run.stderr
+
+
+def test_sample_content_loses_nothing_within_a_year() -> None:
+    """The demo must not show fewer items next month: what each sample screen shows today, it
+    still shows a year on (the sample's announcements are standing ones, ending years ahead).
+    Built by the publisher's own planner and gate, as the screens get it."""
+    from signage.catalogue.checking import check_content
+    from signage.publishing.preview import local_plans
+    from signage.publishing.screens import load_screens
+
+    screens = load_screens(REPO / "layouts")
+
+    def shown(day: dt.date) -> set[tuple[str, str]]:
+        plans = local_plans(check_content(SAMPLE_CONTENT, day), screens, day)
+        noon = dt.datetime.combine(day, dt.time(12))
+        return {(screen, entry.key) for screen, plan in plans.items() for entry in plan.entries
+                if dataclasses.replace(entry, hours=None).active(noon)}
+
+    today = dt.date.today()
+    now, later = shown(today), shown(today + dt.timedelta(days=366))
+    assert len(now) > 100
+    assert not now - later, f"sample content that leaves the screens within a year: {sorted(now - later)}"

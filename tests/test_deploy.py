@@ -274,7 +274,7 @@ def test_setup_publisher_stages_env_and_unit(tmp_path: Path, python_with_yaml: d
     url = line[0].split("=", 1)[1]
     assert url == "mqtts://publisher:pa%24%24%20%22word%22@broker.example.gov.cn:8883"
 
-    from signage.broker import parse_broker_url  # the publisher reads it back as given
+    from signage.contract.address import parse_broker_url  # the publisher reads it back as given
 
     address = parse_broker_url(url)
     assert (address.username, address.password, address.host, address.port) == \

@@ -15,7 +15,7 @@ from harness import wait_until
 from production import start_production
 from test_cli_fleet import signage
 
-from signage.production import DYNSEC_FILE, SetupError, install
+from signage.fleet.production import DYNSEC_FILE, SetupError, install
 
 
 def test_serve_enroll_player_status_revoke(tmp_path: Path) -> None:

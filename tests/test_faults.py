@@ -14,10 +14,10 @@ from conftest import POWER, patched
 from harness import Fleet, wait_until
 from paho.mqtt.enums import CallbackAPIVersion
 
-from signage import wire
-from signage.broker import BrokerSettings, EmbeddedBroker
-from signage.keys import SigningKey
-from signage.topics import Topics
+from signage.contract import wire
+from signage.contract.keys import SigningKey
+from signage.contract.topics import Topics
+from signage.fleet.broker import BrokerSettings, EmbeddedBroker
 
 TOPICS = Topics()
 
@@ -199,7 +199,7 @@ def test_signed_commands_are_obeyed_and_forged_ones_refused(fleet: Fleet) -> Non
 def test_stale_command_is_refused() -> None:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from signage.keys import TrustedKeys
+    from signage.contract.keys import TrustedKeys
 
     key = SigningKey(Ed25519PrivateKey.generate())
     trusted = TrustedKeys({key.id: key.public})

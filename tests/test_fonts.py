@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
-from signage import fonts
-from signage.fonts import (
+from signage.text import fonts
+from signage.text.fonts import (
     FontFile,
     FontNotFoundError,
     find_bitmap_font,

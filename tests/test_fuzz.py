@@ -2,7 +2,7 @@
 
 Four surfaces, each with generated input (budgets: the "ci" and "nightly" profiles in conftest):
 
-1. Wire decoders (``signage/wire.py``): arbitrary bytes, arbitrary JSON, schema-shaped JSON and
+1. Wire decoders (``signage/contract/wire.py``): arbitrary bytes, arbitrary JSON, schema-shaped JSON and
    mutations of real signed manifests, commands, key rings and objects. A decoder returns a valid
    value or raises ``WireError``; a signed payload whose body changed never verifies.
 2. The player runtime: after a real version is on screen, sequences of hostile messages on its
@@ -50,15 +50,16 @@ from PIL import Image
 from players.cache import PlayerCache
 from players.plan import Incomplete, Plan, resolve
 from players.runtime import PlayerConfig, Runtime
-from signage import schema, wire
-from signage.checking import CheckResult, check_content
-from signage.connection import Message
-from signage.keys import RingKey, SigningKey, TrustedKeys
-from signage.objectstore import ObjectStore
-from signage.plans import build_fleet
-from signage.screens import load_screens
-from signage.topics import OBJECT_ID, Topics, valid_screen_id
-from signage.yamlsource import LocatedDict, SourceDocument, read_yaml
+from signage.catalogue import schema
+from signage.catalogue.checking import CheckResult, check_content
+from signage.catalogue.yamlsource import LocatedDict, SourceDocument, read_yaml
+from signage.contract import wire
+from signage.contract.connection import Message
+from signage.contract.keys import RingKey, SigningKey, TrustedKeys
+from signage.contract.objectstore import ObjectStore
+from signage.contract.topics import OBJECT_ID, Topics, valid_screen_id
+from signage.publishing.plans import build_fleet
+from signage.publishing.screens import load_screens
 
 SCREEN = "lobby-led"
 OTHER_SCREEN = "hall-kiosk"

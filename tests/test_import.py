@@ -14,16 +14,16 @@ import pytest
 import yaml
 from conftest import POWER, REPO, TODAY, patched
 
-from signage.findings import Severity
-from signage.importing import (
+from signage.catalogue.findings import Severity
+from signage.catalogue.loader import load_catalogue
+from signage.catalogue.model import PowerItem
+from signage.office.importing import (
     ImportFailure,
     ImportReport,
     import_spreadsheet,
     normalise_heading,
 )
-from signage.loader import load_catalogue
-from signage.model import PowerItem
-from signage.template import EXAMPLE, FIRST_DATA_ROW, build_template, write_template
+from signage.office.template import EXAMPLE, FIRST_DATA_ROW, build_template, write_template
 
 HEADER = ["序号", "事项名称", "事项编码", "事项类型", "承办机构", "设定依据", "法定时限", "承诺时限",
           "是否收费", "咨询电话"]

@@ -25,7 +25,7 @@ from players.board.flowchart import Chart, layout_flowchart
 from players.kiosk.draw import HIGH_CONTRAST, chart_surface, draw_shapes, qr_surface, text_px
 from players.kiosk.fonts import KioskFonts
 from players.kiosk.speech import Speaker, _mandarin_voice, truncate
-from signage.linebreak import NO_LINE_END, NO_LINE_START
+from signage.text.linebreak import NO_LINE_END, NO_LINE_START
 
 STEPS = POWER["flowchart"]["steps"]
 PX_PER_MM = 8.0
@@ -95,7 +95,7 @@ def test_wrap_keeps_the_chinese_rules_and_the_width(kiosk_fonts: KioskFonts) -> 
         lines = kiosk_fonts.wrap(NOTICE_TEXT, width, 30)
         assert len(lines) > 1
         # At 200 px a telephone number fills a line: its "，" then hangs past the edge
-        # (signage.linebreak never starts a line with it), so only the rest must fit there.
+        # (signage.text.linebreak never starts a line with it), so only the rest must fit there.
         assert all(kiosk_fonts.width(line.rstrip("，；"), 30) <= width for line in lines)
         assert all(kiosk_fonts.width(line, 30) <= width for line in lines) or width < 230
         assert not any(line[0] in NO_LINE_START for line in lines[1:]), lines

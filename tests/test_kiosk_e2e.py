@@ -32,7 +32,7 @@ from PIL import Image, ImageGrab
 from players.kiosk.renderer import KioskRenderer
 from players.kiosk.screens import DetailScreen, HomeScreen, ListScreen, SearchScreen
 from players.kiosk.ui import Target
-from signage.publisher import EVENT_LOG
+from signage.publishing.publisher import EVENT_LOG
 
 SCREEN = "hall-kiosk"
 # Fits the 1280×800 test X server; 0.5-mm pixels keep the touch targets a sensible size.

@@ -15,8 +15,8 @@ from conftest import REPO, TODAY
 from pypinyin import Style, lazy_pinyin, pinyin
 
 from players.kiosk.search import RARE, SCORES, Hit, SearchIndex, _characters, normalise, unit_names
-from players.local import preview_plan
 from players.plan import Entry, Plan
+from signage.publishing.preview import preview_plan
 
 
 def power(name: str, code: str = "", unit: str = "demo", **data: Any) -> Entry:

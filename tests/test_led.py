@@ -17,7 +17,7 @@ from players.led.outputs.preview import PreviewOutput, record, save_animation
 from players.led.renderer import LedRenderer
 from players.led.text import entry_runs, fill_template
 from players.plan import Entry, Plan
-from signage.linebreak import NO_LINE_END, NO_LINE_START
+from signage.text.linebreak import NO_LINE_END, NO_LINE_START
 
 NOON = dt.datetime(2026, 11, 27, 12, 0)
 # GNU Unifont's 16×16 bitmap of 政 (U+653F): every font pixel is one lamp.
@@ -201,7 +201,7 @@ def test_page_effect_breaks_lines_by_the_chinese_rules_and_holds_each_page() -> 
 
 def _first_char(text: str, lines: list[np.ndarray], index: int, painter: Painter) -> int:
     """Offset in ``text`` where line ``index`` starts, from the widths of the lines before."""
-    from signage.linebreak import wrap
+    from signage.text.linebreak import wrap
 
     return text.index(wrap(text, 96, painter.glyphs.width)[index])
 
@@ -305,7 +305,7 @@ def test_preview_gif_frames_differ_as_the_text_moves(tmp_path: Any) -> None:
 
 
 def test_a_bad_led_layout_is_refused_before_publishing(tmp_path: Any) -> None:
-    from signage.screens import ScreensError, load_screens
+    from signage.publishing.screens import ScreensError, load_screens
 
     (tmp_path / "screens.yaml").write_text(
         "screens:\n  - id: s1\n    kind: led\n    layout: bad\n", "utf-8")

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from conftest import ANNOUNCEMENT, NOTICE, POWER, SAMPLE_CONTENT, TODAY, UNIT, ContentFactory, patched
 
-from signage import fonts
-from signage.checking import Checker, CheckResult, check_content
-from signage.findings import Finding, Severity
-from signage.rules import led_glyphs
+from signage.catalogue.checking import Checker, CheckResult, check_content
+from signage.catalogue.findings import Finding, Severity
+from signage.catalogue.rules import led_glyphs
+from signage.text import fonts
 
 UNIFONT = Path("/usr/share/fonts/opentype/unifont/unifont.otf")
 RARE = "\U0002c317"  # 𬌗, CJK Extension E: beyond Unifont's BMP coverage

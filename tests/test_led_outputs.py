@@ -24,9 +24,9 @@ from players.led.outputs import make_output
 from players.led.outputs.base import OutputError
 from players.led.outputs.preview import PreviewOutput
 from players.led.renderer import LedRenderer
-from signage import wire
 from signage.cli import main
-from signage.publisher import EVENT_LOG
+from signage.contract import wire
+from signage.publishing.publisher import EVENT_LOG
 
 TWO_ROWS = {"id": "t192", "kind": "led", "width": 192, "height": 32, "colour": "dual", "speed": 48,
             "zones": [{"name": "title", "y": 0, "height": 16, "text": "政务公开"},

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from PIL import ImageFont
 
-from signage.fonts import find_cjk_font, load_pillow_font
-from signage.linebreak import NO_LINE_END, NO_LINE_START, pieces, wrap
+from signage.text.fonts import find_cjk_font, load_pillow_font
+from signage.text.linebreak import NO_LINE_END, NO_LINE_START, pieces, wrap
 
 SAMPLE = ("对符合条件、材料齐全的申请事项，在承诺时限内办结；依据《中华人民共和国行政许可法》第四十二条，"
           "监督电话0412-4822310（工作日8:30—17:00），也可拨打12345政务服务便民热线。"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import NOTICE, POWER, TODAY, dump, patched
 
-from signage.checking import check_content
-from signage.loader import ContentError, load_catalogue
+from signage.catalogue.checking import check_content
+from signage.catalogue.loader import ContentError, load_catalogue
 
 
 def _ids(result) -> list[str]:

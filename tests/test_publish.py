@@ -11,7 +11,7 @@ from conftest import NOTICE, POWER, dump, patched
 from harness import Fleet, wait_until
 
 from players.plan import Entry
-from signage.publisher import EVENT_LOG
+from signage.publishing.publisher import EVENT_LOG
 
 
 @pytest.fixture
@@ -165,7 +165,7 @@ def test_file_review_after_error_fix_republishes(fleet: Fleet) -> None:
 def test_saved_edit_reaches_player_through_the_watcher(fleet: Fleet) -> None:
     import threading
 
-    from signage.publisher import serve
+    from signage.publishing.publisher import serve
 
     publisher = fleet.publisher()
     stop = threading.Event()
@@ -211,7 +211,7 @@ def test_killed_player_is_marked_offline_by_its_last_will(fleet: Fleet, tmp_path
 
     from conftest import REPO
 
-    from signage.fleet import FleetWatcher
+    from signage.fleet.status import FleetWatcher
 
     fleet.publisher().publish()
     player = subprocess.Popen(

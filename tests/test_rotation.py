@@ -15,9 +15,10 @@ import pytest
 from harness import Fleet, wait_until
 
 from players.runtime import TRUST_FILE, PlayerConfig
-from signage import wire
-from signage.keys import KEYRING_FILE, PUBLIC_KEY_FILE, load_signing_key, rotate_keys
-from signage.topics import Topics
+from signage.contract import wire
+from signage.contract.keys import KEYRING_FILE, PUBLIC_KEY_FILE, load_signing_key
+from signage.contract.rotation import rotate_keys
+from signage.contract.topics import Topics
 
 TOPICS = Topics()
 

@@ -12,7 +12,7 @@ import pytest
 from conftest import ANNOUNCEMENT, COUNTY, DELETE, NOTICE, POWER, UNIT, patched
 from PIL import Image
 
-from signage.rules import all_rules
+from signage.catalogue.rules import all_rules
 
 
 def _id_number(first17: str) -> str:

@@ -19,10 +19,10 @@ from harness import Fleet, RunningPlayer, wait_until
 from paho.mqtt.enums import CallbackAPIVersion
 from production import Production, start_production
 
-from signage import wire
-from signage.keys import SigningKey
-from signage.objectstore import ObjectStore
-from signage.topics import Topics
+from signage.contract import wire
+from signage.contract.keys import SigningKey
+from signage.contract.objectstore import ObjectStore
+from signage.contract.topics import Topics
 
 TOPICS = Topics()
 
@@ -159,7 +159,7 @@ def test_plain_tcp_is_refused_where_tls_is_required(prod: tuple[Production, Flee
 
 def test_a_certificate_from_another_ca_is_refused(prod: tuple[Production, Fleet],
                                                   tmp_path: Path) -> None:
-    from signage.tls import create_tls
+    from signage.fleet.tls import create_tls
 
     production, _ = prod
     other = create_tls(tmp_path / "other", ["localhost"])
@@ -247,7 +247,7 @@ def test_publish_rights_without_the_signing_key_cannot_switch_a_screen(
                   wire.encode_manifest("lobby-led", (version or 0) + 100, object_id, forger))
     wait_until(lambda: player.error_code == "unknown-key", what="forged manifest refused")
     # a rogue key ring is refused too: it is not signed by a key the player trusts
-    from signage.keys import RingKey
+    from signage.contract.keys import RingKey
 
     rogue.publish(TOPICS.keys, wire.encode_keyring(99, [RingKey(forger.public)], [forger]))
     wait_until(lambda: player.error_code == "unknown-key", what="forged key ring refused")
@@ -275,7 +275,7 @@ def test_a_replayed_older_manifest_is_refused(prod: tuple[Production, Fleet]) ->
 
 
 def test_a_revoked_player_is_disconnected_and_cannot_connect(prod: tuple[Production, Fleet]) -> None:
-    from signage.enrollment import revoke
+    from signage.fleet.enrollment import revoke
 
     production, fleet = prod
     player = enrolled_player(production, fleet, "hall-kiosk")
@@ -304,7 +304,7 @@ def test_asset_ids_cannot_escape_the_cache(tmp_path: Path, hostile: str) -> None
 
 def test_a_screen_cannot_be_enrolled_under_a_service_account_name(
         prod: tuple[Production, Fleet]) -> None:
-    from signage.enrollment import EnrollmentError
+    from signage.fleet.enrollment import EnrollmentError
 
     production, fleet = prod
     for name in ("signage-publisher", "signage-admin", "signage-bridge-x"):

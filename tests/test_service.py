@@ -1,4 +1,4 @@
-"""signage.service against a real notify socket, the way systemd listens: an AF_UNIX datagram
+"""signage.contract.service against a real notify socket, the way systemd listens: an AF_UNIX datagram
 socket named by $NOTIFY_SOCKET, with SO_PASSCRED so each message says which process sent it."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from signage import service
+from signage.contract import service
 
 CREDENTIALS = struct.Struct("3i")  # struct ucred: pid, uid, gid
 PYTHON = REPO / ".venv" / "bin" / "python"
@@ -309,7 +309,7 @@ def _child_env(notify: NotifySocket, **extra: str) -> dict[str, str]:
 
 
 def test_a_process_under_systemd_reports_ready(notify_socket: NotifySocket) -> None:
-    code = "from signage import service; service.ready('started'); service.status('working')"
+    code = "from signage.contract import service; service.ready('started'); service.status('working')"
     child = subprocess.run([_python(), "-c", code], env=_child_env(notify_socket), cwd=REPO,
                            capture_output=True, text=True, timeout=60)
     assert child.returncode == 0, child.stderr
@@ -322,7 +322,7 @@ def test_a_process_under_systemd_reports_ready(notify_socket: NotifySocket) -> N
 
 HUNG_PLAYER = textwrap.dedent("""
     import threading, time
-    from signage import service
+    from signage.contract import service
 
     stop = service.PolledEvent()
 
@@ -368,7 +368,7 @@ def test_a_hung_renderer_stops_the_pings_of_a_real_process(notify_socket: Notify
 
 
 def test_a_child_with_another_pid_does_not_pet(notify_socket: NotifySocket) -> None:
-    code = ("from signage import service; h = service.Heartbeat({'ok': lambda: True}); "
+    code = ("from signage.contract import service; h = service.Heartbeat({'ok': lambda: True}); "
             "print(h.watchdog); h.beat()")
     child = subprocess.run([_python(), "-c", code], cwd=REPO, capture_output=True, text=True,
                            env=_child_env(notify_socket, WATCHDOG_USEC="200000", WATCHDOG_PID="1"),

@@ -7,9 +7,9 @@ import json
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from signage import wire
-from signage.keys import SigningKey, TrustedKeys
-from signage.topics import Topics
+from signage.contract import wire
+from signage.contract.keys import SigningKey, TrustedKeys
+from signage.contract.topics import Topics
 
 KEY = SigningKey(Ed25519PrivateKey.generate())
 TRUSTED = TrustedKeys({KEY.id: KEY.public})

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from PIL import ImageFont
 
-from signage.fonts import FontFile, find_cjk_font, load_pillow_font
+from signage.text.fonts import FontFile, find_cjk_font, load_pillow_font
 
 PT = 25.4 / 72  # millimetres per typographic point
 Colour = tuple[int, int, int]

@@ -32,9 +32,9 @@ from players.board.flowchart import layout_flowchart, placed
 from players.board.layout import BoardLayout
 from players.board.typeset import LEADING, Row, Typesetter
 from players.plan import Entry
-from signage.dates import format_date
-from signage.linebreak import wrap
-from signage.numerals import to_chinese
+from signage.text.dates import format_date
+from signage.text.linebreak import wrap
+from signage.text.numerals import to_chinese
 
 COLUMNS: tuple[tuple[str, float], ...] = (
     ("序号", 0.045), ("事项编码", 0.105), ("事项名称", 0.16), ("权力类型", 0.075),

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from players.board.canvas import PT, Colour, Fonts, Line, Polygon, Rect, Shape, Text, arrow
-from signage.linebreak import Measure, wrap
+from signage.text.linebreak import Measure, wrap
 
 MIN_SIZE = 6.5  # points: nothing on a board is set smaller
 LEAD = 1.3  # line pitch, in ems

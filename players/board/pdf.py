@@ -5,7 +5,7 @@ Why this stack: fpdf2 embeds Noto Sans CJK's CFF outlines as a subset (a few hun
 board instead of a 300-dpi raster of several MB) and reads the Simplified Chinese face out of
 Debian's TTC collection (``collection_font_number``); reportlab cannot embed CFF-outline CJK
 fonts. The library is only fed finished lines: its own CJK wrapping breaks the Chinese rules,
-so all breaking happens in :mod:`signage.linebreak` while laying out (:mod:`players.board.canvas`).
+so all breaking happens in :mod:`signage.text.linebreak` while laying out (:mod:`players.board.canvas`).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from players.board.canvas import PT, Fonts, Line, Page, Picture, Polygon, Rect, Text
-from signage.fonts import FontFile, load_pillow_font
+from signage.text.fonts import FontFile, load_pillow_font
 
 
 def render_png(page: Page, fonts: Fonts, dpi: int = 150) -> Image.Image:

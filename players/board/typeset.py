@@ -3,7 +3,7 @@
 A document is a column of *rows*: a heading, a line of a paragraph, a table row. A row is never
 split, so no table row is cut across pages; a table's header row is repeated at the top of each
 page it continues on, and a heading is kept with what follows it. Every line is broken by
-:mod:`signage.linebreak`, so nothing runs off a cell or the page.
+:mod:`signage.text.linebreak`, so nothing runs off a cell or the page.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from players.board.canvas import GREY, LIGHT, PT, RED, Colour, Document, Fonts, Line, Page, Rect, Shape, Text
 from players.board.layout import BoardLayout
-from signage.linebreak import wrap
-from signage.numerals import to_chinese
+from signage.text.linebreak import wrap
+from signage.text.numerals import to_chinese
 
 LEADING = 1.45  # line height as a multiple of the type size
 CELL_PAD = 1.4  # mm inside table cells

@@ -15,7 +15,6 @@ import datetime as dt
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import pygame
 
@@ -23,6 +22,7 @@ from players.kiosk import screens
 from players.kiosk.content import KioskContent, kiosk_content
 from players.kiosk.draw import chart_surface, qr_surface
 from players.kiosk.fonts import KioskFonts
+from players.kiosk.host import Sizes
 from players.kiosk.layout import HIGH_CONTRAST, MAIN_TARGET_MM, NORMAL, KioskLayout, Theme
 from players.kiosk.speech import Speaker
 from players.kiosk.ui import Canvas, Gestures, Model
@@ -35,24 +35,9 @@ ATTRACT_PERIOD = 8.0  # seconds each item shows in the attract loop
 CHART_MM = 130.0  # flowcharts are laid out this wide, then drawn across the page
 
 
-@dataclass(frozen=True, slots=True)
-class Sizes:
-    """Type and spacing in pixels for the current text scale (large-text mode re-lays out)."""
-
-    scale: float
-    title: int
-    heading: int
-    body: int
-    small: int
-    pad: int
-
-    @classmethod
-    def of(cls, layout: KioskLayout, scale: float) -> Sizes:
-        return cls(scale, layout.px(14 * scale), layout.px(12 * scale), layout.px(10 * scale),
-                   layout.px(7.5 * scale), layout.px(4))
-
-
 class KioskApp:
+    """The kiosk's state and navigation; the screens see it through :class:`~players.kiosk.host.Host`."""
+
     def __init__(self, layout: KioskLayout, fonts: KioskFonts, *,
                  clock: Callable[[], float] = time.monotonic,
                  now: Callable[[], dt.datetime] = dt.datetime.now, speaker: Speaker | None = None,

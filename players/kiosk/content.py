@@ -11,7 +11,7 @@ from typing import Any
 
 from players.kiosk.search import SearchIndex, unit_names
 from players.plan import Entry, Plan
-from signage.vocab import POWER_TYPES
+from signage.catalogue.vocab import POWER_TYPES
 
 
 @dataclass(slots=True)

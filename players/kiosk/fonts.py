@@ -1,6 +1,6 @@
 """Chinese text for the kiosk through ``pygame.freetype``: measured, wrapped, rendered, centred.
 
-The face is the outline CJK font ``signage.fonts`` finds (Noto Sans CJK SC is face 2 of Debian's
+The face is the outline CJK font ``signage.text.fonts`` finds (Noto Sans CJK SC is face 2 of Debian's
 TTC; face 0 would draw Japanese glyph shapes), opened with ``font_index``.
 
 Vertical placement: a line of text at ``y`` owns the line box ``[y, y + line_height)``, and its
@@ -9,7 +9,7 @@ box of 国, as FreeType reports it) is centred in the line box. Centring the fon
 ascender/descender box instead would put Chinese visibly high or low, because that box is
 built for Latin ascenders and descenders, not for the ideographic em box.
 
-Line breaking is ``signage.linebreak`` (禁则, words and numbers whole), measured here in pixels;
+Line breaking is ``signage.text.linebreak`` (禁则, words and numbers whole), measured here in pixels;
 pygame's own ``wraplength`` breaks those rules and is never used.
 """
 
@@ -21,8 +21,8 @@ import math
 import pygame
 import pygame.freetype
 
-from signage.fonts import FontFile, find_cjk_font
-from signage.linebreak import wrap
+from signage.text.fonts import FontFile, find_cjk_font
+from signage.text.linebreak import wrap
 
 LEADING = 1.4  # line box height, in ems: Chinese reads best with generous leading
 CENTRE_GLYPH = "国"  # a full, box-shaped ideograph: its ink is the ideographic face
@@ -115,7 +115,7 @@ class KioskFonts:
     # -- text ----------------------------------------------------------------------------------
 
     def wrap(self, text: str, width_px: int, size_px: int, bold: bool = False) -> list[str]:
-        """Lines no wider than ``width_px``, broken by the Chinese rules (signage.linebreak).
+        """Lines no wider than ``width_px``, broken by the Chinese rules (signage.text.linebreak).
 
         Cached: a banner or a page re-wraps the same text every frame otherwise."""
         return list(self._wrap(text, int(width_px), _px(size_px), bool(bold)))

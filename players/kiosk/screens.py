@@ -8,54 +8,19 @@ Any item is three taps from home: 按单位查找 → unit → item, or 按权�
 
 from __future__ import annotations
 
-import abc
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pygame
 
 from players.kiosk.content import power_type
+from players.kiosk.host import Host, Screen
 from players.kiosk.ui import Canvas, Model, Rect, Scroller, Target
 from players.plan import Entry
 
-if TYPE_CHECKING:
-    from players.kiosk.app import KioskApp
-
 KEY_ROWS = ("1234567890", "QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM")
-
-
-class Screen(abc.ABC):
-    """A page of the kiosk. ``scroll`` is the page's own scroller, if it scrolls."""
-
-    title = ""
-
-    def __init__(self, app: KioskApp) -> None:
-        self.app = app
-        self.scroll: Scroller | None = None
-
-    @abc.abstractmethod
-    def draw(self, canvas: Canvas, area: Rect) -> None:
-        """Draw the page's body into ``area``, registering its targets on ``canvas``."""
-
-    def speech(self) -> str:
-        """What 朗读 reads on this page (empty: no read-aloud button)."""
-        return ""
-
-    def refresh(self) -> None:  # noqa: B027 - optional: pages that hold no content need nothing
-        """Take the content now in use (a new version, applied at a navigation)."""
-
-    def drag(self, dy: int) -> None:
-        if self.scroll is not None:
-            self.scroll.drag(dy)
-
-    def fling(self, velocity: float) -> None:
-        if self.scroll is not None:
-            self.scroll.fling(velocity)
-
-    def update(self, dt: float) -> bool:
-        return self.scroll.update(dt) if self.scroll is not None else False
 
 
 # -- lists ------------------------------------------------------------------------------------
@@ -74,7 +39,7 @@ class ListView:
 
     CACHE = 256  # row surfaces kept (a screen holds ~15 visible; scrolling back reuses them)
 
-    def __init__(self, rows: Sequence[Row], app: KioskApp) -> None:
+    def __init__(self, rows: Sequence[Row], app: Host) -> None:
         self.rows, self.app = rows, app
         self.scroll = Scroller()
         self.cache: OrderedDict[tuple[Any, ...], pygame.Surface] = OrderedDict()
@@ -162,9 +127,9 @@ def _blit_line(surface: pygame.Surface, fonts: Any, text: str, x: int, y: int, s
 
 class ListScreen(Screen):
     """A titled list of rows (units, types, items, notices), rebuilt from the content in use
-    whenever a new version is taken (see :meth:`KioskApp.navigated`)."""
+    whenever a new version is taken (see :meth:`players.kiosk.app.KioskApp.navigated`)."""
 
-    def __init__(self, app: KioskApp, title: str, rows: Callable[[], Sequence[Row]], intro: str = "") -> None:
+    def __init__(self, app: Host, title: str, rows: Callable[[], Sequence[Row]], intro: str = "") -> None:
         super().__init__(app)
         self.title, self.intro, self.build = title, intro, rows
         self.list = ListView(rows(), app)
@@ -183,7 +148,7 @@ class ListScreen(Screen):
         self.list.draw(canvas, (x, top, w, h - (top - y)))
 
 
-def unit_list(app: KioskApp) -> ListScreen:
+def unit_list(app: Host) -> ListScreen:
     def rows() -> list[Row]:
         content = app.content
         return [Row(uid, content.unit_name(uid), f"{len(items)} 项行政权力事项",
@@ -194,7 +159,7 @@ def unit_list(app: KioskApp) -> ListScreen:
     return ListScreen(app, "按单位查找", rows)
 
 
-def type_list(app: KioskApp) -> ListScreen:
+def type_list(app: Host) -> ListScreen:
     def rows() -> list[Row]:
         return [Row(kind, kind, f"{len(items)} 项", lambda kind=kind: app.push(_type_items(app, kind)))
                 for kind, items in app.content.by_type.items()]
@@ -202,23 +167,23 @@ def type_list(app: KioskApp) -> ListScreen:
     return ListScreen(app, "按权力类型查找", rows)
 
 
-def _type_items(app: KioskApp, kind: str) -> ListScreen:
+def _type_items(app: Host, kind: str) -> ListScreen:
     return item_list(app, kind, lambda: app.content.by_type.get(kind, []))
 
 
-def item_rows(app: KioskApp, entries: Sequence[Entry]) -> list[Row]:
+def item_rows(app: Host, entries: Sequence[Entry]) -> list[Row]:
     return [Row(f"{e.kind}/{e.unit}/{e.key}", _entry_title(e), _entry_detail(app, e),
                 lambda e=e: app.open(e)) for e in entries]
 
 
-def item_list(app: KioskApp, title: str,
+def item_list(app: Host, title: str,
               entries: Sequence[Entry] | Callable[[], Sequence[Entry]]) -> ListScreen:
     """Items under ``title``; pass a function of the content to follow new versions."""
     source = entries if callable(entries) else (lambda: entries)
     return ListScreen(app, title, lambda: item_rows(app, source()))
 
 
-def notice_list(app: KioskApp) -> ListScreen:
+def notice_list(app: Host) -> ListScreen:
     return ListScreen(app, "通知公告",
                       lambda: item_rows(app, [*app.content.announcements, *app.content.notices]))
 
@@ -228,7 +193,7 @@ def _entry_title(entry: Entry) -> str:
     return str(data.get("name") or data.get("title") or data.get("text") or entry.key)
 
 
-def _entry_detail(app: KioskApp, entry: Entry) -> str:
+def _entry_detail(app: Host, entry: Entry) -> str:
     data = entry.data
     if entry.kind == "powers":
         return f"{power_type(entry)} · {data.get('code', '')} · {app.content.unit_name(entry.unit)}"
@@ -245,7 +210,7 @@ class DetailScreen(Screen):
 
     The page is laid out once into blocks; only the blocks in view are drawn as it scrolls."""
 
-    def __init__(self, app: KioskApp, entry: Entry) -> None:
+    def __init__(self, app: Host, entry: Entry) -> None:
         super().__init__(app)
         self.entry = entry
         self.title = _entry_title(entry)
@@ -348,7 +313,7 @@ class SearchScreen(Screen):
 
     title = "搜索事项"
 
-    def __init__(self, app: KioskApp) -> None:
+    def __init__(self, app: Host) -> None:
         super().__init__(app)
         self.query = ""
         self.results = ListView([], app)
@@ -469,7 +434,7 @@ class HomeScreen(Screen):
 class SupervisionScreen(Screen):
     title = "监督投诉"
 
-    def __init__(self, app: KioskApp) -> None:
+    def __init__(self, app: Host) -> None:
         super().__init__(app)
         phone = app.content.county.get("supervision_phone") or ""
         self.intro = (f"对政务公开和行政权力运行有意见或投诉，请拨打县政务公开监督电话 {phone}，"
@@ -502,7 +467,7 @@ class PinScreen(Screen):
 
     title = "管理员"
 
-    def __init__(self, app: KioskApp) -> None:
+    def __init__(self, app: Host) -> None:
         super().__init__(app)
         self.pin = ""
         self.message = "请输入管理员密码"

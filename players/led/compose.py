@@ -21,8 +21,8 @@ import numpy as np
 from players.led.glyphs import GlyphSet, Run, render_runs
 from players.led.layout import LedLayout, Zone
 from players.plan import Entry
-from signage.fonts import FontFile
-from signage.linebreak import wrap
+from signage.text.fonts import FontFile
+from signage.text.linebreak import wrap
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from signage.fonts import (
+from signage.text.fonts import (
     LED_ROWS,
     FontFile,
     find_bitmap_font,

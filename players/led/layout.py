@@ -2,7 +2,7 @@
 
 A layout says what the sign physically is (pixels, colour mode) and how text moves on it
 (zones, effect, speed, template).  It travels inside every plan, so the publisher validates it
-before publishing (:func:`signage.screens.load_screens`) and the player again on receipt.
+before publishing (:func:`signage.publishing.screens.load_screens`) and the player again on receipt.
 """
 
 from __future__ import annotations

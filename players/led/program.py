@@ -19,7 +19,7 @@ from players.led.compose import FixedZone, Item, Painter, Source, blit
 from players.led.layout import LedLayout, Zone
 from players.led.outputs.base import ProgramOutput
 from players.plan import Entry
-from signage.fonts import FontFile
+from signage.text.fonts import FontFile
 
 
 class ProgramDriver:

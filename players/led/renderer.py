@@ -26,7 +26,7 @@ from players.led.program import ProgramDriver
 from players.led.text import shown_fields
 from players.plan import Entry, Plan
 from players.renderer import PlayReporter
-from signage.fonts import FontFile
+from signage.text.fonts import FontFile
 
 log = logging.getLogger(__name__)
 IDENTIFY_KEY = "identify"

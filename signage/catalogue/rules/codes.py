@@ -1,0 +1,115 @@
+"""Item codes (事项编码): the configured pattern, uniqueness, and agreement with type and unit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from signage.catalogue import vocab
+from signage.catalogue.findings import Finding
+from signage.catalogue.model import Catalogue, PowerItem
+from signage.catalogue.rules.context import CheckContext
+from signage.catalogue.rules.registry import ERROR, WARNING, check, define
+
+BAD_CODE = define(
+    "GK-CODE-001", ERROR, "power", "事项编码格式错误",
+    "事项编码“{code}”不符合编码规则 {pattern}。",
+    "按“单位代码-类型代码-三位序号”编写，例如 {example}。",
+)
+DUPLICATE_CODE = define(
+    "GK-CODE-002", ERROR, "catalogue", "事项编码重复",
+    "事项编码“{code}”与 {other} 重复。",
+    "为其中一个事项分配新的序号；编码一经发布不再变更。",
+)
+CODE_TYPE_MISMATCH = define(
+    "GK-CODE-003", WARNING, "power", "事项编码与类型不符",
+    "事项编码中的类型代码“{abbr}”与事项类型“{type}”不符。",
+    "{type}的类型代码为 {expected}：改为 {example}。",
+)
+CODE_UNIT_MISMATCH = define(
+    "GK-CODE-004", WARNING, "power", "事项编码与单位不符",
+    "事项编码中的单位代码“{prefix}”与本单位代码“{expected}”不符。",
+    "使用本单位代码，例如 {example}。",
+)
+BAD_PATTERN = define(
+    "GK-CODE-005", ERROR, "catalogue", "编码规则无效",
+    "county.yaml 中的 code_pattern 不是有效的正则表达式：{reason}。",
+    "修正 code_pattern，或删除该项以使用默认规则 {default}。",
+)
+
+
+def _example(item: PowerItem, ctx: CheckContext) -> str:
+    unit = ctx.catalogue.units.get(item.unit_id)
+    prefix = (unit.code_prefix if unit else "") or "DW"
+    abbr = vocab.POWER_TYPES.get(item.type, "QT")
+    return f"{prefix}-{abbr}-001"
+
+
+@check("power")
+def code_format(item: PowerItem, ctx: CheckContext) -> Iterator[Finding]:
+    if not item.code:
+        return
+    match = ctx.code_pattern.fullmatch(item.code)
+    if not match:
+        yield BAD_CODE.finding(item.where("code"), "code", code=item.code,
+                               pattern=ctx.code_pattern.pattern, example=_example(item, ctx))
+        return
+    groups = match.groupdict()
+    abbr = groups.get("type")
+    expected = vocab.type_abbreviations(item.type_declared)
+    if abbr and expected and abbr not in expected:
+        yield CODE_TYPE_MISMATCH.finding(
+            item.where("code"), "code", abbr=abbr, type=item.type_declared,
+            expected="/".join(sorted(expected)),
+            example=item.code.replace(f"-{abbr}-", f"-{vocab.POWER_TYPES.get(item.type, '')}-"))
+    prefix = groups.get("unit")
+    unit = ctx.catalogue.units.get(item.unit_id)
+    if prefix and unit and unit.code_prefix and prefix != unit.code_prefix:
+        yield CODE_UNIT_MISMATCH.finding(
+            item.where("code"), "code", prefix=prefix, expected=unit.code_prefix,
+            example=unit.code_prefix + item.code[len(prefix):])
+
+
+@check("catalogue")
+def unique_codes(catalogue: Catalogue, ctx: CheckContext) -> Iterator[Finding]:
+    seen: dict[str, PowerItem] = {}
+    for item in catalogue.powers():
+        if not item.code:
+            continue
+        first = seen.setdefault(item.code, item)
+        if first is not item:
+            finding = DUPLICATE_CODE.finding(item.where("code"), "code", code=item.code,
+                                             other=str(first.where("code")))
+            finding.unit_id, finding.subject = item.unit_id, item.code
+            yield finding
+
+
+DUPLICATE_ANNOUNCEMENT = define(
+    "GK-CODE-006", ERROR, "catalogue", "公告编号重复",
+    "公告编号“{id}”与 {other} 重复。",
+    "每条公告使用唯一的 id，例如 单位ID-年份-主题。",
+)
+DUPLICATE_DOC_NUMBER = define(
+    "GK-DOCNO-006", WARNING, "catalogue", "文号重复",
+    "文号“{number}”与 {other} 重复。",
+    "核对文号：同一文号只对应一份文件。",
+)
+
+
+@check("catalogue")
+def unique_ids(catalogue: Catalogue, ctx: CheckContext) -> Iterator[Finding]:
+    for rule, objects, attribute, name in (
+        (DUPLICATE_ANNOUNCEMENT, catalogue.announcements(), "id", "id"),
+        (DUPLICATE_DOC_NUMBER, catalogue.notices(), "doc_number", "number"),
+    ):
+        seen: dict[str, Any] = {}
+        for obj in objects:
+            value = getattr(obj, attribute)
+            if not value:
+                continue
+            first = seen.setdefault(value, obj)
+            if first is not obj:
+                finding = rule.finding(obj.where(attribute), attribute,
+                                       **{name: value, "other": str(first.where(attribute))})
+                finding.unit_id, finding.subject = obj.unit_id, obj.key
+                yield finding

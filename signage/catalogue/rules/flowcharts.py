@@ -1,0 +1,154 @@
+"""Flowcharts: images that exist inside the content folder and decode; steps that connect."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+
+from PIL import Image, UnidentifiedImageError
+
+from signage.catalogue.findings import Finding
+from signage.catalogue.model import Flowchart, FlowStep, PowerItem
+from signage.catalogue.rules.context import CheckContext
+from signage.catalogue.rules.registry import ERROR, WARNING, check, define
+
+END = "结束"
+IMAGE_FORMATS = ("PNG", "JPEG", "GIF", "BMP", "WEBP")
+
+IMAGE_MISSING = define(
+    "GK-FLOW-001", ERROR, "power", "流程图图片不存在",
+    "流程图图片“{path}”不存在。",
+    "将图片放在本单位目录（如 images/）下，路径相对于单位目录填写。",
+)
+IMAGE_OUTSIDE = define(
+    "GK-FLOW-002", ERROR, "power", "流程图路径越界",
+    "流程图路径“{path}”指向内容目录之外。",
+    "只能引用本单位目录内的图片，路径不得以 / 开头或包含 ..。",
+)
+IMAGE_CORRUPT = define(
+    "GK-FLOW-003", ERROR, "power", "流程图图片已损坏",
+    "流程图图片“{path}”无法解码（{reason}）。",
+    "重新导出为 PNG 或 JPEG 图片。",
+)
+IMAGE_TOO_LARGE = define(
+    "GK-FLOW-004", ERROR, "power", "流程图图片过大",
+    "流程图图片“{path}”过大（{size}）。",
+    "压缩或缩小后重新上传：不超过 {limit}。",
+)
+BAD_STEPS = define(
+    "GK-FLOW-005", ERROR, "power", "流程步骤不完整",
+    "流程图步骤有误：{problem}。",
+    "{advice}",
+)
+STEPS_EXCEED_PROMISE = define(
+    "GK-FLOW-006", WARNING, "power", "流程各环节时限之和超过承诺时限",
+    "主流程各环节时限合计 {total} 个工作日，超过承诺时限 {promised} 个工作日。",
+    "压缩各环节时限，或核对承诺时限。",
+)
+
+
+@check("power")
+def flowchart(item: PowerItem, ctx: CheckContext) -> Iterator[Finding]:
+    chart = item.flowchart
+    if chart is None:
+        return
+    if chart.image:
+        yield from _check_image(item, chart, ctx)
+    if chart.steps:
+        yield from _check_steps(chart.steps)
+        total = main_path_days(chart.steps)
+        if item.promised_days and total > item.promised_days:
+            yield STEPS_EXCEED_PROMISE.finding(chart.where("steps"), "flowchart.steps",
+                                               total=total, promised=item.promised_days)
+
+
+def resolve_image(root: Path, unit_folder: str, relative: str) -> Path | None:
+    """The image's path if it stays inside the content folder, else None."""
+    pure = PurePosixPath(relative.replace("\\", "/"))
+    if pure.is_absolute() or ".." in pure.parts or (pure.parts and ":" in pure.parts[0]) \
+            or "\x00" in relative:
+        return None
+    path = root / unit_folder / pure
+    real_root = os.path.realpath(root)
+    if os.path.commonpath([real_root, os.path.realpath(path)]) != real_root:
+        return None  # a symlink leading out
+    return path
+
+
+def is_readable_file(path: Path) -> bool:
+    """Whether ``path`` is a file; a name the system refuses (too long …) is not one."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
+def _check_image(item: PowerItem, chart: Flowchart, ctx: CheckContext) -> Iterator[Finding]:
+    where, name = chart.where("image"), "flowchart.image"
+    unit = ctx.catalogue.units.get(item.unit_id)
+    path = resolve_image(ctx.root, unit.folder if unit else "", chart.image)
+    if path is None:
+        yield IMAGE_OUTSIDE.finding(where, name, path=chart.image)
+        return
+    if not is_readable_file(path):
+        yield IMAGE_MISSING.finding(where, name, path=chart.image)
+        return
+    size = path.stat().st_size
+    if size > ctx.max_image_bytes:
+        yield IMAGE_TOO_LARGE.finding(where, name, path=chart.image, size=f"{size // 1024} KB",
+                                      limit=f"{ctx.max_image_bytes // 1024} KB")
+        return
+    try:
+        with Image.open(path) as image:
+            pixels = image.width * image.height
+            if image.format not in IMAGE_FORMATS:
+                raise UnidentifiedImageError(f"格式 {image.format} 不受支持")
+            if pixels > ctx.max_image_pixels:
+                yield IMAGE_TOO_LARGE.finding(
+                    where, name, path=chart.image, size=f"{image.width}×{image.height} 像素",
+                    limit=f"{ctx.max_image_pixels // 1_000_000} 百万像素")
+                return
+            image.load()
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        yield IMAGE_CORRUPT.finding(where, name, path=chart.image, reason=str(exc) or type(exc).__name__)
+
+
+def _check_steps(steps: list[FlowStep]) -> Iterator[Finding]:
+    names: set[str] = set()
+    for index, step in enumerate(steps, 1):
+        if not step.name.strip():
+            yield BAD_STEPS.finding(step.where(), "flowchart.steps", problem=f"第 {index} 步没有名称",
+                                    advice="为每一步填写 name，如 受理、审查、决定。")
+        elif step.name in names:
+            yield BAD_STEPS.finding(step.where("name"), "flowchart.steps",
+                                    problem=f"步骤名称“{step.name}”重复",
+                                    advice="每个步骤名称唯一，分支按名称指向步骤。")
+        names.add(step.name)
+    for step in steps:
+        for branch in step.branches:
+            if not branch.when.strip():
+                yield BAD_STEPS.finding(branch.where(), "flowchart.branches",
+                                        problem=f"“{step.name}”的分支没有条件",
+                                        advice="为每个分支填写 when，如 材料齐全、材料不齐全。")
+            if branch.to != END and branch.to not in names:
+                yield BAD_STEPS.finding(branch.where("to"), "flowchart.branches",
+                                        problem=f"分支指向不存在的步骤“{branch.to}”",
+                                        advice=f"to 填写本流程中的步骤名称，或“{END}”。")
+
+
+def main_path_days(steps: list[FlowStep]) -> int:
+    """Working days along the main path: steps in order; at a decision, the branch leading
+    furthest down the list (the 'proceed' outcome; 补正 and 不予受理 branch off)."""
+    index_of = {step.name: i for i, step in enumerate(steps)}
+    total, i, seen = 0, 0, set()
+    while 0 <= i < len(steps) and i not in seen:
+        seen.add(i)
+        step = steps[i]
+        total += step.days or 0
+        if step.branches:
+            targets = [index_of.get(b.to, -1) for b in step.branches]
+            i = max(targets)
+        else:
+            i += 1
+    return total

@@ -1,0 +1,292 @@
+"""What every screen shows: publishable records, selected and ordered per screen, as objects.
+
+Publishing is a pure function of (checked catalogue, screens, today, last good records):
+the same input gives the same plan bytes, so an unchanged screen keeps its version.
+
+- Only publishable content becomes a record: no error finding, 主动公开, not expired.
+- An item whose new version is held back by an error keeps its last good version on screen,
+  and so do the items of a file that cannot be read at all: bad input never blanks a screen.
+- A screen's entries are chunked at boundaries chosen by each entry's key, so inserting or
+  editing one item changes one chunk, not the whole list (only what changed travels).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from signage.catalogue.checking import CheckResult
+from signage.catalogue.model import Announcement, Notice, PowerItem, Unit
+from signage.catalogue.vocab import CHANNELS, DISCLOSURE_ACTIVE, POWER_TYPES
+from signage.contract.wire import encode_object
+from signage.publishing import payloads as wire_objects
+from signage.publishing.screens import Screen, ScreenSet
+
+CHUNK_BOUNDARY = 32  # average entries per chunk
+CHUNK_MAX = 128
+FILE_FAILURES = frozenset(("GK-LOAD-001", "GK-LOAD-002", "GK-LOAD-004", "GK-LOAD-009"))
+_TYPE_ORDER = {name: i for i, name in enumerate(POWER_TYPES)}
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One publishable thing and what the planner needs to select and order it."""
+
+    kind: str  # powers, notices, announcements
+    unit: str
+    key: str
+    ref: str  # object id
+    file: str
+    deps: tuple[str, ...] = ()  # further object ids it needs (flowchart image)
+    channels: tuple[str, ...] = tuple(CHANNELS)
+    power_type: str = ""
+    urgent: bool = False
+    order: str = ""  # notices: date, newest first
+    valid_from: str | None = None
+    valid_until: str | None = None
+
+    @property
+    def identity(self) -> str:
+        return f"{self.kind}/{self.unit}/{self.key}"
+
+
+@dataclass(slots=True)
+class HeldBack:
+    unit: str
+    key: str
+    reason: str  # "showing last good" or "not published"
+
+
+@dataclass(slots=True)
+class FleetBuild:
+    """Every object the fleet needs, each screen's plan root, and what was held back."""
+
+    objects: dict[str, bytes] = field(default_factory=dict)
+    roots: dict[str, str] = field(default_factory=dict)
+    uses: dict[str, frozenset[str]] = field(default_factory=dict)  # screen → objects it needs
+    records: dict[str, Record] = field(default_factory=dict)
+    held_back: list[HeldBack] = field(default_factory=list)
+
+    def add(self, obj: dict[str, Any]) -> str:
+        object_id, payload = encode_object(obj)
+        self.objects[object_id] = payload
+        return object_id
+
+
+_RECORD_FIELDS = tuple(f.name for f in fields(Record))
+
+
+def record_to_json(record: Record) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in _RECORD_FIELDS}
+
+
+def record_from_json(data: dict[str, Any]) -> Record:
+    data = dict(data)
+    data["deps"], data["channels"] = tuple(data["deps"]), tuple(data["channels"])
+    return Record(**data)
+
+
+class Planner:
+    """Plans the fleet again and again; a unit's records are rebuilt only when that unit was
+    reloaded or its held-back items changed, and screens with the same selection share work."""
+
+    def __init__(self) -> None:
+        self._units: dict[str, tuple[tuple[object, ...], list[Record], dict[str, bytes]]] = {}
+
+    def build(self, check: CheckResult, screens: ScreenSet, today: dt.date,
+              last_good: dict[str, Record], stored: Callable[[str], bytes | None]) -> FleetBuild:
+        """Plan every screen. ``last_good`` records and the payloads ``stored`` returns for them
+        come from the previous publish; they stand in for items now held back or unreadable."""
+        build = FleetBuild()
+        root = Path(check.catalogue.root)
+        blocked = check.blocked()
+        for unit in check.catalogue.units.values():
+            for record in self._unit_records(build, root, unit, check, blocked, today):
+                build.records[record.identity] = record
+        _carry_over(build, check, blocked, last_good, stored, today)
+        county = wire_objects.county_object(check.catalogue.county)
+        unit_ids = {u.id: build.add(wire_objects.unit_object(u, minimal=(u.id, u.id) in blocked))
+                    for u in check.catalogue.units.values()}
+        unit_order = list(check.catalogue.units)
+        ordered = list(build.records.values())
+        reachable: set[str] = set()
+        shared: dict[tuple[object, ...], tuple[list[Record], list[str]]] = {}
+        for screen in screens.screens.values():
+            group = (screen.select, screen.dayparts)
+            if group not in shared:
+                chosen = _choose(screen, ordered, unit_order)
+                shared[group] = chosen, _chunks(build, screen, chosen)
+            chosen, chunks = shared[group]
+            uses: set[str] = set()
+            build.roots[screen.id] = _plan(build, screen, county, unit_ids, chosen, chunks, uses)
+            build.uses[screen.id] = frozenset(uses)
+            reachable |= uses
+        build.objects = {oid: build.objects[oid] for oid in reachable}  # only what screens use
+        return build
+
+    def _unit_records(self, build: FleetBuild, root: Path, unit: Unit, check: CheckResult,
+                      blocked: set[tuple[str, str]], today: dt.date) -> list[Record]:
+        held = frozenset(key for unit_id, key in blocked if unit_id == unit.id)
+        key = (check.generations.get(unit.id), held, today)
+        cached = self._units.get(unit.id)
+        if cached is None or cached[0] != key or key[0] is None:
+            unit_build = FleetBuild()
+            records = list(_unit_records(unit_build, root, unit, blocked, today))
+            cached = self._units[unit.id] = (key, records, unit_build.objects)
+        build.objects.update(cached[2])
+        return cached[1]
+
+
+def build_fleet(check: CheckResult, screens: ScreenSet, today: dt.date,
+                last_good: dict[str, Record] | None = None,
+                stored: Callable[[str], bytes | None] | None = None) -> FleetBuild:
+    """Plan every screen once (see :class:`Planner` for repeated planning)."""
+    return Planner().build(check, screens, today, last_good or {}, stored or (lambda _: None))
+
+
+def _unit_records(build: FleetBuild, root: Path, unit: Unit, blocked: set[tuple[str, str]],
+                  today: dt.date) -> Iterator[Record]:
+    for item in unit.powers:
+        if (unit.id, item.key) in blocked or _expired(item.valid_until, today):
+            continue
+        image_id, deps = None, ()
+        if item.flowchart and item.flowchart.image:
+            found = wire_objects.image_objects(root, unit, item.flowchart.image)
+            if found:
+                image_id, payloads = found
+                build.objects.update(payloads)
+                deps = tuple(payloads)
+        ref = build.add(wire_objects.power_object(item, image_id))
+        yield _record("powers", item, ref, deps, power_type=item.type)
+    for notice in unit.notices:
+        if ((unit.id, notice.key) in blocked or notice.disclosure != DISCLOSURE_ACTIVE
+                or _expired(notice.valid_until, today)):
+            continue
+        ref = build.add(wire_objects.notice_object(notice))
+        yield _record("notices", notice, ref, (), order=_iso(notice.date) or "")
+    for announcement in unit.announcements:
+        if (unit.id, announcement.key) in blocked or _expired(announcement.valid_until, today):
+            continue
+        ref = build.add(wire_objects.announcement_object(announcement))
+        yield _record("announcements", announcement, ref, (), urgent=announcement.urgent)
+
+
+def _record(kind: str, obj: PowerItem | Notice | Announcement, ref: str, deps: tuple[str, ...],
+            **extra: Any) -> Record:
+    return Record(kind=kind, unit=obj.unit_id, key=obj.key, ref=ref, file=obj.location.file,
+                  deps=deps, channels=tuple(obj.channels) or tuple(CHANNELS),
+                  valid_from=_iso(obj.valid_from), valid_until=_iso(obj.valid_until), **extra)
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _expired(until: dt.date | str | None, today: dt.date) -> bool:
+    if isinstance(until, str):
+        until = dt.date.fromisoformat(until)
+    return until is not None and until < today
+
+
+def _carry_over(build: FleetBuild, check: CheckResult, blocked: set[tuple[str, str]],
+                last_good: dict[str, Record], stored: Callable[[str], bytes | None],
+                today: dt.date) -> None:
+    """Keep last good versions of held-back items and of items in files that failed to load."""
+    failed_files = {f.location.file for f in check.findings if f.rule.id in FILE_FAILURES}
+    for identity, record in last_good.items():
+        if identity in build.records or _expired(record.valid_until, today):
+            continue
+        held = (record.unit, record.key) in blocked
+        if not (held or record.file in failed_files):
+            continue  # deleted by the unit: it goes
+        payloads = {object_id: stored(object_id) for object_id in (record.ref, *record.deps)}
+        if all(payload is not None for payload in payloads.values()):
+            build.objects.update(payloads)  # type: ignore[arg-type]
+            build.records[identity] = record
+            build.held_back.append(HeldBack(record.unit, record.key, "showing last good"))
+    for unit_id, key in sorted(blocked):
+        if not any(r.unit == unit_id and r.key == key for r in build.records.values()):
+            build.held_back.append(HeldBack(unit_id, key, "not published"))
+
+
+def _selected(screen: Screen, record: Record) -> bool:
+    select = screen.select
+    return (record.kind in select.show
+            and (not select.units or record.unit in select.units)
+            and (not select.types or record.kind != "powers" or record.power_type in select.types)
+            and select.channel in record.channels)
+
+
+def _sort_key(record: Record, unit_rank: dict[str, int]) -> tuple[Any, ...]:
+    section = {"announcements": 0, "powers": 1, "notices": 2}[record.kind]
+    if record.kind == "announcements":
+        return (section, not record.urgent, record.key)
+    if record.kind == "powers":
+        return (section, unit_rank.get(record.unit, 999), _TYPE_ORDER.get(record.power_type, 99),
+                record.key)
+    return (section, _negate(record.order), record.key)
+
+
+def _negate(text: str) -> str:
+    """Sort ISO dates newest first inside an ascending sort."""
+    return "".join(chr(0x10FFFF - ord(ch)) for ch in text)
+
+
+def _entry(record: Record, screen: Screen) -> dict[str, Any]:
+    entry: dict[str, Any] = {"ref": record.ref, "kind": record.kind, "unit": record.unit,
+                             "key": record.key}
+    if record.urgent:
+        entry["urgent"] = True
+    if record.valid_from:
+        entry["valid_from"] = record.valid_from
+    if record.valid_until:
+        entry["valid_until"] = record.valid_until
+    if screen.dayparts:
+        entry["hours"] = [p.hours for p in screen.dayparts if record.kind in p.show]
+    return entry
+
+
+def _choose(screen: Screen, ordered: list[Record], unit_order: list[str]) -> list[Record]:
+    """The screen's records in screen order (the selection's unit order, else the catalogue's)."""
+    chosen = [r for r in ordered if _selected(screen, r)]
+    if screen.dayparts:
+        chosen = [r for r in chosen if any(r.kind in p.show for p in screen.dayparts)]
+    rank = {unit: i for i, unit in enumerate(screen.select.units or unit_order)}
+    return sorted(chosen, key=lambda r: _sort_key(r, rank))
+
+
+def _chunks(build: FleetBuild, screen: Screen, chosen: list[Record]) -> list[str]:
+    chunks: list[str] = []
+    current: list[dict[str, Any]] = []
+    for record in chosen:
+        current.append(_entry(record, screen))
+        if _is_boundary(record.identity) or len(current) >= CHUNK_MAX:
+            chunks.append(build.add({"type": "chunk", "entries": current}))
+            current = []
+    if current:
+        chunks.append(build.add({"type": "chunk", "entries": current}))
+    return chunks
+
+
+def _plan(build: FleetBuild, screen: Screen, county: dict[str, Any], unit_ids: dict[str, str],
+          chosen: list[Record], chunks: list[str], reachable: set[str]) -> str:
+    units = {u: unit_ids[u] for u in sorted({r.unit for r in chosen} | set(screen.select.units))
+             if u in unit_ids}
+    plan_id = build.add({
+        "type": "plan", "screen": screen.id, "kind": screen.kind, "site": screen.site,
+        "layout": screen.layout, "county": county, "units": units,
+        "chunks": chunks, "count": len(chosen),
+    })
+    reachable.update((plan_id, *chunks, *units.values()))
+    for record in chosen:
+        reachable.update((record.ref, *record.deps))
+    return plan_id
+
+
+def _is_boundary(identity: str) -> bool:
+    return int.from_bytes(hashlib.sha1(identity.encode()).digest()[:4], "big") % CHUNK_BOUNDARY == 0
+
