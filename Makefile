@@ -6,15 +6,19 @@ PYTHON ?= python3
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint rules-doc bench fuzz system-deps clean
+.PHONY: demo test lint rules-doc bench fuzz mutate system-deps clean
 
 demo: system-deps $(STAMP)
 	$(BIN)/signage check content || [ $$? -eq 1 ]
 	$(BIN)/signage demo
 
+# The suite runs in random order (pytest-randomly prints its seed; `--randomly-seed=N` repeats
+# an order) and from a scratch folder, so no test can lean on the order of others or on the
+# current folder.
 test: system-deps $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q
+	cd "$$(mktemp -d)" && $(abspath $(BIN))/python -m pytest -q -c $(CURDIR)/pyproject.toml \
+		--rootdir $(CURDIR) $(CURDIR)/tests
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -45,3 +49,10 @@ clean:
 
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=nightly $(BIN)/python -m pytest -q tests/test_fuzz.py
+
+# Mutation testing of the security- and rule-critical modules (tests/mutation/run.py,
+# docs/TESTING.md); about 20–40 minutes on two cores. `make mutate TARGETS="wire review"` for some.
+mutate: system-deps $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[test,mutate]'
+	$(BIN)/python tests/mutation/run.py $(TARGETS)
+

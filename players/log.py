@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import sys
 import threading
+from collections.abc import Callable
 from typing import TextIO
 
 from PIL import Image, ImageDraw
@@ -30,8 +32,9 @@ class LogRenderer:
     kind = "log"
 
     def __init__(self, out: TextIO | None = None, seconds_per_entry: float = 1.0,
-                 screen: str = "") -> None:
+                 screen: str = "", now: Callable[[], dt.datetime] = dt.datetime.now) -> None:
         self.out = out or sys.stdout
+        self.now = now  # what is valid when (tests give a fixed day)
         self.seconds_per_entry = seconds_per_entry
         self.screen = screen
         self._plan: Plan | None = None
@@ -54,7 +57,7 @@ class LogRenderer:
         while not stop.is_set():
             with self._lock:
                 plan = self._plan
-            entries = plan.current() if plan else []
+            entries = plan.current(self.now()) if plan else []
             if not entries:
                 self._changed.wait(0.5)
                 self._changed.clear()

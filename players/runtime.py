@@ -32,6 +32,7 @@ import yaml
 from players.cache import PlayerCache
 from players.plan import Entry, Incomplete, Plan, resolve
 from players.renderer import Renderer
+from players.versions import Verdict, judge
 from signage.contract import service
 from signage.contract.connection import Connection, Message, Will
 from signage.contract.files import atomic_write
@@ -254,12 +255,11 @@ class Runtime:
                 self.unverified = payload
             self._error(exc.code, exc.detail)
             return
-        current = self.manifest.version if self.manifest else 0
-        if self.pending and manifest.version <= self.pending.version:
+        verdict = judge(manifest, self.manifest, self.pending)
+        if verdict in (Verdict.SAME, Verdict.BEHIND_PENDING):
             return
-        if manifest.version == current and self.manifest and manifest.plan == self.manifest.plan:
-            return  # the retained copy again: nothing to do
-        if manifest.version <= current:
+        if verdict is Verdict.STALE:
+            current = self.manifest.version if self.manifest else 0
             self._error("stale-version", f"refused version {manifest.version}: "
                                          f"showing {current} (rollback or replay)")
             return

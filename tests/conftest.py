@@ -56,9 +56,11 @@ NOTICE = {
     "body": "各股室：\n现将本局2026年度行政权力事项目录予以公布，请遵照执行。",
     "review": REVIEW,
 }
+# Starts after TODAY (tests of what is not yet shown) and ends years ahead: a process that plans
+# with the real clock (a `signage serve` subprocess) sees the same fixture next year.
 ANNOUNCEMENT = {
     "id": "demo-yuandan", "text": "元旦假期政务服务中心暂停对外办公，1月4日起正常办理。",
-    "valid_from": "2026-12-25", "valid_until": "2027-01-04", "channels": ["led", "kiosk"],
+    "valid_from": "2026-12-25", "valid_until": "2031-01-04", "channels": ["led", "kiosk"],
     "review": REVIEW,
 }
 
@@ -116,6 +118,15 @@ class ContentFactory:
                 content = content.encode("utf-8")
             path.write_bytes(content)
         return self.root
+
+
+@pytest.fixture
+def repo_cwd(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """For tests of the commands' default paths (``content``, ``layouts``), which are relative to
+    the folder a user runs them in: that folder is the repository. Every other test names its
+    paths from REPO, so the suite passes from any folder (CI runs it from a scratch folder)."""
+    monkeypatch.chdir(REPO)
+    return REPO
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import threading
 import time
@@ -10,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from conftest import ContentFactory
+from conftest import TODAY, ContentFactory
 
 from players.log import LogRenderer
 from players.runtime import PlayerConfig, Runtime
@@ -30,6 +31,9 @@ screens:
     site: 测试大厅
 """
 LAYOUT = "layout:\n  id: led-test\n  kind: led\n  width: 96\n  height: 16\n"
+# The fleet lives on the suite's day, whatever the calendar says: the publisher plans for it and
+# the log players show what is valid on it (at 10:00, inside every daypart the fixtures use).
+NOW = dt.datetime.combine(TODAY, dt.time(10, 0))
 
 
 def wait_until(predicate: Callable[[], Any], timeout: float = 30.0, what: str = "") -> Any:
@@ -59,6 +63,12 @@ class RunningPlayer:
     def error_code(self) -> str | None:
         return (self.runtime.last_error or {}).get("code")
 
+    def error_after(self, since: object, code: str, timeout: float = 30.0) -> None:
+        """Wait for an error *newer* than ``since`` (``runtime.last_error`` read before the action)
+        with ``code``: an earlier step's identical code cannot satisfy the wait."""
+        wait_until(lambda: self.runtime.last_error is not since and self.error_code == code, timeout,
+                   f"a new error {code} (last: {self.runtime.last_error})")
+
     def stop(self) -> None:
         self.stop_event.set()
         for thread in self.threads:
@@ -83,6 +93,7 @@ class Fleet:
         self.publishers: list[Publisher] = []
 
     def publisher(self, **options: Any) -> Publisher:
+        options.setdefault("today", lambda: TODAY)
         publisher = Publisher(self.content, self.screens, self.publisher_broker, self.data, **options)
         publisher.start()
         self.publishers.append(publisher)
@@ -95,7 +106,7 @@ class Fleet:
                                         public_keys=[self.data / PUBLIC_KEY_FILE],
                                         cache_dir=self.tmp / (cache or f"cache-{screen}"), **options)
         out = io.StringIO()
-        renderer = renderer or LogRenderer(out=out, seconds_per_entry=0.02, screen=screen)
+        renderer = renderer or LogRenderer(out=out, seconds_per_entry=0.02, screen=screen, now=lambda: NOW)
         running = RunningPlayer(Runtime(config, renderer), renderer, out)
         if start:
             self.start_player(running)

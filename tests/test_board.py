@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from conftest import POWER, TODAY, ContentFactory, patched
+from conftest import POWER, REPO, TODAY, ContentFactory, patched
 from PIL import Image
 
 from players.board.boards import compose_boards
@@ -68,12 +68,13 @@ def pdfinfo(path: Path) -> dict[str, str]:
     return dict(line.split(":", 1) for line in out.splitlines() if ":" in line)
 
 
+@pytest.mark.usefixtures("repo_cwd")
 def test_sample_board_pdf_has_every_item_as_real_text(tmp_path: Path) -> None:
     out = tmp_path / "renshe.pdf"
     result = CliRunner().invoke(main, ["board", "--unit", "renshe", "-o", str(out), "--today", "2026-11-27"])
     assert result.exit_code == 0, result.output
     text = re.sub(r"\s+", "", pdftotext(out, "-raw"))
-    source = Path("content/units/renshe/powers.yaml").read_text("utf-8")
+    source = (REPO / "content/units/renshe/powers.yaml").read_text("utf-8")
     codes = re.findall(r'code: "(RSJ-[A-Z]{2}-\d{3})"', source)
     names = re.findall(r"^  - name: (.+)$", source, re.M)
     assert len(codes) == 12 and len(names) == 12
@@ -184,6 +185,7 @@ def test_board_matches_the_golden_page(content: ContentFactory, tmp_path: Path, 
     assert differing < 0.002, f"{differing:.2%} of pixels differ (see {tmp_path / 'board-1.png'})"
 
 
+@pytest.mark.usefixtures("repo_cwd")
 def test_board_command_errors_are_clear(tmp_path: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(main, ["board", "-o", str(tmp_path / "x.pdf")])
@@ -194,6 +196,7 @@ def test_board_command_errors_are_clear(tmp_path: Path) -> None:
     assert result.exit_code == 2 and ".pdf or .png" in result.output
 
 
+@pytest.mark.usefixtures("repo_cwd")
 def test_all_boards_into_a_folder(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["board", "--all", "-o", str(tmp_path / "boards"), "--paper", "A4",
                                        "--today", "2026-11-27"])

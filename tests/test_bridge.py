@@ -5,6 +5,7 @@ catch up."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 from pathlib import Path
@@ -64,11 +65,27 @@ def test_site_screens_keep_working_while_the_county_link_is_down(tmp_path: Path)
             EDITED in str(entry) for entry in player.runtime.plan.entries)
         watcher.close()
 
-        # a revoked bridge is cut off at the county
+        # a revoked bridge is cut off at the county: its own credentials work until the revocation
+        # (shown first, so the refusal below cannot come from a wrong password), then never again,
+        # and the running link carries nothing more
+        password = re.search(r"^remote_password (\S+)$", conf, re.M).group(1)
+        before = Client(county, "signage-bridge-town", password, client_id="signage-bridge-town",
+                        port=county.player_port)
+        assert before.connack is not None and not before.connack.is_failure
+        before.close()  # it took the bridge's client id: the bridge reconnects and carries on
+        fleet.factory.write(powers=[patched(POWER, {"name": EDITED + "（撤销前）"})])
+        second = publisher.publish().versions["lobby-led"]
+        wait_until(lambda: player.version == second, timeout=90, what="the link carries before revocation")
         assert revoke_bridge(county.admin, "town")
-        bridge_user = Client(county, "signage-bridge-town", "x", port=county.player_port)
-        assert bridge_user.connack is not None and bridge_user.connack.is_failure
-        bridge_user.close()
+        after = Client(county, "signage-bridge-town", password, client_id="signage-bridge-town",
+                       port=county.player_port)
+        assert after.connack is not None and after.connack.is_failure
+        after.close()
+        fleet.factory.write(powers=[patched(POWER, {"name": EDITED + "（撤销后）"})])
+        third = publisher.publish().versions["lobby-led"]
+        assert third > second
+        time.sleep(3.0)
+        assert player.version == second  # nothing crosses a revoked bridge
     finally:
         fleet.close()
         proxy.cut()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import threading
 import time
@@ -51,8 +52,10 @@ def showing(fleet: Fleet, screen: str = "lobby-led"):
     return player, report.versions[screen]
 
 
-def assert_refused(player, version: int, code: str) -> None:
-    wait_until(lambda: player.error_code == code, what=f"error {code}")
+def assert_refused(player, version: int, code: str, since: object) -> None:
+    """The player reported ``code`` after ``since`` (its last error before the action) and still
+    shows ``version`` with content."""
+    player.error_after(since, code)
     time.sleep(0.3)
     assert player.version == version
     assert player.runtime.plan is not None and player.runtime.plan.entries
@@ -60,26 +63,29 @@ def assert_refused(player, version: int, code: str) -> None:
 
 def test_forged_manifest_is_refused(fleet: Fleet) -> None:
     player, version = showing(fleet)
+    since = player.runtime.last_error
     forger = SigningKey(__import__("cryptography.hazmat.primitives.asymmetric.ed25519",
                                    fromlist=["x"]).Ed25519PrivateKey.generate())
     payload = wire.encode_manifest("lobby-led", version + 100, "0" * 64, forger)
     raw_publish(fleet.broker.url, TOPICS.manifest("lobby-led"), payload)
-    assert_refused(player, version, "unknown-key")
+    assert_refused(player, version, "unknown-key", since)
     # the same forgery claiming the publisher's key id
+    since = player.runtime.last_error
     body = json.loads(payload)
     del body["sig"]
     body["key"] = fleet.key.id
     forged = wire.canonical({**body, "sig": forger.sign(wire.canonical(body))})
     raw_publish(fleet.broker.url, TOPICS.manifest("lobby-led"), forged)
-    assert_refused(player, version, "bad-signature")
+    assert_refused(player, version, "bad-signature", since)
 
 
 def test_tampered_signed_manifest_is_refused(fleet: Fleet) -> None:
     player, version = showing(fleet)
     body = json.loads(wire.encode_manifest("lobby-led", version + 1, "1" * 64, fleet.key))
     body["plan"] = "2" * 64  # signature no longer matches
+    since = player.runtime.last_error
     raw_publish(fleet.broker.url, TOPICS.manifest("lobby-led"), wire.canonical(body))
-    assert_refused(player, version, "bad-signature")
+    assert_refused(player, version, "bad-signature", since)
 
 
 def test_replayed_older_manifest_is_refused(fleet: Fleet) -> None:
@@ -88,8 +94,47 @@ def test_replayed_older_manifest_is_refused(fleet: Fleet) -> None:
     fleet.factory.write(powers=[patched(POWER, {"name": "建设工程规划许可证核发（新）"})])
     newer = fleet.publishers[0].publish().versions["lobby-led"]
     wait_until(lambda: player.version == newer, what="newer version")
+    since = player.runtime.last_error
     raw_publish(fleet.broker.url, TOPICS.manifest("lobby-led"), captured)
-    assert_refused(player, newer, "stale-version")
+    assert_refused(player, newer, "stale-version", since)
+
+
+def test_same_version_with_another_plan_is_refused(fleet: Fleet) -> None:
+    """A genuine signature on the shown version number but another plan is a rollback in disguise
+    (or a key misused): refused; the retained copy of the shown manifest itself is not an error."""
+    player, version = showing(fleet)
+    shown = player.runtime.manifest
+    since = player.runtime.last_error
+    raw_publish(fleet.broker.url, TOPICS.manifest("lobby-led"), shown.payload)  # the same again
+    time.sleep(0.5)
+    assert player.runtime.last_error is since and player.runtime.manifest.plan == shown.plan
+    other_plan = wire.digest(b"another plan")
+    raw_publish(fleet.broker.url, TOPICS.manifest("lobby-led"),
+                wire.encode_manifest("lobby-led", version, other_plan, fleet.key))
+    assert_refused(player, version, "stale-version", since)
+    assert player.runtime.manifest.plan == shown.plan and player.runtime.pending is None
+
+
+def test_a_command_dated_in_the_future_is_refused_by_the_player(fleet: Fleet) -> None:
+    """A command issued "later" would never grow stale: replayable for ever. Shown first: the
+    same command dated now is obeyed."""
+    player, version = showing(fleet)
+
+    def command(issued: dt.datetime, command_id: str) -> bytes:
+        body = {k: v for k, v in json.loads(wire.encode_command("lobby-led", "identify", fleet.key,
+                                                                 command_id)).items() if k != "sig"}
+        body["issued"] = issued.isoformat()
+        return wire.canonical({**body, "sig": fleet.key.sign(wire.canonical(body))})
+
+    now = dt.datetime.now(dt.UTC)
+    raw_publish(fleet.broker.url, TOPICS.command("lobby-led"), command(now, "c-now"), retain=False)
+    wait_until(lambda: "IDENTIFY lobby-led" in player.out.getvalue(), what="identify obeyed")
+    shown = player.out.getvalue().count("IDENTIFY lobby-led")
+    since = player.runtime.last_error
+    raw_publish(fleet.broker.url, TOPICS.command("lobby-led"),
+                command(now + dt.timedelta(hours=1), "c-future"), retain=False)
+    assert_refused(player, version, "stale-command", since)
+    assert player.out.getvalue().count("IDENTIFY lobby-led") == shown
 
 
 @pytest.mark.parametrize(("payload", "code"), [
@@ -100,24 +145,27 @@ def test_replayed_older_manifest_is_refused(fleet: Fleet) -> None:
 ])
 def test_malformed_manifests_are_refused(fleet: Fleet, payload: bytes, code: str) -> None:
     player, version = showing(fleet)
+    since = player.runtime.last_error
     raw_publish(fleet.broker.url, TOPICS.manifest("lobby-led"), payload)
-    assert_refused(player, version, code)
+    assert_refused(player, version, code, since)
 
 
 def test_object_with_wrong_hash_is_refused(fleet: Fleet) -> None:
     player, version = showing(fleet)
+    since = player.runtime.last_error
     plan_id = wire.digest(b"the real plan")
     raw_publish(fleet.broker.url, TOPICS.object(plan_id), b'{"schema":"1.0","type":"plan"}')
     raw_publish(fleet.broker.url, TOPICS.manifest("lobby-led"),
                 wire.encode_manifest("lobby-led", version + 1, plan_id, fleet.key))
-    assert_refused(player, version, "hash-mismatch")
+    assert_refused(player, version, "hash-mismatch", since)
 
 
 def test_missing_object_is_reported_and_old_version_kept(fleet: Fleet) -> None:
     player, version = showing(fleet)
+    since = player.runtime.last_error
     raw_publish(fleet.broker.url, TOPICS.manifest("lobby-led"),
                 wire.encode_manifest("lobby-led", version + 1, "3" * 64, fleet.key))
-    assert_refused(player, version, "missing-object")
+    assert_refused(player, version, "missing-object", since)
     assert player.runtime.pending is not None  # still waiting: it switches if the object comes
 
 
@@ -128,8 +176,9 @@ def test_oversized_payload_is_refused_by_broker_and_player(tmp_path: Path) -> No
     try:
         player, version = showing(fleet)
         big = b'{"schema":"1.0","pad":"' + b"x" * (50 << 20) + b'"}'
+        since = player.runtime.last_error
         raw_publish(roomy.url, TOPICS.manifest("lobby-led"), big)
-        assert_refused(player, version, "too-large")
+        assert_refused(player, version, "too-large", since)
     finally:
         fleet.close()
         roomy.stop()
@@ -188,9 +237,10 @@ def test_signed_commands_are_obeyed_and_forged_ones_refused(fleet: Fleet) -> Non
         assert shots[0].startswith(b"\x89PNG")
         forged = json.loads(wire.encode_command("lobby-led", "identify", fleet.key, "c-x"))
         forged["command"] = "screenshot"
+        since = player.runtime.last_error
         raw_publish(fleet.broker.url, TOPICS.command("lobby-led"), wire.canonical(forged),
                     retain=False)
-        assert_refused(player, version, "bad-signature")
+        assert_refused(player, version, "bad-signature", since)
     finally:
         watcher.loop_stop()
         watcher.disconnect()

@@ -4,6 +4,7 @@ accessibility, live updates. Screens are saved as PNGs (see each test's tmp_path
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any
@@ -54,7 +55,8 @@ class Driver:
         self.clock = Clock()
         self.layout = kiosk_layout(plan.layout, settings)
         self.played: list[str] = []
-        self.app = KioskApp(self.layout, fonts, clock=self.clock, played=lambda e: self.played.append(e.key))
+        self.app = KioskApp(self.layout, fonts, clock=self.clock, played=lambda e: self.played.append(e.key),
+                            now=lambda: dt.datetime.combine(TODAY, dt.time(10, 0)))
         self.app.offer(plan)
         self.surface = pygame.Surface((self.layout.width, self.layout.height))
         self.tmp_path = tmp_path

@@ -26,7 +26,7 @@ import pygame
 import pytest
 import yaml
 from conftest import POWER, patched
-from harness import Fleet, wait_until
+from harness import NOW, Fleet, wait_until
 from PIL import Image, ImageGrab
 
 from players.kiosk.renderer import KioskRenderer
@@ -69,7 +69,7 @@ class Kiosk:
         self.fleet, self.display, self.shots = fleet, display, shots
         shots.mkdir()
         self.publisher = fleet.publisher()
-        self.renderer = KioskRenderer(SCREEN, fullscreen=False)
+        self.renderer = KioskRenderer(SCREEN, fullscreen=False, now=lambda: NOW)
         self.running = fleet.player(SCREEN, renderer=self.renderer, start=False)
         self.stop = self.running.stop_event
         self.origin = (0, 0)

@@ -13,7 +13,7 @@ import numpy as np
 import paho.mqtt.client as mqtt
 import pytest
 from click.testing import CliRunner
-from harness import Fleet, wait_until
+from harness import NOW, Fleet, wait_until
 from paho.mqtt.enums import CallbackAPIVersion
 from PIL import Image, ImageGrab
 from test_faults import TOPICS, raw_publish
@@ -92,6 +92,7 @@ def test_unknown_output_settings_are_named() -> None:
         make_output({"type": "sim", "pitchh": 3})
 
 
+@pytest.mark.usefixtures("repo_cwd")
 def test_preview_command_on_the_sample_content(tmp_path: Path) -> None:
     gif, png = tmp_path / "a.gif", tmp_path / "a.png"
     runner = CliRunner()
@@ -115,7 +116,7 @@ def test_led_player_on_a_real_broker_plays_identifies_and_screenshots(tmp_path: 
     fleet = Fleet(tmp_path, broker)
     try:
         fleet.publisher().publish()
-        renderer = LedRenderer(PreviewOutput(), "lobby-led", fps=50)
+        renderer = LedRenderer(PreviewOutput(), "lobby-led", fps=50, wall=lambda: NOW)
         running = fleet.player("lobby-led", renderer=renderer)
         wait_until(lambda: running.version, what="the first version")
         wait_until(lambda: renderer.frame is not None and renderer.frame.any(), what="lit lamps")

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import json
 import queue
+import shutil
 import ssl
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import paho.mqtt.client as mqtt
 import pytest
@@ -42,11 +43,17 @@ def prod(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Production,
 
 
 class Client:
-    """A raw MQTT client, to try what an attacker would; records CONNACK, SUBACKs, messages."""
+    """A raw MQTT client, to try what an attacker would; records CONNACK, SUBACKs, messages.
+
+    Every client is closed after its test (``close_clients``), also when an assertion failed
+    before the test's own close: a client left connected would change what the next test sees."""
+
+    open_clients: ClassVar[list[Client]] = []
 
     def __init__(self, production: Production, username: str | None = None,
                  password: str | None = None, *, client_id: str = "", tls: bool = True,
                  ca_file: str | None = None, port: int | None = None) -> None:
+        Client.open_clients.append(self)
         self.connack: Any = None
         self.connected = threading.Event()
         self.subacks: queue.Queue[list[Any]] = queue.Queue()
@@ -93,6 +100,13 @@ class Client:
     def close(self) -> None:
         self.client.loop_stop()
         self.client.disconnect()
+
+
+@pytest.fixture(autouse=True)
+def close_clients() -> Iterator[None]:
+    yield
+    while Client.open_clients:
+        Client.open_clients.pop().close()
 
 
 @pytest.fixture(autouse=True)
@@ -243,14 +257,16 @@ def test_publish_rights_without_the_signing_key_cannot_switch_a_screen(
     forger = SigningKey(Ed25519PrivateKey.generate())
     object_id, payload = wire.encode_object({"type": "plan", "screen": "lobby-led", "chunks": []})
     rogue.publish(TOPICS.object(object_id), payload, retain=False)
+    since = player.runtime.last_error
     rogue.publish(TOPICS.manifest("lobby-led"),
                   wire.encode_manifest("lobby-led", (version or 0) + 100, object_id, forger))
-    wait_until(lambda: player.error_code == "unknown-key", what="forged manifest refused")
+    player.error_after(since, "unknown-key")  # forged manifest refused
     # a rogue key ring is refused too: it is not signed by a key the player trusts
     from signage.contract.keys import RingKey
 
+    since = player.runtime.last_error
     rogue.publish(TOPICS.keys, wire.encode_keyring(99, [RingKey(forger.public)], [forger]))
-    wait_until(lambda: player.error_code == "unknown-key", what="forged key ring refused")
+    player.error_after(since, "unknown-key")  # forged key ring refused
     time.sleep(0.5)
     assert player.version == version and player.runtime.plan.entries
     assert forger.id not in player.runtime.trusted.keys
@@ -268,8 +284,9 @@ def test_a_replayed_older_manifest_is_refused(prod: tuple[Production, Fleet]) ->
                    client_id="replayer", port=production.tools_port)
     rogue.publish(TOPICS.manifest("lobby-led"), newer)
     wait_until(lambda: player.version == (version or 0) + 1, what="the newer version")
+    since = player.runtime.last_error
     rogue.publish(TOPICS.manifest("lobby-led"), older)
-    wait_until(lambda: player.error_code == "stale-version", what="replay refused")
+    player.error_after(since, "stale-version")  # the replay refused
     assert player.version == (version or 0) + 1
     rogue.close()
 
@@ -278,17 +295,22 @@ def test_a_revoked_player_is_disconnected_and_cannot_connect(prod: tuple[Product
     from signage.fleet.enrollment import revoke
 
     production, fleet = prod
-    player = enrolled_player(production, fleet, "hall-kiosk")
+    player = enrolled_player(production, fleet, "hall-kiosk")  # its credentials work …
     user, password = credentials(production, fleet, "hall-kiosk")
-    assert revoke(production.admin, "hall-kiosk")
-    wait_until(lambda: not player.runtime.connection.connected.is_set(), what="kicked off")
-    client = Client(production, user, password)
-    assert client.connack is not None and client.connack.is_failure
-    client.close()
-    time.sleep(1.5)
-    assert not player.runtime.connection.connected.is_set()  # its retries are refused too
-    assert player.runtime.plan is not None and player.runtime.plan.entries  # still shows content
-    assert not revoke(production.admin, "hall-kiosk")  # twice is harmless
+    try:
+        assert revoke(production.admin, "hall-kiosk")
+        wait_until(lambda: not player.runtime.connection.connected.is_set(), what="kicked off")
+        client = Client(production, user, password)  # … and after the revocation they don't
+        assert client.connack is not None and client.connack.is_failure
+        client.close()
+        time.sleep(1.5)
+        assert not player.runtime.connection.connected.is_set()  # its retries are refused too
+        assert player.runtime.plan is not None and player.runtime.plan.entries  # still shows content
+        assert not revoke(production.admin, "hall-kiosk")  # twice is harmless
+    finally:  # the module's broker is shared: later tests enrol the screen afresh
+        player.stop()
+        fleet.players.remove(player)
+        shutil.rmtree(fleet.tmp / "enrolled" / "hall-kiosk", ignore_errors=True)
 
 
 @pytest.mark.parametrize("hostile", ["../../../etc/passwd", "/etc/passwd", "a/../../b", "..",

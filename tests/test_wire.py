@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
 import json
 
 import pytest
@@ -75,3 +77,94 @@ def test_topics_build_and_parse() -> None:
     for bad_id in ("Lobby", "a/b", "+", "#", "", "a" * 64):
         with pytest.raises(ValueError):
             topics.manifest(bad_id)
+
+
+# -- the trust path at the wire itself (not only end to end) -------------------------------------
+
+OTHER = SigningKey(Ed25519PrivateKey.generate())
+
+
+def _resigned(payload: bytes, signer: SigningKey, **changes: object) -> bytes:
+    body = {k: v for k, v in json.loads(payload).items() if k != "sig"}
+    body.update(changes)
+    return wire.canonical({**body, "sig": signer.sign(wire.canonical(body))})
+
+
+def test_a_genuine_manifest_verifies() -> None:  # the refusals below differ from this in one thing
+    signed = wire.encode_manifest("lobby-led", 5, "c" * 64, KEY)
+    assert wire.decode_manifest(signed, TRUSTED, "lobby-led").version == 5
+
+
+@pytest.mark.parametrize("field", ["version", "plan", "screen", "issued", "prefetch"])
+def test_any_signed_field_changed_breaks_the_signature(field: str) -> None:
+    signed = json.loads(wire.encode_manifest("lobby-led", 5, "c" * 64, KEY, prefetch=["d" * 64]))
+    signed[field] = {"version": 6, "plan": "e" * 64, "screen": "lobby-led2",
+                     "issued": "2030-01-01T00:00:00+00:00",
+                     "prefetch": ["f" * 64]}[field]
+    with pytest.raises(wire.WireError) as refused:
+        wire.decode_manifest(wire.canonical(signed), TRUSTED, "lobby-led")
+    assert refused.value.code == "bad-signature"
+
+
+def test_a_flipped_signature_bit_is_refused() -> None:
+    signed = json.loads(wire.encode_manifest("lobby-led", 5, "c" * 64, KEY))
+    raw = bytearray(base64.b64decode(signed["sig"]))
+    raw[0] ^= 1
+    signed["sig"] = base64.b64encode(bytes(raw)).decode()
+    with pytest.raises(wire.WireError) as refused:
+        wire.decode_manifest(wire.canonical(signed), TRUSTED, "lobby-led")
+    assert refused.value.code == "bad-signature"
+
+
+def test_another_key_claiming_the_trusted_key_id_is_refused() -> None:
+    forged = _resigned(wire.encode_manifest("lobby-led", 9, "c" * 64, OTHER), OTHER, key=KEY.id)
+    with pytest.raises(wire.WireError) as refused:
+        wire.decode_manifest(forged, TRUSTED, "lobby-led")
+    assert refused.value.code == "bad-signature"
+    with pytest.raises(wire.WireError) as unknown:
+        wire.decode_manifest(wire.encode_manifest("lobby-led", 9, "c" * 64, OTHER), TRUSTED, "lobby-led")
+    assert unknown.value.code == "unknown-key"
+
+
+def test_a_missing_signature_is_refused() -> None:
+    body = {k: v for k, v in json.loads(wire.encode_manifest("lobby-led", 5, "c" * 64, KEY)).items()
+            if k != "sig"}
+    with pytest.raises(wire.WireError) as refused:
+        wire.decode_manifest(wire.canonical(body), TRUSTED, "lobby-led")
+    assert refused.value.code in {"bad-signature", "bad-manifest"}
+
+
+def _issued(payload: bytes) -> dt.datetime:
+    return dt.datetime.fromisoformat(json.loads(payload)["issued"])
+
+
+@pytest.mark.parametrize(("offset", "accepted"), [
+    (dt.timedelta(0), True),
+    (dt.timedelta(minutes=4, seconds=50), True),  # a little late: still fresh
+    (-dt.timedelta(minutes=4, seconds=50), True),  # the issuer's clock a little ahead
+    (dt.timedelta(minutes=5, seconds=10), False),  # older than five minutes: a replay
+    (-dt.timedelta(minutes=5, seconds=10), False),  # dated in the future: would never expire
+    (-dt.timedelta(days=365), False),
+])
+def test_commands_are_fresh_both_ways(offset: dt.timedelta, accepted: bool) -> None:
+    payload = wire.encode_command("lobby-led", "reload", KEY, "c-1")
+    now = _issued(payload) + offset
+    if accepted:
+        assert wire.decode_command(payload, TRUSTED, "lobby-led", now=now).name == "reload"
+    else:
+        with pytest.raises(wire.WireError) as refused:
+            wire.decode_command(payload, TRUSTED, "lobby-led", now=now)
+        assert refused.value.code == "stale-command"
+
+
+def test_a_command_for_another_screen_or_tampered_is_refused() -> None:
+    payload = wire.encode_command("lobby-led", "reload", KEY, "c-2")
+    now = _issued(payload)
+    with pytest.raises(wire.WireError) as other:
+        wire.decode_command(payload, TRUSTED, "hall-kiosk", now=now)
+    assert other.value.code == "bad-command"
+    tampered = json.loads(payload)
+    tampered["command"] = "screenshot"
+    with pytest.raises(wire.WireError) as changed:
+        wire.decode_command(wire.canonical(tampered), TRUSTED, "lobby-led", now=now)
+    assert changed.value.code == "bad-signature"

@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 
 import pygame
 
@@ -24,8 +26,10 @@ FPS = 60
 class KioskRenderer:
     kind = "kiosk"
 
-    def __init__(self, screen: str = "", *, fullscreen: bool = True, settings: dict | None = None) -> None:
+    def __init__(self, screen: str = "", *, fullscreen: bool = True, settings: dict | None = None,
+                 now: Callable[[], dt.datetime] = dt.datetime.now) -> None:
         self.screen_id, self.fullscreen = screen, fullscreen
+        self.now = now  # what is valid when (tests give a fixed day)
         self.settings = dict(settings or {})  # player-side overrides: admin_pin_sha256 …
         self._lock = threading.Lock()
         self._pending: Plan | None = None
@@ -124,4 +128,4 @@ class KioskRenderer:
         pygame.display.set_caption(f"政务公开查询 {self.screen_id}")
         pygame.mouse.set_visible(not self.fullscreen)
         fonts = self.app.fonts if self.app is not None else KioskFonts()
-        self.app = KioskApp(layout, fonts, played=played, screen_id=self.screen_id)
+        self.app = KioskApp(layout, fonts, played=played, screen_id=self.screen_id, now=self.now)

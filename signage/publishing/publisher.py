@@ -15,6 +15,7 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,8 +83,9 @@ class PublishReport:
 class Publisher:
     def __init__(self, content_dir: Path, screens_path: Path, broker_url: str | BrokerAccess, data_dir: Path,
                  *, topics: Topics | None = None, grace_seconds: float = 600.0,
-                 ca_file: str | None = None) -> None:
+                 ca_file: str | None = None, today: Callable[[], dt.date] = dt.date.today) -> None:
         self.content_dir, self.screens_path, self.data_dir = content_dir, screens_path, data_dir
+        self.today = today  # the day content is checked and planned for (tests give a fixed one)
         self.topics = topics or Topics()
         self.grace_seconds = grace_seconds
         self.key: SigningKey = load_signing_key(data_dir)
@@ -184,11 +186,12 @@ class Publisher:
         """Check, plan and push; safe to call again at any time (idempotent)."""
         with self._lock:
             report = PublishReport()
+            today = today or self.today()
             check = self.checker.check(today)
             report.check = check
             report.errors = check.errors
             screens: ScreenSet = load_screens(self.screens_path)
-            build = self.planner.build(check, screens, today or dt.date.today(), self.state.last_good,
+            build = self.planner.build(check, screens, today, self.state.last_good,
                                        self.store.get)
             report.held_back = [(h.unit, h.key, h.reason) for h in build.held_back]
             self._send_keyring()
