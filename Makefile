@@ -12,13 +12,13 @@ demo: system-deps $(STAMP)
 	$(BIN)/signage check content || [ $$? -eq 1 ]
 	$(BIN)/signage demo
 
-# The suite runs in random order (pytest-randomly prints its seed; `--randomly-seed=N` repeats
-# an order) and from a scratch folder, so no test can lean on the order of others or on the
-# current folder.
+# The suite runs in random order (pytest-randomly; `make test SEED=N` repeats the printed order)
+# and from a scratch folder, so no test can lean on the order of others or on the current folder.
 test: system-deps $(STAMP)
 	$(BIN)/ruff check .
+	seed=$${SEED:-$$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')}; echo "test order: SEED=$$seed"; \
 	cd "$$(mktemp -d)" && $(abspath $(BIN))/python -m pytest -q -c $(CURDIR)/pyproject.toml \
-		--rootdir $(CURDIR) $(CURDIR)/tests
+		--rootdir $(CURDIR) -p randomly --randomly-seed=$$seed $(CURDIR)/tests
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
