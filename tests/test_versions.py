@@ -17,6 +17,10 @@ def manifest(version: int, plan: str = "a" * 64) -> Manifest:
     (manifest(7), manifest(6), None, Verdict.TAKE),
     (manifest(6), manifest(6), None, Verdict.SAME),  # the retained copy again
     (manifest(6, "b" * 64), manifest(6), None, Verdict.STALE),  # same number, another plan
+    (manifest(6, "0" * 64), manifest(6), None, Verdict.STALE),  # … sorting before it, too
+    # equal but not the same objects (numbers and ids decoded from two payloads)
+    (manifest(10**9, "".join(["c"] * 64)), manifest(int("1" + "0" * 9), "c" * 64), None, Verdict.SAME),
+    (manifest(10**9 + 1), manifest(int("1" + "0" * 9)), None, Verdict.TAKE),
     (manifest(5), manifest(6), None, Verdict.STALE),  # a replay of an older version
     (manifest(5, "b" * 64), manifest(6), None, Verdict.STALE),
     (manifest(0), None, None, Verdict.STALE),  # versions start at 1
