@@ -21,6 +21,15 @@ def _id_number(first17: str) -> str:
     return first17 + "10X98765432"[total % 11]
 
 
+def _luhn(body: str) -> str:
+    """``body`` with the Luhn check digit a real bank card carries."""
+    total = 0
+    for index, char in enumerate(reversed(body)):
+        value = int(char) * (1 if index % 2 else 2)
+        total += value - 9 if value > 9 else value
+    return body + str(-total % 10)
+
+
 def _png(width: int, height: int) -> bytes:
     import io
 
@@ -122,7 +131,9 @@ FAILING: list[tuple[str, dict[str, Any]]] = [
     ("GK-REVIEW-004", power(updated="2026-10-25")),
     ("GK-SECRET-001", notice(body="秘密★1年\n关于……的通知")),
     ("GK-PRIV-001", notice(body=f"申请人王某（身份证号{_id_number('21032119800101123')}）")),
-    ("GK-PRIV-002", announcement(text="如有疑问请联系李科长13912345678。")),
+    ("GK-PRIV-002", power(conditions="如有疑问请联系李科长13912345678。")),
+    ("GK-PRIV-003", notice(body=f"请将补助款汇入张某账户{_luhn('622202123456789012')}。")),
+    ("GK-PRIV-004", announcement(text="如有疑问请联系李科长13912345678。")),
     ("GK-FLOW-001", power(flowchart={"image": "images/不存在.png"})),
     ("GK-FLOW-002", power(flowchart={"image": "../../../etc/passwd"})),
     ("GK-FLOW-003", {**power(flowchart={"image": "images/bad.png"}),
@@ -184,10 +195,61 @@ PASSING: list[tuple[str, dict[str, Any]]] = [
     ("valid image", {**power(flowchart={"image": "images/流程图.png"}),
                      **raw(_png(800, 600), "units/demo/images/流程图.png")}),
     ("year-only issued 文号 with other issuer", notice(doc_number="台政办发〔2026〕3号")),
-    ("ID-like number with bad check digit", notice(body="合同编号210321198001011230。")),
+    ("long number that is no birth date", notice(body="合同编号210321199913451231。")),
+    ("unified social credit code", notice(body="统一社会信用代码91210321MA0Y12345X。")),
+    ("landline, date and extension", notice(body="2026-10-12起咨询0412-4822301-8021。")),
 ]
 
 
 @pytest.mark.parametrize(("name", "parts"), PASSING, ids=[case[0] for case in PASSING])
 def test_passing_case(check, name: str, parts: dict[str, Any]) -> None:
     assert [f.to_dict() for f in check(**parts).findings] == []
+
+
+# --- personal data in every written form (issue 16, class 1) --------------------------------
+
+def _body_findings(check, body: str, rule_id: str) -> list[Any]:
+    result = check(notices=[patched(NOTICE, {"body": body})])
+    return [f for f in result.findings if f.rule.id == rule_id]
+
+
+@pytest.mark.parametrize("written", [
+    "210321198001011234",          # wrong check digit: a typo still identifies a person
+    "２１０３２１１９８００１０１１２３４",  # full-width digits
+    "210321 19800101 1234",        # split by spaces
+    "210321-19800101-1234",        # split by hyphens
+    "21032119800101123x",          # lowercase x
+])
+def test_identity_numbers_in_every_form(check, written: str) -> None:
+    found = _body_findings(check, f"各股室：\n申请人王某，身份证号{written}。", "GK-PRIV-001")
+    assert len(found) == 1
+    assert found[0].field == "body" and found[0].location.line == 9
+    assert "210321********" in found[0].message
+    assert "删除身份号码" in found[0].advice
+
+
+def test_check_digit_decides_the_message_not_the_report(check) -> None:
+    right = _id_number("21032119800101123")
+    wrong = right[:-1] + ("0" if right[-1] != "0" else "1")
+    assert "校验码不符" not in _body_findings(check, f"王某{right}", "GK-PRIV-001")[0].message
+    assert "校验码不符" in _body_findings(check, f"王某{wrong}", "GK-PRIV-001")[0].message
+
+
+def test_every_occurrence_is_reported_and_the_notice_held_back(check) -> None:
+    body = (f"王某{_id_number('21032119800101123')}、李某{_id_number('21032119900202456')}，"
+            f"联系139 1234 5678或137-0000-1111，账户{_luhn('622202123456789012')}。")
+    result = check(notices=[patched(NOTICE, {"body": body})])
+    ids = sorted(f.rule.id for f in result.findings)
+    assert ids == ["GK-PRIV-001", "GK-PRIV-001", "GK-PRIV-003", "GK-PRIV-004", "GK-PRIV-004"]
+    masks = [f.message for f in result.findings if f.rule.id == "GK-PRIV-004"]
+    assert "139****5678" in masks[0] and "137****1111" in masks[1]
+    card = next(f for f in result.findings if f.rule.id == "GK-PRIV-003")
+    assert "*" * 15 + _luhn("622202123456789012")[-4:] in card.message
+    assert ("demo", NOTICE["doc_number"]) in result.blocked()
+
+
+def test_card_number_must_pass_luhn(check) -> None:
+    card = _luhn("622202123456789012")
+    assert _body_findings(check, f"账户{card}", "GK-PRIV-003")
+    wrong = card[:-1] + str((int(card[-1]) + 1) % 10)
+    assert not _body_findings(check, f"账户{wrong}", "GK-PRIV-003")
