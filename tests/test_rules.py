@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import ANNOUNCEMENT, COUNTY, DELETE, NOTICE, POWER, UNIT, patched
+from conftest import ANNOUNCEMENT, COUNTY, DELETE, NOTICE, POWER, TODAY, UNIT, dump, patched
 from PIL import Image
 
 from signage.catalogue.rules import all_rules
@@ -67,6 +67,14 @@ def p(**patch: Any) -> dict[str, Any]:
     return {key.replace("__", "."): value for key, value in patch.items()}
 
 
+OTHER_UNIT = {**UNIT, "id": "other", "name": "台安县其他局", "short_name": "其他局", "code_prefix": "QTJ"}
+
+
+def _other_unit(code: str) -> dict[str, Any]:
+    return {"files": {"units/other/unit.yaml": dump({"unit": OTHER_UNIT}),
+                      "units/other/powers.yaml": dump({"powers": [patched(POWER, {"code": code})]})}}
+
+
 FAILING: list[tuple[str, dict[str, Any]]] = [
     ("GK-LOAD-001", raw(b"powers: []\x00\n")),
     ("GK-LOAD-002", raw(b"powers:\n  - name: \x80\x80\xff\n")),
@@ -98,6 +106,7 @@ FAILING: list[tuple[str, dict[str, Any]]] = [
     ("GK-CODE-003", power(code="CSJ-CF-001")),
     ("GK-CODE-004", power(code="ABC-XK-001")),
     ("GK-CODE-005", county(code_pattern="([")),
+    ("GK-CODE-007", _other_unit("CSJ-XK-001")),
     ("GK-CODE-006", {"announcements": [ANNOUNCEMENT, patched(ANNOUNCEMENT, {"text": "另一条"})]}),
     ("GK-BASIS-001", power(legal_basis=["《中华人民共和国城乡规划法第四十条"])),
     ("GK-BASIS-001", power(legal_basis=["《辽宁省实施《中华人民共和国人民防空法》办法》第十条"])),
@@ -253,3 +262,32 @@ def test_card_number_must_pass_luhn(check) -> None:
     assert _body_findings(check, f"账户{card}", "GK-PRIV-003")
     wrong = card[:-1] + str((int(card[-1]) + 1) % 10)
     assert not _body_findings(check, f"账户{wrong}", "GK-PRIV-003")
+
+
+# --- duplicated item codes across units (class 2) -------------------------------------------
+
+def test_duplicate_code_copy_in_the_wrong_unit_is_held_back(check, tmp_path) -> None:
+    from signage.office.rectification import write_notices
+
+    alone = check(**_other_unit("QTJ-XK-001"))
+    assert not alone.blocked() and not [f for f in alone.findings if f.rule.id.startswith("GK-CODE")]
+    result = check(**_other_unit("CSJ-XK-001"))
+    by_unit = {f.unit_id: f for f in result.findings if f.rule.id in ("GK-CODE-002", "GK-CODE-007")}
+    copy, owner = by_unit["other"], by_unit["demo"]
+    assert copy.rule.id == "GK-CODE-002" and copy.location.file == "units/other/powers.yaml"
+    assert copy.location.line == 3 and copy.field == "code"
+    assert "units/demo/powers.yaml:3" in copy.message and "两处均暂停发布" in copy.message
+    assert owner.rule.id == "GK-CODE-007" and "units/other/powers.yaml:3" in owner.message
+    assert "other" in owner.advice
+    assert result.blocked() == {("other", "CSJ-XK-001")}  # the owner keeps its screens
+    notices = write_notices(result, tmp_path / "notices", TODAY, pdf=False)
+    texts = {path.name: path.read_text("utf-8") for path in notices}
+    assert "GK-CODE-002" in texts["other-整改意见书.md"] and "GK-CODE-007" in texts["demo-整改意见书.md"]
+
+
+def test_duplicate_code_that_no_prefix_decides_holds_back_both(check) -> None:
+    result = check(powers=[patched(POWER, {"code": "ABC-XK-001"})], **_other_unit("ABC-XK-001"))
+    dupes = [f for f in result.findings if f.rule.id == "GK-CODE-002"]
+    assert sorted(f.unit_id for f in dupes) == ["demo", "other"]
+    assert {("demo", "ABC-XK-001"), ("other", "ABC-XK-001")} <= result.blocked()
+    assert "units/other/powers.yaml:3" in next(f for f in dupes if f.unit_id == "demo").message
