@@ -129,6 +129,7 @@ FAILING: list[tuple[str, dict[str, Any]]] = [
     ("GK-DOCNO-003", notice(doc_number="台测发〔2026〕第12号")),
     ("GK-DOCNO-004", notice(doc_number="台测发〔2026〕012号")),
     ("GK-DOCNO-005", notice(date="2025-12-30")),
+    ("GK-DOCNO-007", notice(doc_number="台测发〔２０２６〕１２号")),
     ("GK-DOCNO-006", {"notices": [NOTICE, patched(NOTICE, {"title": "台安县测试局关于另一事项的通知"})]}),
     ("GK-DATE-001", power(updated="2026-02-30")),
     ("GK-DATE-002", announcement(valid_from="2026-12-25", valid_until="2026-12-01")),
@@ -291,3 +292,26 @@ def test_duplicate_code_that_no_prefix_decides_holds_back_both(check) -> None:
     assert sorted(f.unit_id for f in dupes) == ["demo", "other"]
     assert {("demo", "ABC-XK-001"), ("other", "ABC-XK-001")} <= result.blocked()
     assert "units/other/powers.yaml:3" in next(f for f in dupes if f.unit_id == "demo").message
+
+
+# --- the same document twice, full-width digits in 文号 (class 3) ---------------------------
+
+@pytest.mark.parametrize("variant", ["台测发[2026]12号", "台测发〔2026〕第12号", "台测发〔2026〕012号",
+                                     "台测发〔２０２６〕１２号", "台测发（2026）第０１２号"])
+def test_same_document_by_normalised_doc_number(check, variant: str) -> None:
+    second = patched(NOTICE, {"title": "台安县测试局关于公布事项目录的通知（重发）", "doc_number": variant})
+    result = check(notices=[NOTICE, second])
+    dupes = [f for f in result.findings if f.rule.id == "GK-DOCNO-006"]
+    assert len(dupes) == 1
+    assert dupes[0].location.file == "units/demo/notices.yaml" and dupes[0].location.line == 19
+    assert "units/demo/notices.yaml:5" in dupes[0].message
+    assert "台测发〔2026〕12号" in dupes[0].message
+    other = patched(second, {"doc_number": "台测发〔2026〕13号"})
+    assert not [f for f in check(notices=[NOTICE, other]).findings if f.rule.id == "GK-DOCNO-006"]
+
+
+def test_fullwidth_digits_in_doc_number_get_the_corrected_form(check) -> None:
+    result = check(notices=[patched(NOTICE, {"doc_number": "台测发〔２０２６〕１２号"})])
+    [finding] = [f for f in result.findings if f.rule.id == "GK-DOCNO-007"]
+    assert finding.field == "doc_number" and finding.location.line == 5
+    assert "改为“台测发〔2026〕12号”" in finding.advice

@@ -9,6 +9,7 @@ from signage.catalogue import vocab
 from signage.catalogue.findings import Finding
 from signage.catalogue.model import Catalogue, PowerItem
 from signage.catalogue.rules.context import CheckContext
+from signage.catalogue.rules.docnumbers import parse_doc_number
 from signage.catalogue.rules.registry import ERROR, WARNING, check, define
 
 BAD_CODE = define(
@@ -118,25 +119,41 @@ DUPLICATE_ANNOUNCEMENT = define(
 )
 DUPLICATE_DOC_NUMBER = define(
     "GK-DOCNO-006", WARNING, "catalogue", "文号重复",
-    "文号“{number}”与 {other} 重复。",
-    "核对文号：同一文号只对应一份文件。",
+    "文号“{number}”与 {other} 的“{other_number}”是同一文号{how}。",
+    "同一份文件只发布一次：删除重复的一条；确为两份文件的，核对并更正其中一个文号。",
 )
 
 
 @check("catalogue")
 def unique_ids(catalogue: Catalogue, ctx: CheckContext) -> Iterator[Finding]:
-    for rule, objects, attribute, name in (
-        (DUPLICATE_ANNOUNCEMENT, catalogue.announcements(), "id", "id"),
-        (DUPLICATE_DOC_NUMBER, catalogue.notices(), "doc_number", "number"),
-    ):
-        seen: dict[str, Any] = {}
-        for obj in objects:
-            value = getattr(obj, attribute)
-            if not value:
-                continue
-            first = seen.setdefault(value, obj)
-            if first is not obj:
-                finding = rule.finding(obj.where(attribute), attribute,
-                                       **{name: value, "other": str(first.where(attribute))})
-                finding.unit_id, finding.subject = obj.unit_id, obj.key
-                yield finding
+    seen: dict[str, Any] = {}
+    for obj in catalogue.announcements():
+        if not obj.id:
+            continue
+        first = seen.setdefault(obj.id, obj)
+        if first is not obj:
+            finding = DUPLICATE_ANNOUNCEMENT.finding(obj.where("id"), "id", id=obj.id,
+                                                     other=str(first.where("id")))
+            finding.unit_id, finding.subject = obj.unit_id, obj.key
+            yield finding
+    yield from _same_documents(catalogue)
+
+
+def _same_documents(catalogue: Catalogue) -> Iterator[Finding]:
+    """Two notices are one document when their 文号 agree once written the standard way
+    (brackets, 第, leading zeros and full-width digits are how clerks vary it)."""
+    seen: dict[str, Any] = {}
+    for notice in catalogue.notices():
+        if not notice.doc_number:
+            continue
+        parsed = parse_doc_number(notice.doc_number)
+        key = parsed.canonical if parsed else notice.doc_number.strip()
+        first = seen.setdefault(key, notice)
+        if first is notice:
+            continue
+        how = "" if first.doc_number == notice.doc_number else f"（规范写法均为“{key}”）"
+        finding = DUPLICATE_DOC_NUMBER.finding(
+            notice.where("doc_number"), "doc_number", number=notice.doc_number,
+            other=str(first.where("doc_number")), other_number=first.doc_number, how=how)
+        finding.unit_id, finding.subject = notice.unit_id, notice.key
+        yield finding
