@@ -315,3 +315,24 @@ def test_fullwidth_digits_in_doc_number_get_the_corrected_form(check) -> None:
     [finding] = [f for f in result.findings if f.rule.id == "GK-DOCNO-007"]
     assert finding.field == "doc_number" and finding.location.line == 5
     assert "改为“台测发〔2026〕12号”" in finding.advice
+
+
+# --- no follow-on "缺少…" for present-but-invalid values (class 5) --------------------------
+
+@pytest.mark.parametrize(("parts", "rule_id", "field", "line", "advice"), [
+    (notice(date="2026-02-30"), "GK-DATE-001", "date", 6, "写作 2026-05-26"),
+    (power(statutory_days="二十"), "GK-TIME-001", "statutory_days", 8, "例如 20"),
+    (power(**p(fee__charged="可能")), "GK-LOAD-011", "charged", 11, ""),
+    (power(legal_basis={"a": "b"}), "GK-LOAD-008", "legal_basis", 6, ""),
+])
+def test_invalid_value_is_one_finding_not_also_missing(check, parts, rule_id, field, line,
+                                                       advice) -> None:
+    findings = check(**parts).findings
+    assert [f.rule.id for f in findings] == [rule_id]
+    assert findings[0].field == field and findings[0].location.line == line
+    assert advice in findings[0].advice
+
+
+def test_an_empty_value_is_still_missing(check) -> None:
+    findings = check(notices=[patched(NOTICE, {"date": None})]).findings
+    assert [(f.rule.id, f.field) for f in findings] == [("GK-REQ-002", "date")]

@@ -20,6 +20,8 @@ class Sourced:
 
     location: Location = field(default_factory=lambda: Location("<memory>"))
     field_lines: dict[str, int] = field(default_factory=dict, repr=False)
+    # Fields written but unreadable (a finding already says why): never reported as missing too.
+    invalid: frozenset[str] = field(default=frozenset(), repr=False)
 
     def where(self, name: str | None = None) -> Location:
         """The location of field ``name`` (or of the object itself)."""

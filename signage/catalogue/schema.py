@@ -92,6 +92,8 @@ class Builder:
             result = convert(self, value, name, line_of)
             if result is not None:
                 setattr(obj, name, result)
+            elif value is not None:
+                obj.invalid = obj.invalid | {name}
             if value.__class__ is LocatedList:
                 for index, element_line in enumerate(value.lines):
                     lines[f"{name}.{index}"] = element_line
