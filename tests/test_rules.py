@@ -117,6 +117,7 @@ FAILING: list[tuple[str, dict[str, Any]]] = [
     ("GK-TEL-002", power(supervision_phone="０４１２－４８２２３１０")),
     ("GK-TEL-003", unit(supervision_phone="4822310")),
     ("GK-TEL-004", power(consult_phone="024-22345678")),
+    ("GK-TEL-005", power(supervision_phone="0412-48223100")),
     ("GK-TIME-001", power(statutory_days="二十")),
     ("GK-TIME-002", power(statutory_days="20个工作日")),
     ("GK-TIME-003", power(statutory_days="0")),
@@ -161,6 +162,14 @@ FAILING: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
+def line_of(section: str, record: dict[str, Any], key: str) -> int:
+    """The line of top-level ``key`` of ``record`` when written as the only one of ``section``."""
+    for number, line in enumerate(dump({section: [record]}).splitlines(), 1):
+        if line[2:].startswith(f"{key}:"):
+            return number
+    raise KeyError(key)
+
+
 def test_baseline_is_clean(check) -> None:
     assert [f.to_dict() for f in check().findings] == []
 
@@ -191,6 +200,10 @@ PASSING: list[tuple[str, dict[str, Any]]] = [
     ("several phones", power(supervision_phone="0412-4822310、12345")),
     ("extension", power(consult_phone="0412-4822301-8021")),
     ("mobile phone field", power(consult_phone="13912345678")),
+    ("extension with 转", power(consult_phone="0412-4822301转8021")),
+    ("extension with ext", power(consult_phone="0412-4822301 ext.8021")),
+    ("extension with 分机", unit(consult_phone="0412-4822301分机 8021")),
+    ("hotlines and service numbers", power(supervision_phone="12345、12315、400-123-4567、800-820-8820")),
     ("articles with clauses", power(legal_basis=[
         "《中华人民共和国行政许可法》第十二条第一款第（一）项、《中华人民共和国城乡规划法》第四十条"])),
     ("state secrets law is not a marker", power(legal_basis=["《中华人民共和国保守国家秘密法》第三十条"])),
@@ -336,3 +349,37 @@ def test_invalid_value_is_one_finding_not_also_missing(check, parts, rule_id, fi
 def test_an_empty_value_is_still_missing(check) -> None:
     findings = check(notices=[patched(NOTICE, {"date": None})]).findings
     assert [(f.rule.id, f.field) for f in findings] == [("GK-REQ-002", "date")]
+
+
+# --- telephones against the national numbering plan (class 6) ------------------------------
+
+@pytest.mark.parametrize(("written", "reason", "example"), [
+    ("0412-48223100", "区号 0412 的本地号码为 7 位，“48223100”为 8 位", "0412-XXXXXXX"),
+    ("024-2234567", "区号 024 的本地号码为 8 位，“2234567”为 7 位", "024-XXXXXXXX"),
+    ("14012345678", "没有 140 号段的手机号码", "13912345678"),
+])
+def test_numbers_outside_the_numbering_plan(check, written: str, reason: str, example: str) -> None:
+    record = patched(POWER, {"supervision_phone": written})
+    result = check(powers=[record])
+    [finding] = result.findings
+    assert finding.rule.id == "GK-TEL-005" and finding.field == "supervision_phone"
+    assert reason in finding.message and example in finding.advice
+    assert finding.location.line == line_of("powers", record, "supervision_phone")
+
+
+def test_extension_written_with_zhuan_is_accepted_but_its_base_still_normalised(check) -> None:
+    fine = check(powers=[patched(POWER, {"consult_phone": "0412-4822301转8021"})])
+    assert fine.findings == [] and not fine.blocked()
+    sloppy = check(powers=[patched(POWER, {"consult_phone": "０４１２ ４８２２３０１转8021"})])
+    [finding] = sloppy.findings
+    assert finding.rule.id == "GK-TEL-002" and "改为“0412-4822301-8021”" in finding.advice
+    assert not sloppy.blocked()
+
+
+def test_phone_normal_form_with_extension() -> None:
+    from signage.text.phones import in_numbering_plan, normalise
+
+    phone = normalise("0412-4822301 EXT 8021")
+    assert (phone.kind, phone.normal, phone.written) == ("landline", "0412-4822301-8021",
+                                                         "0412-4822301 EXT 8021")
+    assert in_numbering_plan(phone.normal) and not in_numbering_plan("0412-48223011")
