@@ -153,6 +153,7 @@ FAILING: list[tuple[str, dict[str, Any]]] = [
                      **raw(_png(8000, 6000), "units/demo/images/huge.png")}),
     ("GK-FLOW-005", power(**p(flowchart__steps__0__branches__1__to="审核"))),
     ("GK-FLOW-006", power(**p(flowchart__steps__2__days="9"))),
+    ("GK-FLOW-007", power(**p(flowchart__steps__1__branches=DELETE))),
     ("GK-TEXT-001", power(name="建设工程 规划许可证核发")),
     ("GK-TEXT-002", power(name="建设工程规划许可\u202e证核发")),
     ("GK-TEXT-003", power(name="建设工程规划许可证核发(临时)")),
@@ -383,3 +384,40 @@ def test_phone_normal_form_with_extension() -> None:
     assert (phone.kind, phone.normal, phone.written) == ("landline", "0412-4822301-8021",
                                                          "0412-4822301 EXT 8021")
     assert in_numbering_plan(phone.normal) and not in_numbering_plan("0412-48223011")
+
+
+# --- flowcharts that dead-end (class 7) -----------------------------------------------------
+
+def test_correction_step_without_a_way_on_is_a_dead_end(check) -> None:
+    record = patched(POWER, {"flowchart.steps.1.branches": DELETE})
+    [finding] = check(powers=[record]).findings
+    assert finding.rule.id == "GK-FLOW-007" and finding.field == "flowchart.steps"
+    text = dump({"powers": [record]}).splitlines()
+    assert text[finding.location.line - 1].strip() == "- name: 一次性告知补正"
+    assert "由“受理”的分支进入" in finding.message and "流向下一步“审查”" in finding.message
+    assert "to: 受理" in finding.advice and "to: 结束" in finding.advice
+
+
+def test_side_step_that_rejoins_the_next_step_is_fine(check) -> None:
+    steps = [{"name": "受理", "days": "1", "branches": [{"when": "需要听证", "to": "组织听证"},
+                                                        {"when": "无需听证", "to": "决定"}]},
+             {"name": "组织听证", "days": "3"}, {"name": "决定", "days": "2"}]
+    assert check(powers=[patched(POWER, {"flowchart": {"steps": steps}})]).findings == []
+
+
+def test_loop_with_no_way_out_never_reaches_the_end(check) -> None:
+    steps = [{"name": "受理", "days": "1"},
+             {"name": "审查", "days": "2", "branches": [{"when": "需复核", "to": "复核"}]},
+             {"name": "复核", "days": "1", "branches": [{"when": "复核后", "to": "审查"}]},
+             {"name": "决定", "days": "1"}]
+    findings = check(powers=[patched(POWER, {"flowchart": {"steps": steps}})]).findings
+    stuck = sorted(f.message for f in findings if f.rule.id == "GK-FLOW-007")
+    assert len(stuck) == 3 and all("到不了“结束”" in m for m in stuck)
+    assert any("“受理”" in m for m in stuck)
+
+
+def test_branch_to_an_unknown_step_names_the_nearest(check) -> None:
+    findings = check(powers=[patched(POWER, {"flowchart.steps.0.branches.1.to": "审核"})]).findings
+    [finding] = [f for f in findings if f.rule.id == "GK-FLOW-005"]
+    assert "“受理”的分支指向不存在的步骤“审核”" in finding.message
+    assert "是否应为“审查”" in finding.advice

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
@@ -47,6 +48,12 @@ STEPS_EXCEED_PROMISE = define(
     "压缩各环节时限，或核对承诺时限。",
 )
 
+DEAD_END = define(
+    "GK-FLOW-007", WARNING, "power", "流程步骤没有去向",
+    "流程步骤“{step}”{problem}。",
+    "{advice}",
+)
+
 
 @check("power")
 def flowchart(item: PowerItem, ctx: CheckContext) -> Iterator[Finding]:
@@ -57,6 +64,7 @@ def flowchart(item: PowerItem, ctx: CheckContext) -> Iterator[Finding]:
         yield from _check_image(item, chart, ctx)
     if chart.steps:
         yield from _check_steps(chart.steps)
+        yield from _check_ends(chart.steps)
         total = main_path_days(chart.steps)
         if item.promised_days and total > item.promised_days:
             yield STEPS_EXCEED_PROMISE.finding(chart.where("steps"), "flowchart.steps",
@@ -132,9 +140,71 @@ def _check_steps(steps: list[FlowStep]) -> Iterator[Finding]:
                                         problem=f"“{step.name}”的分支没有条件",
                                         advice="为每个分支填写 when，如 材料齐全、材料不齐全。")
             if branch.to != END and branch.to not in names:
+                close = difflib.get_close_matches(branch.to, sorted(names), n=1, cutoff=0.3)
+                hint = f"是否应为“{close[0]}”？" if close else ""
                 yield BAD_STEPS.finding(branch.where("to"), "flowchart.branches",
-                                        problem=f"分支指向不存在的步骤“{branch.to}”",
-                                        advice=f"to 填写本流程中的步骤名称，或“{END}”。")
+                                        problem=f"“{step.name}”的分支指向不存在的步骤“{branch.to}”",
+                                        advice=f"{hint}to 填写本流程中的步骤名称，或“{END}”。")
+
+
+def _successors(steps: list[FlowStep], index_of: dict[str, int]) -> list[list[int]]:
+    """Where each step leads: its branches (len(steps) is the end), or else the next step."""
+    end = len(steps)
+    return [[end if b.to == END else index_of[b.to] for b in step.branches if b.to in index_of
+             or b.to == END] if step.branches else [i + 1] for i, step in enumerate(steps)]
+
+
+# Steps that hand the case back to the applicant or close it: after them the case does not
+# go on to the next box, so without a branch of their own (back, or to 结束) they dead-end.
+_NO_WAY_ON = ("补正", "告知", "不予", "退回", "驳回", "终止")
+
+
+def _check_ends(steps: list[FlowStep]) -> Iterator[Finding]:
+    """A side step (reached only by a decision's side branch) that hands the case back (补正,
+    告知, 不予受理 …) with no branch of its own is drawn as flowing into the next box, which
+    it does not; and a step from which no path reaches the end traps the applicant. (Side steps
+    such as 听证 or 陈述申辩 that rejoin the next step are how flowcharts are written.)"""
+    index_of = {step.name: i for i, step in enumerate(steps)}
+    successors = _successors(steps, index_of)
+    end = len(steps)
+    entered_from: dict[int, str] = {}
+    main_entries: set[int] = set()
+    for i, step in enumerate(steps):
+        targets = [t for t in successors[i] if t != end]
+        main = max(targets, default=end)  # the 'proceed' outcome, as in main_path_days
+        main_entries.add(main)
+        for target in targets:
+            if step.branches and target != main:
+                entered_from.setdefault(target, step.name)
+    flagged: set[int] = set()
+    for i, source in sorted(entered_from.items()):
+        step = steps[i]
+        if i not in main_entries and not step.branches and any(w in step.name for w in _NO_WAY_ON):
+            flagged.add(i)
+            yield DEAD_END.finding(
+                step.where("name"), "flowchart.steps", step=step.name,
+                problem=f"由“{source}”的分支进入，却没有写明之后去哪里（流程图会画成流向下一步"
+                        f"“{steps[i + 1].name if i + 1 < end else END}”）",
+                advice=f"为“{step.name}”添加 branches：补正后返回“{source}”（when: 补正后，"
+                       f"to: {source}），或告知后办结（to: {END}）。")
+    reaches = _reaching_end(successors, len(steps))
+    for i, step in enumerate(steps):
+        if i not in reaches and i not in flagged:
+            yield DEAD_END.finding(
+                step.where("name"), "flowchart.steps", step=step.name,
+                problem="之后的任何路径都到不了“结束”",
+                advice=f"检查该步骤及其后续步骤的分支，至少有一条通向“{END}”或最后一步。")
+
+
+def _reaching_end(successors: list[list[int]], end: int) -> set[int]:
+    reaches, changed = {end}, True
+    while changed:
+        changed = False
+        for i, nexts in enumerate(successors):
+            if i not in reaches and any(n in reaches for n in nexts):
+                reaches.add(i)
+                changed = True
+    return reaches - {end}
 
 
 def main_path_days(steps: list[FlowStep]) -> int:
