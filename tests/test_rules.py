@@ -159,6 +159,7 @@ FAILING: list[tuple[str, dict[str, Any]]] = [
     ("GK-TEXT-003", power(name="建设工程规划许可证核发(临时)")),
     ("GK-TEXT-004", power(place="台安县政务服务中心二楼８号窗口")),
     ("GK-TEXT-005", power(name="关于" + "建设工程规划许可" * 7 + "的核发")),
+    ("GK-TEXT-006", power(name="建設工程規劃許可證核發")),
     ("GK-LED-001", power(name="王\U0002c317个体工商户登记")),
 ]
 
@@ -421,3 +422,23 @@ def test_branch_to_an_unknown_step_names_the_nearest(check) -> None:
     [finding] = [f for f in findings if f.rule.id == "GK-FLOW-005"]
     assert "“受理”的分支指向不存在的步骤“审核”" in finding.message
     assert "是否应为“审查”" in finding.advice
+
+
+# --- standard characters (class 9) ----------------------------------------------------------
+
+def test_traditional_characters_get_the_simplified_form(check) -> None:
+    findings = check(powers=[patched(POWER, {"name": "建设工程规劃许可證核發"})]).findings
+    [finding] = findings
+    assert finding.rule.id == "GK-TEXT-006" and finding.field == "name" and finding.location.line == 2
+    assert "“劃”“證”“發”" in finding.message
+    assert "改为“建设工程规划许可证核发”" in finding.advice
+
+
+@pytest.mark.parametrize("text", [
+    "乾坤湾景区管理",          # 乾 is also simplified in 乾坤
+    "干部人事档案审核",        # 干 stays 干
+    "台安县发展和改革局",      # simplified throughout
+    "著作权登记",              # 著 is standard here
+])
+def test_characters_the_same_in_both_forms_are_no_alarm(check, text: str) -> None:
+    assert check(powers=[patched(POWER, {"department": text})]).findings == []

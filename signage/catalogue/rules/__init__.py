@@ -27,6 +27,7 @@ from signage.catalogue.rules import (  # noqa: F401  (importing registers the ch
     phones,
     review,
     secrecy,
+    standard_chars,
     timelimits,
     vocabulary,
 )
