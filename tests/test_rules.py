@@ -38,6 +38,16 @@ def _png(width: int, height: int) -> bytes:
     return buffer.getvalue()
 
 
+def _old_palette_png() -> bytes:
+    import io
+
+    image = Image.new("P", (20, 20))
+    image.putpalette([0, 0, 0, 255, 255, 255] * 128)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", transparency=bytes([0, 128] + [255] * 254))
+    return buffer.getvalue()
+
+
 def power(**patch: Any) -> dict[str, Any]:
     return {"powers": [patched(POWER, patch)]}
 
@@ -151,6 +161,9 @@ FAILING: list[tuple[str, dict[str, Any]]] = [
                      **raw(b"\x89PNG\r\n\x1a\nnot really", "units/demo/images/bad.png")}),
     ("GK-FLOW-004", {**power(flowchart={"image": "images/huge.png"}),
                      **raw(_png(8000, 6000), "units/demo/images/huge.png")}),
+    ("GK-FLOW-008", {**power(flowchart={"image": "images/old.png"}),
+                     **raw(_old_palette_png(), "units/demo/images/old.png")}),
+    ("GK-LOAD-012", raw("powers:\n\t- name: 甲\n")),
     ("GK-FLOW-005", power(**p(flowchart__steps__0__branches__1__to="审核"))),
     ("GK-FLOW-006", power(**p(flowchart__steps__2__days="9"))),
     ("GK-FLOW-007", power(**p(flowchart__steps__1__branches=DELETE))),
@@ -442,3 +455,38 @@ def test_traditional_characters_get_the_simplified_form(check) -> None:
 ])
 def test_characters_the_same_in_both_forms_are_no_alarm(check, text: str) -> None:
     assert check(powers=[patched(POWER, {"department": text})]).findings == []
+
+
+# --- every message in Chinese, with the right line and relative paths (class 4) -------------
+
+def test_tab_indentation_is_told_in_chinese_at_its_line(check) -> None:
+    result = check(**raw("powers:\n  - name: 甲\n\t code: CSJ-XK-009\n"))
+    [finding] = [f for f in result.findings if f.location.file == "units/demo/extra.yaml"]
+    assert finding.rule.id == "GK-LOAD-012" and finding.location.line == 3
+    assert finding.message.startswith("第 3 行用制表符（Tab）缩进") and "换成空格" in finding.advice
+
+
+@pytest.mark.parametrize(("text", "chinese"), [
+    ('powers:\n  - name: "未闭合\n', "引号没有成对"),
+    ("powers:\n  - name: [甲, 乙\n", "方括号 [ ] 没有成对"),
+    ("powers:\n  - name: 甲\n   code: 乙\n", "缩进不一致"),
+    ("powers:\n  - name: 甲: 乙\n", "这里不能出现“字段: 值”"),
+])
+def test_yaml_syntax_errors_are_chinese_first(check, text: str, chinese: str) -> None:
+    [finding] = [f for f in check(**raw(text)).findings if f.rule.id == "GK-LOAD-004"]
+    assert finding.message.startswith(f"YAML 格式错误：{chinese}") and "技术信息" in finding.message
+    assert finding.location.line in (2, 3)
+
+
+def test_image_messages_name_the_relative_path_and_pillow_warnings_become_findings(
+        check, recwarn) -> None:
+    corrupt = check(**power(flowchart={"image": "images/bad.png"}),
+                    **raw(b"not an image at all", "units/demo/images/bad.png"))
+    [finding] = [f for f in corrupt.findings if f.rule.id == "GK-FLOW-003"]
+    assert "不是可识别的图片文件" in finding.message
+    assert "images/bad.png" in finding.message and str(corrupt.catalogue.root) not in finding.message
+    old = check(**power(flowchart={"image": "images/old.png"}),
+                **raw(_old_palette_png(), "units/demo/images/old.png"))
+    [warned] = [f for f in old.findings if f.rule.id == "GK-FLOW-008"]
+    assert "调色板图片" in warned.message and "另存为 PNG" in warned.advice
+    assert not [w for w in recwarn if "Palette" in str(w.message)]  # nothing left for stderr

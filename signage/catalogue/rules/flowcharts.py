@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import warnings
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
@@ -41,6 +42,11 @@ BAD_STEPS = define(
     "GK-FLOW-005", ERROR, "power", "流程步骤不完整",
     "流程图步骤有误：{problem}。",
     "{advice}",
+)
+IMAGE_WARNING = define(
+    "GK-FLOW-008", WARNING, "power", "流程图图片有瑕疵",
+    "流程图图片“{path}”{problem}（技术信息：{detail}）。",
+    "用看图或画图软件打开后另存为 PNG（RGB 或 RGBA），再重新上传。",
 )
 STEPS_EXCEED_PROMISE = define(
     "GK-FLOW-006", WARNING, "power", "流程各环节时限之和超过承诺时限",
@@ -107,19 +113,51 @@ def _check_image(item: PowerItem, chart: Flowchart, ctx: CheckContext) -> Iterat
         yield IMAGE_TOO_LARGE.finding(where, name, path=chart.image, size=f"{size // 1024} KB",
                                       limit=f"{ctx.max_image_bytes // 1024} KB")
         return
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        problem = _decode_image(path, ctx)
+    if isinstance(problem, tuple):
+        yield IMAGE_TOO_LARGE.finding(where, name, path=chart.image, size=problem[0], limit=problem[1])
+        return
+    if problem:
+        yield IMAGE_CORRUPT.finding(where, name, path=chart.image,
+                                    reason=problem.replace(str(path), chart.image))
+        return
+    for warning in caught:  # Pillow's own warnings, in English: told in Chinese, never on stderr
+        detail = str(warning.message).replace(str(path), chart.image)
+        yield IMAGE_WARNING.finding(where, name, path=chart.image, problem=_image_warning(detail),
+                                    detail=detail)
+
+
+def _decode_image(path: Path, ctx: CheckContext) -> str | tuple[str, str]:
+    """"" when the image decodes; else why not (Chinese first), or (size, limit) when too big."""
     try:
         with Image.open(path) as image:
             pixels = image.width * image.height
             if image.format not in IMAGE_FORMATS:
-                raise UnidentifiedImageError(f"格式 {image.format} 不受支持")
+                return f"格式 {image.format} 不受支持"
             if pixels > ctx.max_image_pixels:
-                yield IMAGE_TOO_LARGE.finding(
-                    where, name, path=chart.image, size=f"{image.width}×{image.height} 像素",
-                    limit=f"{ctx.max_image_pixels // 1_000_000} 百万像素")
-                return
+                return (f"{image.width}×{image.height} 像素", f"{ctx.max_image_pixels // 1_000_000} 百万像素")
             image.load()
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        yield IMAGE_CORRUPT.finding(where, name, path=chart.image, reason=str(exc) or type(exc).__name__)
+            if image.mode == "P" and "transparency" in image.info and pixels <= 4_000_000:
+                image.convert("RGB")  # what the boards do: Pillow warns here about old palettes
+    except UnidentifiedImageError as exc:
+        return f"不是可识别的图片文件（技术信息：{exc}）"
+    except Image.DecompressionBombError as exc:
+        return f"像素过多，疑似压缩炸弹（技术信息：{exc}）"
+    except (OSError, SyntaxError, ValueError) as exc:
+        return f"图片数据不完整或已损坏（技术信息：{exc or type(exc).__name__}）"
+    return ""
+
+
+def _image_warning(detail: str) -> str:
+    if "Transparency" in detail or "transparency" in detail:
+        return "调色板图片的透明色写法过时，部分设备显示可能不一致"
+    if "decompression bomb" in detail.lower():
+        return "图片像素过多"
+    if "EXIF" in detail or "exif" in detail:
+        return "图片的 EXIF 信息损坏"
+    return "图片解码时出现警告"
 
 
 def _check_steps(steps: list[FlowStep]) -> Iterator[Finding]:
