@@ -173,6 +173,9 @@ FAILING: list[tuple[str, dict[str, Any]]] = [
     ("GK-TEXT-004", power(place="台安县政务服务中心二楼８号窗口")),
     ("GK-TEXT-005", power(name="关于" + "建设工程规划许可" * 7 + "的核发")),
     ("GK-TEXT-006", power(name="建設工程規劃許可證核發")),
+    ("GK-TEXT-007", power(name="建设工程规划许可\u0301证核发")),
+    ("GK-KIOSK-001", power(name="王\U0002a6a5个体工商户登记")),
+    ("GK-BOARD-001", power(name="王\U00030000个体工商户登记")),
     ("GK-LED-001", power(name="王\U0002c317个体工商户登记")),
 ]
 
@@ -490,3 +493,43 @@ def test_image_messages_name_the_relative_path_and_pillow_warnings_become_findin
     [warned] = [f for f in old.findings if f.rule.id == "GK-FLOW-008"]
     assert "调色板图片" in warned.message and "另存为 PNG" in warned.advice
     assert not [w for w in recwarn if "Palette" in str(w.message)]  # nothing left for stderr
+
+
+# --- NFC on load; characters each channel cannot draw (class 8) ----------------------------
+
+def test_combining_marks_are_composed_on_load(check) -> None:
+    result = check(powers=[patched(POWER, {"department": "规划管理股（Jose\u0301 协办）"})])
+    assert result.findings == []
+    [item] = result.catalogue.units["demo"].powers
+    assert item.department == "规划管理股（José 协办）"
+
+
+def test_a_mark_nfc_cannot_compose_is_named(check) -> None:
+    [finding] = check(powers=[patched(POWER, {"name": "建设工程规划许\u0301可证核发"})]).findings
+    assert finding.rule.id == "GK-TEXT-007" and finding.field == "name" and finding.location.line == 2
+    assert "“许”后有无法与之合成的组合符号 U+0301" in finding.message
+
+
+def _glyph_findings(check, name: str, channels: list[str] | None = None) -> dict[str, Any]:
+    record = patched(POWER, {"name": name, **({"channels": channels} if channels else {})})
+    return {f.rule.id: f for f in check(powers=[record]).findings
+            if f.rule.id in ("GK-LED-001", "GK-KIOSK-001", "GK-BOARD-001")}
+
+
+def test_extension_b_name_prints_on_boards_but_not_on_kiosk_or_led(check) -> None:
+    rare = "\U0002a6a5"  # 𪚥, CJK Extension B: HanaMin B has it, Noto Sans CJK SC does not
+    found = _glyph_findings(check, f"王{rare}个体工商户登记")
+    assert set(found) == {"GK-KIOSK-001", "GK-LED-001"}  # the board has the fallback font
+    assert "U+2A6A5" in found["GK-KIOSK-001"].message
+    assert "公开栏能正常显示这些字符" in found["GK-KIOSK-001"].advice
+    assert "公开栏能正常显示" in found["GK-LED-001"].advice
+    assert "电子触摸屏" not in found["GK-LED-001"].advice.split("。")[-2]
+    assert set(_glyph_findings(check, f"王{rare}登记", ["board"])) == set()
+
+
+def test_a_character_no_font_has_is_named_on_every_channel_with_true_advice(check) -> None:
+    found = _glyph_findings(check, "王\U00030000个体工商户登记")
+    assert set(found) == {"GK-LED-001", "GK-KIOSK-001", "GK-BOARD-001"}
+    for finding in found.values():
+        assert "U+30000" in finding.message and "其他渠道也无法显示" in finding.advice
+        assert finding.location.line == 2 and finding.field == "name"

@@ -15,7 +15,9 @@ from signage.catalogue.findings import Finding, Rule
 from signage.catalogue.model import Catalogue, Unit
 from signage.catalogue.rules import (  # noqa: F401  (importing registers the checks)
     basis,
+    channel_glyphs,
     codes,
+    combining,
     dates,
     docnumbers,
     fees,
