@@ -21,6 +21,7 @@ from fpdf import FPDF
 from players.board.canvas import Document, Fonts, Line, Page, Picture, Polygon, Rect, Text
 
 FAMILY = "NotoSansSC"
+FALLBACK = "fallback"
 
 
 LOG = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ LOG = logging.getLogger(__name__)
 def write_pdf(document: Document, path: Path | io.BytesIO, fonts: Fonts) -> None:
     pdf = _new_pdf(document, fonts)
     for page in document.pages:
-        _draw_page(pdf, page)
+        _draw_page(pdf, page, fonts)
     with _fpdf_warnings_in_chinese(document.title):
         pdf.output(path)
 
@@ -82,11 +83,8 @@ def _new_pdf(document: Document, fonts: Fonts) -> FPDF:
     pdf.set_lang("zh-CN")
     for style, font in (("", fonts.regular), ("B", fonts.bold)):
         pdf.add_font(FAMILY, style, str(font.path), collection_font_number=font.index)
-    fallbacks = [f"fallback{number}" for number in range(len(fonts.fallbacks))]
-    for family, font in zip(fallbacks, fonts.fallbacks, strict=True):
-        pdf.add_font(family, "", str(font.path), collection_font_number=font.index)
-    if fallbacks:  # rare characters (CJK Extension B …) print from these, as on the PNG boards
-        pdf.set_fallback_fonts(fallbacks, exact_match=False)
+    for number, font in enumerate(fonts.fallbacks):  # rare characters (CJK Extension B …)
+        pdf.add_font(f"{FALLBACK}{number}", "", str(font.path), collection_font_number=font.index)
     for loaded in pdf.fonts.values():
         # The subset keeps the font's own glyph boxes; recomputing them from the CFF outlines
         # costs about a second a document and changes nothing a viewer or printer uses.
@@ -96,13 +94,24 @@ def _new_pdf(document: Document, fonts: Fonts) -> FPDF:
     return pdf
 
 
-def _draw_page(pdf: FPDF, page: Page) -> None:
+def _draw_text(pdf: FPDF, shape: Text, fonts: Fonts) -> None:
+    """A text in runs: the CJK font, and a fallback font for what it lacks (fpdf2's own
+    fallback applies to cells only, not to ``text``)."""
+    families = {font: f"{FALLBACK}{number}" for number, font in enumerate(fonts.fallbacks)}
+    x = shape.x
+    for font, run in fonts.runs(shape.text, shape.bold):
+        family = families.get(font)
+        pdf.set_font(family or FAMILY, "" if family else ("B" if shape.bold else ""), shape.size)
+        pdf.text(x, shape.y, run)
+        x += pdf.get_string_width(run)
+
+
+def _draw_page(pdf: FPDF, page: Page, fonts: Fonts) -> None:
     pdf.add_page(format=(page.width, page.height))
     for shape in page.shapes:
         if isinstance(shape, Text):
-            pdf.set_font(FAMILY, "B" if shape.bold else "", shape.size)
             pdf.set_text_color(*shape.colour)
-            pdf.text(shape.x, shape.y, shape.text)
+            _draw_text(pdf, shape, fonts)
         elif isinstance(shape, Line):
             pdf.set_draw_color(*shape.colour)
             pdf.set_line_width(shape.width)
