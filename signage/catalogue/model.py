@@ -90,6 +90,7 @@ class PowerItem(Sourced):
     unit_id: str = ""
     name: str = ""
     code: str = ""
+    main_item: str = ""  # 主项: the main item's name when this is one of its 子项 (sub-items)
     type: str = ""  # current official type (行政许可 …), "" when unknown
     type_declared: str = ""  # as the unit wrote it (may be a legacy name such as 行政审批)
     implementing_unit: str = ""  # 实施主体

@@ -272,8 +272,8 @@ steps = _list_of(FlowStep, STEP_FIELDS, "步骤列表")
 FLOWCHART_FIELDS: dict[str, Converter] = {"image": text, "steps": steps}
 
 POWER_FIELDS: dict[str, Converter] = {
-    "name": text, "code": text, "type": text, "implementing_unit": text, "department": text,
-    "legal_basis": text_list, "statutory_days": days, "promised_days": days, "fee": fee,
+    "name": text, "code": text, "main_item": text, "type": text, "implementing_unit": text,
+    "department": text, "legal_basis": text_list, "statutory_days": days, "promised_days": days, "fee": fee,
     "materials": text_list, "place": text, "hours": text, "conditions": block_text,
     "flowchart": flowchart, "consult_phone": text, "supervision_phone": text,
     "channels": channels, "valid_from": date, "valid_until": date, "updated": date,
