@@ -16,6 +16,7 @@ from signage.catalogue.model import Catalogue, Unit
 from signage.catalogue.rules import (  # noqa: F401  (importing registers the checks)
     basis,
     channel_glyphs,
+    characters,
     codes,
     combining,
     dates,

@@ -25,7 +25,7 @@ from signage.catalogue.rules.led_glyphs import (
     undrawable,
 )
 from signage.catalogue.rules.registry import WARNING, check, define
-from signage.catalogue.rules.text import texts
+from signage.catalogue.rules.text import TextField
 from signage.text.fonts import (
     FALLBACK_PACKAGES,
     FontFile,
@@ -90,15 +90,20 @@ def _listed(chars: list[str]) -> str:
     return "、".join(f"“{char}” U+{ord(char):04X}" for char in chars)
 
 
-@check("power")
-@check("notice")
-@check("announcement")
-@check("unit")
-def outline_glyphs(obj: PowerItem | Notice | Announcement | Unit, ctx: CheckContext) -> Iterator[Finding]:
-    kiosk, board = _on(obj, KIOSK) and kiosk_chain(), _on(obj, BOARD) and board_chain()
+_DRAWS: dict[str, set[str]] = {KIOSK: set(), BOARD: set()}  # characters known to draw, per channel
+
+
+def outline_glyphs(obj: PowerItem | Notice | Announcement | Unit, fields: list[TextField],
+                   joined: str) -> Iterator[Finding]:
+    """Run by :mod:`signage.catalogue.rules.characters`; ``joined`` is every text of ``obj``."""
+    kiosk = _on(obj, KIOSK) and bool(kiosk_chain()) and not _DRAWS[KIOSK].issuperset(joined)
+    board = _on(obj, BOARD) and bool(board_chain()) and not _DRAWS[BOARD].issuperset(joined)
     if not (kiosk or board):
         return
-    for text in texts(obj):
+    for channel in (KIOSK, BOARD):
+        if not missing_on(channel, joined):
+            _DRAWS[channel].update(joined)
+    for text in fields:
         if text.text.isascii():
             continue
         if kiosk:

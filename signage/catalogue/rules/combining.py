@@ -8,10 +8,8 @@ import re
 from collections.abc import Iterator
 
 from signage.catalogue.findings import Finding
-from signage.catalogue.model import Announcement, Notice, PowerItem, Unit
-from signage.catalogue.rules.context import CheckContext
-from signage.catalogue.rules.registry import WARNING, check, define
-from signage.catalogue.rules.text import texts
+from signage.catalogue.rules.registry import WARNING, define
+from signage.catalogue.rules.text import TextField
 
 STRAY_MARK = define(
     "GK-TEXT-007", WARNING, "unit, power, notice, announcement", "含有无法合成的组合符号",
@@ -23,15 +21,14 @@ STRAY_MARK = define(
 _MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u3099\u309a]+")
 
 
-@check("power")
-@check("notice")
-@check("announcement")
-@check("unit")
-def stray_marks(obj: PowerItem | Notice | Announcement | Unit, ctx: CheckContext) -> Iterator[Finding]:
-    for text in texts(obj):
+def has_marks(text: str) -> bool:
+    return _MARKS.search(text) is not None
+
+
+def stray_marks(fields: list[TextField]) -> Iterator[Finding]:
+    """Run by :mod:`signage.catalogue.rules.characters` (one pass over the texts)."""
+    for text in fields:
         value = text.text
-        if value.isascii():
-            continue
         for match in _MARKS.finditer(value):
             base = value[match.start() - 1] if match.start() else "（行首）"
             marks = "、".join(f"U+{ord(mark):04X}" for mark in match.group())

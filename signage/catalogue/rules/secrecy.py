@@ -51,7 +51,9 @@ _UNCLASSIFIED = frozenset(("", "无", "公开", "非密", "不涉密", "none", "
 # digits are folded to ASCII first, then a run of digits with single separators is a candidate.
 _FOLD = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "Ｘ": "X", "ｘ": "x",
                        "－": "-", "—": "-", "–": "-", "‐": "-", "\u3000": " "})
-_GATE = re.compile(r"\d(?:[ -]?\d){10}")  # cheap gate: every kind needs 11+ digits
+# Cheap gate on the text as written (Python's \d is any Unicode digit, full-width ones too):
+# every kind needs 11+ digits with at most one separator between two.
+_GATE = re.compile(r"\d(?:[ \-－—–‐\u3000]?\d){10}")
 _RUN = re.compile(r"(?<![0-9A-Za-z])\d(?:[ -]?\d)+(?:[ -]?[Xx])?(?![0-9A-Za-z])")
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -87,9 +89,9 @@ def personal_numbers(value: str) -> Iterator[tuple[str, str, bool]]:
     An 18-character number with a plausible region and birth date is an identity number whether
     or not its check digit is right (a typo still identifies a person); 16–19 digits passing
     Luhn are a bank card; 11 digits in the mobile ranges are a mobile."""
-    folded = value.translate(_FOLD)
-    if not _GATE.search(folded):
+    if not _GATE.search(value):
         return
+    folded = value.translate(_FOLD)
     for match in _RUN.finditer(folded):
         groups = re.split(r"[ -]", match.group())
         start = 0

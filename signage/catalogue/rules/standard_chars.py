@@ -14,10 +14,8 @@ from collections.abc import Iterator
 import opencc
 
 from signage.catalogue.findings import Finding
-from signage.catalogue.model import Announcement, Notice, PowerItem, Unit
-from signage.catalogue.rules.context import CheckContext
-from signage.catalogue.rules.registry import WARNING, check, define
-from signage.catalogue.rules.text import texts
+from signage.catalogue.rules.registry import WARNING, define
+from signage.catalogue.rules.text import TextField
 
 TRADITIONAL = define(
     "GK-TEXT-006", WARNING, "unit, power, notice, announcement", "使用了繁体字",
@@ -33,15 +31,27 @@ def _converter() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
-@functools.lru_cache(maxsize=65536)
-def _may_convert(char: str) -> bool:
-    """Whether the converter changes ``char`` on its own (a cheap gate before converting text)."""
-    return _converter().convert(char) != char
+_UNCHANGED: set[str] = set()  # characters the converter leaves alone on their own
+
+
+def may_need_conversion(text: str) -> bool:
+    """False when every character of ``text`` is one the converter never changes alone (one
+    C-level set test for almost all text); the characters seen are remembered."""
+    if _UNCHANGED.issuperset(text):
+        return False
+    convert = _converter().convert
+    suspects = False
+    for char in set(text) - _UNCHANGED:
+        if convert(char) == char:
+            _UNCHANGED.add(char)
+        else:
+            suspects = True
+    return suspects
 
 
 def simplified(text: str) -> str | None:
     """``text`` in standard simplified characters, or None when it already is."""
-    if text.isascii() or not any(_may_convert(ch) for ch in text if ord(ch) >= 0x3400):
+    if text.isascii() or not may_need_conversion(text):
         return None
     converted = _converter().convert(text)
     return None if converted == text else converted
@@ -61,13 +71,9 @@ def _changed(text: str, converted: str) -> tuple[str, int]:
     return "".join(f"“{ch}”" for ch in chars), max(first, 0)
 
 
-@check("power")
-@check("notice")
-@check("announcement")
-@check("unit")
-def standard_characters(obj: PowerItem | Notice | Announcement | Unit,
-                        ctx: CheckContext) -> Iterator[Finding]:
-    for text in texts(obj):
+def standard_characters(fields: list[TextField]) -> Iterator[Finding]:
+    """Run by :mod:`signage.catalogue.rules.characters` (one pass over the texts)."""
+    for text in fields:
         converted = simplified(text.text)
         if converted is None:
             continue
