@@ -533,3 +533,17 @@ def test_a_character_no_font_has_is_named_on_every_channel_with_true_advice(chec
     for finding in found.values():
         assert "U+30000" in finding.message and "其他渠道也无法显示" in finding.advice
         assert finding.location.line == 2 and finding.field == "name"
+
+
+def test_check_unit_shows_the_duplicate_to_the_unit_that_holds_the_copy(content) -> None:
+    from click.testing import CliRunner
+
+    from signage.cli import main
+
+    root = content.write(**_other_unit("CSJ-XK-001"))
+    result = CliRunner().invoke(main, ["check", str(root), "--unit", "other", "--today", "2026-11-27"])
+    assert result.exit_code == 1, result.output
+    assert "units/other/powers.yaml:3" in result.output and "GK-CODE-002" in result.output
+    assert "units/demo/powers.yaml:3" in result.output  # points at the other side
+    owner = CliRunner().invoke(main, ["check", str(root), "--unit", "demo", "--today", "2026-11-27"])
+    assert owner.exit_code == 0 and "GK-CODE-007" in owner.output
