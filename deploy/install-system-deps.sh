@@ -7,6 +7,7 @@ packages=(
   fonts-noto-cjk   # outline CJK (Noto Sans CJK SC is face 2 of the TTC): kiosk, boards
   fonts-unifont    # 16-px bitmap CJK rows for LED signs
   xfonts-wqy       # WenQuanYi bitmap, second LED font
+  fonts-hanazono   # HanaMin A/B: the boards' fallback for rare name characters (CJK Extension B …)
   fontconfig       # fc-match, to find fonts
   mosquitto        # the MQTT broker the publisher starts on loopback (and the tests), with its
                    # dynamic-security plugin (the production config, tests/test_security.py)

@@ -82,9 +82,10 @@ screens:
 """
 
 UNITS = ("mofan", "queshi", "guifan", "jishi", "fugai", "zhenggai", "mimi", "kong", "cuowu", "yuqi")
-# A notice with three warnings: a leading zero in the 文号 (GK-DOCNO-004), a mobile number in
-# the body (GK-PRIV-002), and a space between Chinese characters in the summary (GK-TEXT-001).
-THREE_WARNINGS = {"doc_number": "台测发〔2026〕0{n}号", "body": "各股室：\n如有疑问请联系13912345678。",
+# A notice with three warnings: a leading zero in the 文号 (GK-DOCNO-004), half-width parentheses in
+# the body (GK-TEXT-003), and a space between Chinese characters in the summary (GK-TEXT-001).
+# (A mobile number in a notice is an error since issue 16: GK-PRIV-004 holds it back.)
+THREE_WARNINGS = {"doc_number": "台测发〔2026〕0{n}号", "body": "各股室：\n如有疑问请联系综合股(咨询)。",
                   "summary": "公布本局 行政权力事项目录。"}
 
 
@@ -260,7 +261,7 @@ def test_each_indicator_and_veto_scored_by_hand(site: Site) -> None:
         # dated 10-12 and it is held back, so it is unpublished 34 working days later → −4.
         # Total 18.261 + 20 + 16 + 20 + 20 = 94.26.
         "queshi": {**full, "completeness": pytest.approx(20 * 21 / 23), "timeliness": 16.0, "score": 94.3},
-        # Compliance: GK-TIME-004 (error) + GK-DOCNO-004 and GK-PRIV-002 (warnings) → 20 − 5 − 1 − 1
+        # Compliance: GK-TIME-004 (error) + GK-DOCNO-004 and GK-TEXT-003 (warnings) → 20 − 5 − 1 − 1
         # = 13. The held-back item changed 11-20: 5 working days, not late. Total 93.
         "guifan": {**full, "compliance": 13.0, "score": 93.0},
         # Timeliness: the item changed 10-09 and waited for its 保密审查 (不通过 on 11-02, the ledger
@@ -321,7 +322,7 @@ def test_stored_record_carries_findings_first_seen(site: Site) -> None:
     record = json.loads(path.read_text("utf-8"))
     yuqi = record["units"]["yuqi"]
     assert sorted(f["rule"] for f in yuqi["findings"].values()) == [
-        "GK-DOCNO-004", "GK-PRIV-002", "GK-TEXT-001"]
+        "GK-DOCNO-004", "GK-TEXT-001", "GK-TEXT-003"]
     assert {f["first_seen"] for f in yuqi["findings"].values()} == {"2026-11-02"}
     guifan = record["units"]["guifan"]["findings"].values()
     assert {f["first_seen"] for f in guifan} == {"2026-11-27"}  # new since the last assessment

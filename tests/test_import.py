@@ -22,6 +22,7 @@ from signage.office.importing import (
     ImportReport,
     import_spreadsheet,
     normalise_heading,
+    render_report,
 )
 from signage.office.template import EXAMPLE, FIRST_DATA_ROW, build_template, write_template
 
@@ -309,15 +310,6 @@ def test_rows_missing_name_or_code_are_reported_and_skipped(content, tmp_path: P
     assert "跳过 4 行" in run.stdout
 
 
-def test_a_sheet_without_a_code_column_is_reported_once(content, tmp_path: Path) -> None:
-    root = content.write()
-    rows = [["序号", "事项名称", "事项类型", "承办机构"],
-            [1, "甲", "行政许可", "审批股"], [2, "乙", "行政许可", "审批股"]]
-    report = run_import(book(tmp_path / "nocode.xlsx", {"Sheet": rows}), root)
-    assert report.skipped_rows == 2 and kinds(report).count("no-key-column") == 1
-    assert "事项编码" in problem(report, "no-key-column").message
-
-
 @pytest.mark.parametrize("case", ["binary", "xls", "broken-xlsx", "no-header", "no-unit", "bad-unit",
                                   "broken-yaml"])
 def test_hard_failures_exit_2(content, tmp_path: Path, case: str) -> None:
@@ -513,3 +505,84 @@ def test_imported_content_goes_through_check(content, tmp_path: Path) -> None:
     assert {f["subject"] for f in findings} >= {"CSJ-XK-002"}  # e.g. no flowchart, no own review yet
     imported = [f for f in findings if f["subject"] in ("CSJ-XK-002", "CSJ-CF-001")]
     assert all(f["file"] == "units/demo/powers.yaml" for f in imported)
+
+
+# --- county power lists as units keep them (issue 16, class 10) -----------------------------
+
+COUNTY_LIST = [
+    ["台安县测试局权力清单"],
+    ["填报单位（盖章）：台安县测试局", None, None, None, None, None, None, "填报时间：2026年11月"],
+    ["序号", "职权名称", None, "职权类别", "实施依据", "责任主体", "责任事项", "追责情形", "备注"],
+    [None, "主项名称", "子项名称", None, None, None, None, None, None],
+    [1, "建设工程规划许可证核发", None, "行政许可", "《中华人民共和国城乡规划法》第四十条",
+     "台安县测试局", "1.受理责任\n2.审查责任", "不依法受理的", None],
+    [2, "临时建设工程规划许可", None, "行政许可", "《中华人民共和国城乡规划法》\n第四十四条",
+     "台安县测试局", "受理、审查", "违规审批的", None],
+    [3, "对违法建设的行政处罚", "未取得规划许可证进行建设", "行政处罚",
+     "《中华人民共和国城乡规划法》第六十四条", "台安县测试局", "立案、调查", "", None],
+    [3, "对违法建设的行政处罚", "未按规划许可证规定进行建设", "行政处罚",
+     "《中华人民共和国城乡规划法》第六十四条", "台安县测试局", "立案、调查", "", None],
+    [4, "对规划实施情况的行政检查", None, "行政检查", "《中华人民共和国城乡规划法》第五十一条",
+     "台安县测试局", "检查", "", None],
+    ["4-1", "对建设工程的规划核实", None, None, None, None, None, None, None],
+    ["4-2", "对临时建设的检查", None, None, None, None, None, None, None],
+]
+COUNTY_MERGES = ["A1:I1", "B3:C3", "A7:A8", "B7:B8"]
+
+
+def test_a_county_list_without_codes_matches_by_name_and_proposes_codes(content, tmp_path: Path) -> None:
+    root = content.write()  # the unit already has 建设工程规划许可证核发 as CSJ-XK-001
+    source = book(tmp_path / "权力清单.xlsx", {"权力清单": COUNTY_LIST}, merges={"权力清单": COUNTY_MERGES})
+    before = (root / "units/demo/powers.yaml").read_text("utf-8")
+    dry = run_import(source, root, dry_run=True)
+    assert (root / "units/demo/powers.yaml").read_text("utf-8") == before  # dry run writes nothing
+    proposed = {p.message.split("“")[1].split("”")[0]: p.message.split("“")[-1].rstrip("”。")
+                for p in dry.problems if p.kind == "proposed-code"}
+    assert proposed == {
+        "临时建设工程规划许可": "CSJ-XK-002",
+        "对违法建设的行政处罚（未取得规划许可证进行建设）": "CSJ-CF-001",
+        "对违法建设的行政处罚（未按规划许可证规定进行建设）": "CSJ-CF-002",
+        "对规划实施情况的行政检查（对建设工程的规划核实）": "CSJ-JC-001",
+        "对规划实施情况的行政检查（对临时建设的检查）": "CSJ-JC-002",
+    }
+    assert all(p.severity is Severity.WARNING for p in dry.problems if p.kind == "proposed-code")
+    assert "CSJ-XK-001" in dry.updated + dry.unchanged  # matched by name, not duplicated
+    lines = "\n".join(render_report(dry, root, "demo"))
+    assert "按编码规则拟定为“CSJ-CF-001”" in lines and "试运行" in lines
+    assert {"internal-column", "note-column", "no-code-column", "main-item"} <= set(kinds(dry))
+    assert not [p for p in dry.problems if p.kind == "unknown-column"]
+    assert dry.skipped_rows == 0
+
+    report = run_import(source, root)
+    imported = items(root)
+    assert set(imported) == {"CSJ-XK-001", "CSJ-XK-002", "CSJ-CF-001", "CSJ-CF-002", "CSJ-JC-001",
+                             "CSJ-JC-002"}
+    sub = imported["CSJ-CF-002"]
+    assert sub.name == "对违法建设的行政处罚（未按规划许可证规定进行建设）"
+    assert sub.main_item == "对违法建设的行政处罚" and sub.implementing_unit == "台安县测试局"
+    assert imported["CSJ-JC-001"].type == "行政检查"  # a numbered sub-item inherits its main item's
+    assert imported["CSJ-JC-001"].legal_basis == ["《中华人民共和国城乡规划法》第五十一条"]
+    assert imported["CSJ-XK-002"].legal_basis == ["《中华人民共和国城乡规划法》第四十四条"]
+    assert report.new == ["CSJ-XK-002", "CSJ-CF-001", "CSJ-CF-002", "CSJ-JC-001", "CSJ-JC-002"]
+    again = run_import(source, root, dry_run=True)  # a second import finds them all by name
+    assert not [p for p in again.problems if p.kind == "proposed-code"]
+
+
+def test_a_new_row_without_code_or_type_is_refused_with_the_reason(content, tmp_path: Path) -> None:
+    root = content.write()
+    rows = [["序号", "权力名称", "权力类别", "责任主体"], [1, "甲事项", None, "台安县测试局"],
+            [2, "乙事项", "行政许可", "台安县测试局"]]
+    report = run_import(book(tmp_path / "nocode.xlsx", {"Sheet": rows}), root)
+    assert report.new == ["CSJ-XK-002"] and report.skipped_rows == 1
+    refused = problem(report, "no-code-no-type")
+    assert refused.where == "nocode.xlsx Sheet!第2行" and "甲事项" in refused.message
+
+
+@pytest.mark.parametrize(("written", "field"), [
+    ("责任主体", "implementing_unit"), ("职权名称", "name"), ("职权类别", "type"), ("权力类别", "type"),
+    ("实施依据", "legal_basis"), ("设定依据", "legal_basis"), ("子项名称", "subitem"),
+    ("责任事项", "duty"), ("追责情形", "accountability"), ("备注", "note")])
+def test_county_list_headings_are_recognised(written: str, field: str) -> None:
+    from signage.office.importing import HEADINGS
+
+    assert HEADINGS[normalise_heading(written)].field == field

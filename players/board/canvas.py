@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from PIL import ImageFont
 
-from signage.text.fonts import FontFile, find_cjk_font, load_pillow_font
+from signage.text.fonts import FontFile, find_cjk_font, find_fallback_fonts, font_runs, load_pillow_font
 
 PT = 25.4 / 72  # millimetres per typographic point
 Colour = tuple[int, int, int]
@@ -102,16 +102,23 @@ class Document:
 class Fonts:
     """The CJK outline font (regular and bold) and how wide text set in it is, in mm."""
 
-    def __init__(self, regular: FontFile | None = None, bold: FontFile | None = None) -> None:
+    def __init__(self, regular: FontFile | None = None, bold: FontFile | None = None,
+                 fallbacks: tuple[FontFile, ...] | None = None) -> None:
         self.regular = regular or find_cjk_font()
         self.bold = bold or find_cjk_font(bold=True)
+        # Rare characters (CJK Extension B …) the CJK font lacks are set in these, so they print.
+        self.fallbacks = find_fallback_fonts() if fallbacks is None else fallbacks
 
     def file(self, bold: bool) -> FontFile:
         return self.bold if bold else self.regular
 
+    def runs(self, text: str, bold: bool = False) -> list[tuple[FontFile, str]]:
+        """``text`` in runs of one font each: the CJK font, or a fallback where it has no glyph."""
+        return font_runs((self.file(bold), *self.fallbacks), text)
+
     def width(self, text: str, size: float, bold: bool = False) -> float:
         """Advance width of ``text`` at ``size`` points, in millimetres."""
-        return _advance(self.file(bold), text) * size / _MEASURE_PX * PT
+        return sum(_advance(font, run) for font, run in self.runs(text, bold)) * size / _MEASURE_PX * PT
 
     def measure(self, size: float, bold: bool = False):
         return functools.partial(self.width, size=size, bold=bold)

@@ -10,7 +10,10 @@ so all breaking happens in :mod:`signage.text.linebreak` while laying out (:mod:
 
 from __future__ import annotations
 
+import contextlib
 import io
+import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 from fpdf import FPDF
@@ -18,13 +21,53 @@ from fpdf import FPDF
 from players.board.canvas import Document, Fonts, Line, Page, Picture, Polygon, Rect, Text
 
 FAMILY = "NotoSansSC"
+FALLBACK = "fallback"
+
+
+LOG = logging.getLogger(__name__)
 
 
 def write_pdf(document: Document, path: Path | io.BytesIO, fonts: Fonts) -> None:
     pdf = _new_pdf(document, fonts)
     for page in document.pages:
-        _draw_page(pdf, page)
-    pdf.output(path)
+        _draw_page(pdf, page, fonts)
+    with _fpdf_warnings_in_chinese(document.title):
+        pdf.output(path)
+
+
+class _Collect(logging.Filter):
+    """Takes fpdf2's English warnings off stderr, to be told once, in Chinese."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[str] = []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.WARNING:
+            self.messages.append(record.getMessage())
+            return False
+        return True
+
+
+@contextlib.contextmanager
+def _fpdf_warnings_in_chinese(title: str) -> Iterator[None]:
+    collect = _Collect()
+    loggers = [logging.getLogger("fpdf"), logging.getLogger("fpdf.output")]
+    for logger in loggers:
+        logger.addFilter(collect)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeFilter(collect)
+    for message in collect.messages:
+        if "missing the following glyphs" in message:
+            chars = message.split("glyphs:", 1)[1].strip()
+            LOG.warning("公开栏“%s”中有字体无法显示的字符 %s，打印出来是空白方框。"
+                        "请核对这些字是否录入正确，生僻字可安装 fonts-hanazono 字体后重新生成"
+                        "（技术信息：fpdf2：%s）", title, chars, message)
+        else:
+            LOG.warning("生成公开栏“%s”的 PDF 时出现警告（技术信息：fpdf2：%s）", title, message)
 
 
 def _new_pdf(document: Document, fonts: Fonts) -> FPDF:
@@ -40,6 +83,8 @@ def _new_pdf(document: Document, fonts: Fonts) -> FPDF:
     pdf.set_lang("zh-CN")
     for style, font in (("", fonts.regular), ("B", fonts.bold)):
         pdf.add_font(FAMILY, style, str(font.path), collection_font_number=font.index)
+    for number, font in enumerate(fonts.fallbacks):  # rare characters (CJK Extension B …)
+        pdf.add_font(f"{FALLBACK}{number}", "", str(font.path), collection_font_number=font.index)
     for loaded in pdf.fonts.values():
         # The subset keeps the font's own glyph boxes; recomputing them from the CFF outlines
         # costs about a second a document and changes nothing a viewer or printer uses.
@@ -49,13 +94,24 @@ def _new_pdf(document: Document, fonts: Fonts) -> FPDF:
     return pdf
 
 
-def _draw_page(pdf: FPDF, page: Page) -> None:
+def _draw_text(pdf: FPDF, shape: Text, fonts: Fonts) -> None:
+    """A text in runs: the CJK font, and a fallback font for what it lacks (fpdf2's own
+    fallback applies to cells only, not to ``text``)."""
+    families = {font: f"{FALLBACK}{number}" for number, font in enumerate(fonts.fallbacks)}
+    x = shape.x
+    for font, run in fonts.runs(shape.text, shape.bold):
+        family = families.get(font)
+        pdf.set_font(family or FAMILY, "" if family else ("B" if shape.bold else ""), shape.size)
+        pdf.text(x, shape.y, run)
+        x += pdf.get_string_width(run)
+
+
+def _draw_page(pdf: FPDF, page: Page, fonts: Fonts) -> None:
     pdf.add_page(format=(page.width, page.height))
     for shape in page.shapes:
         if isinstance(shape, Text):
-            pdf.set_font(FAMILY, "B" if shape.bold else "", shape.size)
             pdf.set_text_color(*shape.colour)
-            pdf.text(shape.x, shape.y, shape.text)
+            _draw_text(pdf, shape, fonts)
         elif isinstance(shape, Line):
             pdf.set_draw_color(*shape.colour)
             pdf.set_line_width(shape.width)

@@ -30,8 +30,12 @@ def save_png(page: Page, path: Path, fonts: Fonts, dpi: int = 150) -> None:
 
 def _draw(image: Image.Image, draw: ImageDraw.ImageDraw, shape: object, scale: float, fonts: Fonts) -> None:
     if isinstance(shape, Text):
-        font = _font(fonts.file(shape.bold), max(1, round(shape.size * PT * scale)))
-        draw.text((shape.x * scale, shape.y * scale), shape.text, font=font, fill=shape.colour, anchor="ls")
+        pixels = max(1, round(shape.size * PT * scale))
+        x = shape.x * scale
+        for file, run in fonts.runs(shape.text, shape.bold):  # fallback fonts for rare characters
+            font = _font(file, pixels)
+            draw.text((x, shape.y * scale), run, font=font, fill=shape.colour, anchor="ls")
+            x += font.getlength(run)
     elif isinstance(shape, Line):
         draw.line([(shape.x1 * scale, shape.y1 * scale), (shape.x2 * scale, shape.y2 * scale)],
                   fill=shape.colour, width=max(1, round(shape.width * scale)))

@@ -20,6 +20,8 @@ class Sourced:
 
     location: Location = field(default_factory=lambda: Location("<memory>"))
     field_lines: dict[str, int] = field(default_factory=dict, repr=False)
+    # Fields written but unreadable (a finding already says why): never reported as missing too.
+    invalid: frozenset[str] = field(default=frozenset(), repr=False)
 
     def where(self, name: str | None = None) -> Location:
         """The location of field ``name`` (or of the object itself)."""
@@ -88,6 +90,7 @@ class PowerItem(Sourced):
     unit_id: str = ""
     name: str = ""
     code: str = ""
+    main_item: str = ""  # 主项: the main item's name when this is one of its 子项 (sub-items)
     type: str = ""  # current official type (行政许可 …), "" when unknown
     type_declared: str = ""  # as the unit wrote it (may be a legacy name such as 行政审批)
     implementing_unit: str = ""  # 实施主体

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -92,6 +93,8 @@ class Builder:
             result = convert(self, value, name, line_of)
             if result is not None:
                 setattr(obj, name, result)
+            elif value is not None:
+                obj.invalid = obj.invalid | {name}
             if value.__class__ is LocatedList:
                 for index, element_line in enumerate(value.lines):
                     lines[f"{name}.{index}"] = element_line
@@ -123,11 +126,19 @@ def _describe(value: Any) -> str:
 # --- converters: (builder, value, key, line) -> typed value or None ------------------------
 
 
+def nfc(value: str) -> str:
+    """Text in Unicode NFC: an accent typed as a separate combining mark joins its letter
+    (otherwise it draws as a dotted circle beside it); what cannot compose is a rule's finding."""
+    if value.isascii() or unicodedata.is_normalized("NFC", value):
+        return value
+    return unicodedata.normalize("NFC", value)
+
+
 def text(b: Builder, value: Any, key: str, line: int) -> str | None:
     if value is None:
         return ""
     if isinstance(value, str):
-        return value
+        return nfc(value)
     b.shape(key, line, "一段文字", value)
     return None
 
@@ -143,9 +154,9 @@ def text_list(b: Builder, value: Any, key: str, line: int) -> list[str] | None:
     if value is None:
         return []
     if isinstance(value, str):
-        return [value]
+        return [nfc(value)]
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return [v.rstrip("\n") for v in value]
+        return [nfc(v.rstrip("\n")) for v in value]
     b.shape(key, line, "文字列表（每行以“- ”开头）", value)
     return None
 
@@ -261,8 +272,8 @@ steps = _list_of(FlowStep, STEP_FIELDS, "步骤列表")
 FLOWCHART_FIELDS: dict[str, Converter] = {"image": text, "steps": steps}
 
 POWER_FIELDS: dict[str, Converter] = {
-    "name": text, "code": text, "type": text, "implementing_unit": text, "department": text,
-    "legal_basis": text_list, "statutory_days": days, "promised_days": days, "fee": fee,
+    "name": text, "code": text, "main_item": text, "type": text, "implementing_unit": text,
+    "department": text, "legal_basis": text_list, "statutory_days": days, "promised_days": days, "fee": fee,
     "materials": text_list, "place": text, "hours": text, "conditions": block_text,
     "flowchart": flowchart, "consult_phone": text, "supervision_phone": text,
     "channels": channels, "valid_from": date, "valid_until": date, "updated": date,

@@ -148,13 +148,11 @@ def _compose(text: str, doc: SourceDocument) -> SourceDocument:
     try:
         node = parser.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = Location(doc.path, mark.line + 1, mark.column + 1) if mark else Location(doc.path)
-        problem = " ".join(filter(None, [exc.context, exc.problem]))
-        doc.findings.append(rules.YAML_SYNTAX.finding(where, problem=problem))
+        doc.findings.append(_syntax_finding(exc, text, doc.path))
         return doc
     except (yaml.YAMLError, RecursionError) as exc:
-        doc.findings.append(rules.YAML_SYNTAX.finding(Location(doc.path), problem=str(exc)))
+        doc.findings.append(rules.YAML_SYNTAX.finding(
+            Location(doc.path), problem=f"文件无法解析（技术信息：{exc}）"))
         return doc
     finally:
         parser.dispose()
@@ -173,6 +171,38 @@ def _compose(text: str, doc: SourceDocument) -> SourceDocument:
             rules.YAML_SYNTAX.finding(Location(doc.path), problem="嵌套层次过深")
         )
     return doc
+
+
+# PyYAML's problems in the words of a clerk; the parser's English follows as technical detail.
+_PROBLEMS = (
+    ("found unexpected end of stream", "quoted scalar",
+     "引号没有成对：从这里开始的引号直到文件末尾都没有结束"),
+    ("did not find expected ',' or ']'", "", "方括号 [ ] 没有成对，或列表中的逗号缺失"),
+    ("did not find expected ',' or '}'", "", "花括号 { } 没有成对，或逗号缺失"),
+    ("mapping values are not allowed", "",
+     "这里不能出现“字段: 值”：上一行缩进不对，或文字中的冒号“:”需要加引号"),
+    ("did not find expected key", "", "缩进不一致：同一层的字段要左对齐"),
+    ("did not find expected '-' indicator", "", "缩进不一致：列表的每一项都要以对齐的“- ”开头"),
+    ("could not find expected ':'", "", "缺少冒号“:”，或文字中有未加引号的特殊字符"),
+    ("found undefined alias", "", "引用了未定义的别名（* 开头的文字请加引号）"),
+    ("found character that cannot start any token", "",
+     "有 YAML 不允许出现在开头的字符（如 @、`、% 开头的文字请加引号）"),
+)
+
+
+def _syntax_finding(exc: yaml.MarkedYAMLError, text: str, path: str) -> Any:
+    mark = exc.problem_mark or exc.context_mark
+    where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
+    detail = " ".join(filter(None, [exc.context, exc.problem]))
+    if mark is not None:
+        line = text.splitlines()[mark.line] if mark.line < len(text.splitlines()) else ""
+        if "\t" in line[:len(line) - len(line.lstrip())] or (
+                mark.column < len(line) and line[mark.column] == "\t"):
+            return rules.TAB_INDENT.finding(where, None, line=mark.line + 1, detail=detail)
+    for needle, context, chinese in _PROBLEMS:
+        if needle in (exc.problem or "") and context in (exc.context or ""):
+            return rules.YAML_SYNTAX.finding(where, problem=f"{chinese}（技术信息：{detail}）")
+    return rules.YAML_SYNTAX.finding(where, problem=f"无法解析此处（技术信息：{detail}）")
 
 
 class _TooLarge(Exception):

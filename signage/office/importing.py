@@ -71,19 +71,24 @@ class Column:
 
 COLUMNS: tuple[Column, ...] = (
     Column("序号", "seq", (), "选填", "可不填，不导入。填“示例”的行不导入。", 6),
-    Column("事项名称", "name", ("权力名称", "职权名称", "名称", "权力事项名称", "事项", "项目名称"),
+    Column("事项名称", "name", ("权力名称", "职权名称", "名称", "权力事项名称", "事项", "项目名称",
+                                "主项名称", "权力事项", "职权事项", "事项名称主项", "职权名称主项",
+                                "权力名称主项"),
            "必填", "行政权力事项的规范名称。", 28),
     Column("事项编码", "code", ("权力编码", "编码", "事项代码", "权力代码", "职权编码", "职权代码"),
            "必填", "单位代码-类型代码-三位序号，例如 RSJ-XK-001；重新导入时按编码更新事项。", 16),
-    Column("事项类型", "type", ("权力类型", "类别", "职权类别", "类型", "职权类型", "权力类别", "事项类别"),
+    Column("事项类型", "type", ("权力类型", "类别", "职权类别", "类型", "职权类型", "权力类别", "事项类别",
+                                "权力种类", "职权种类", "事项种类"),
            "必填", "从下拉列表选择十类之一；整张工作表同一类型时也可用工作表名（如“行政许可”）表示。", 14),
-    Column("实施主体", "implementing_unit", ("实施机关", "行使主体", "实施单位", "实施主体名称"),
+    Column("实施主体", "implementing_unit", ("实施机关", "行使主体", "实施单位", "实施主体名称", "责任主体",
+                                             "行使机关", "实施部门", "执法主体"),
            "选填", "不填时为本单位全称。", 24),
     Column("承办机构", "department", ("承办科室", "责任科室", "办理科室", "承办部门", "办理部门", "承办股室",
                                        "责任股室", "责任部门", "内设机构", "承办单位"),
            "必填", "具体办理的股室或机构。", 18),
     Column("设定依据", "legal_basis",
-           ("法律依据", "依据", "法定依据", "实施依据", "设立依据", "法律法规依据"),
+           ("法律依据", "依据", "法定依据", "实施依据", "设立依据", "法律法规依据", "设定和实施依据",
+            "设定依据和实施依据", "职权依据", "权力依据"),
            "必填", "《法规名称》第N条；多部法规每行一部（单元格内按 Alt+Enter 换行）或用“；”分隔。", 40),
     Column("法定时限（工作日）", "statutory_days", ("法定时限", "法定期限", "法定办结时限", "法定办理时限"),
            "申请类必填", "工作日天数，只填数字，例如 20。", 12),
@@ -104,13 +109,22 @@ COLUMNS: tuple[Column, ...] = (
            "不填时为本单位监督电话。", 16),
     Column("备注", "note", ("说明",), "选填", "仅供单位内部参考，不导入、不公开。", 20),
 )
+# Columns real county lists (权力清单/职权目录) carry besides the template's: the sub-item name,
+# and the 责任清单 parts that are internal (not published on screens).
+EXTRA_COLUMNS: tuple[Column, ...] = (
+    Column("子项名称", "subitem", ("子项", "子项目名称", "子项事项名称", "事项名称子项", "职权名称子项")),
+    Column("责任事项", "duty", ("责任事项内容", "责任内容")),
+    Column("追责情形", "accountability", ("追责情形及依据", "问责情形", "责任追究情形", "追责依据")),
+)
 _KEY_LABELS = {"name": "事项名称", "code": "事项编码"}
 _FEE_PARTS = {"fee_charged": "charged", "fee_standard": "standard", "fee_basis": "basis"}
-_NOT_IMPORTED = ("seq", "note")
+_NOT_IMPORTED = ("seq", "note", "subitem", "duty", "accountability")
+_INTERNAL = {"duty": "责任事项", "accountability": "追责情形"}
 # The order of a power item's fields in the content files (docs/CONTENT.md).
-FIELD_ORDER = ("name", "code", "type", "implementing_unit", "department", "legal_basis", "statutory_days",
-               "promised_days", "fee", "materials", "place", "hours", "conditions", "consult_phone",
-               "supervision_phone", "channels", "valid_from", "valid_until", "updated", "flowchart", "review")
+FIELD_ORDER = ("name", "code", "main_item", "type", "implementing_unit", "department", "legal_basis",
+               "statutory_days", "promised_days", "fee", "materials", "place", "hours", "conditions",
+               "consult_phone", "supervision_phone", "channels", "valid_from", "valid_until", "updated",
+               "flowchart", "review")
 _TRAILING_NOTE = re.compile(r"[(\[【][^()\[\]【】]*[)\]】]$")
 
 
@@ -147,8 +161,10 @@ class Row:
     """One item as read from a sheet: the fields it has values for, YAML-ready."""
 
     origin: str  # the row, e.g. 清单.xlsx 行政许可!第7行
-    code_ref: str  # the code's cell, e.g. 清单.xlsx 行政许可!C7
+    code_ref: str  # the code's cell, e.g. 清单.xlsx 行政许可!C7 (the row when there is no code column)
     values: dict[str, Any]
+    seq: str = ""  # 序号 as written: 3, 3-1 …
+    subitem: str = ""  # 子项名称, when the sheet has that column
 
     @property
     def code(self) -> str:
@@ -212,7 +228,8 @@ def cell_text(value: Any) -> str:
 
 # normalised heading → its column (built here: normalise_heading needs cell_text)
 HEADINGS: dict[str, Column] = {
-    normalise_heading(name): column for column in COLUMNS for name in (column.heading, *column.variants)
+    normalise_heading(name): column for column in (*COLUMNS, *EXTRA_COLUMNS)
+    for name in (column.heading, *column.variants)
 }
 
 
@@ -375,10 +392,12 @@ def _digits_phone(cell: _Cell, digits: str) -> str:
 
 
 def citations(cell: _Cell, raw: Any) -> list[str] | None:
-    """设定依据: one citation per line or per “；”; a line break inside 《》 is rejoined."""
+    """设定依据: one citation per line or per “；”; a line break inside 《》, or before the article
+    of the law just named (《…法》⏎第四十四条), is rejoined."""
     parts: list[str] = []
     for part in _CITATION_SPLIT.split(_clean(raw)):
-        if parts and parts[-1].count("《") > parts[-1].count("》"):
+        if parts and (parts[-1].count("《") > parts[-1].count("》")
+                      or (parts[-1].endswith("》") and part.startswith("第"))):
             parts[-1] += part
         else:
             parts.append(part)
@@ -420,6 +439,7 @@ class _SheetReader:
     def __init__(self, sheet: Sheet, file: str, problems: list[Problem]) -> None:
         self.sheet, self.file, self.problems = sheet, file, problems
         self.header = -1
+        self.data_start = 0  # the first data row: below the header, or below its second row
         self.columns: dict[int, Column] = {}  # column index → what it holds
         self.headings: dict[int, str] = {}  # column index → the heading as written
         self.default_type = ""  # from the sheet name, a title above the header, or a section row
@@ -450,7 +470,9 @@ class _SheetReader:
         if best < 0:
             return False
         self.header = best
+        self.data_start = best + 1
         self._map_columns()
+        self._second_header_row()
         self.default_type = self._type_from_titles()
         return True
 
@@ -479,6 +501,29 @@ class _SheetReader:
         if "note" in taken:
             self.report(INFO, "note-column", "备注列不导入（公开内容中没有备注）。", "",
                         row=self.header, col=taken["note"], heading=self.headings[taken["note"]])
+        for name, label in _INTERNAL.items():
+            if name in taken:
+                self.report(INFO, "internal-column", f"“{label}”属于责任清单的内部内容，不导入、不公开。", "",
+                            row=self.header, col=taken[name], heading=self.headings[taken[name]])
+
+    def _second_header_row(self) -> None:
+        """Two-row headers (职权名称 over 主项名称 | 子项名称): a row below the header whose every
+        filled cell is a recognised heading refines the columns and is not data."""
+        if self.header + 1 >= len(self.sheet.rows):
+            return
+        below = self.sheet.rows[self.header + 1]
+        filled = {col: normalise_heading(value) for col, value in enumerate(below) if cell_text(value)}
+        if not filled or not all(key in HEADINGS for key in filled.values()):
+            return
+        for col, key in filled.items():
+            column = HEADINGS[key]
+            current = self.columns.get(col)
+            clash = next((c for c, other in self.columns.items()
+                          if other.field == column.field and c != col), None)
+            if clash is not None and current is None:
+                del self.columns[clash]  # e.g. 职权名称 merged over two columns: the sub-heading decides
+            self.columns[col], self.headings[col] = column, cell_text(below[col]).replace("\n", "")
+        self.data_start = self.header + 2
 
     def _heading_above(self, col: int) -> str:
         """A heading written only in the row above (two-row headers without merged cells)."""
@@ -508,15 +553,19 @@ class _SheetReader:
     # rows
 
     def rows(self) -> list[Row]:
-        missing = [name for name in ("name", "code") if self.col_of(name) is None]
-        if missing:
-            self._no_key_columns(missing)
+        if self.col_of("name") is None:
+            self._no_key_columns(["name"])
             return []
+        if self.col_of("code") is None:
+            self.report(INFO, "no-code-column",
+                        "表头中没有“事项编码”列：按事项名称与本单位已有事项对应，新事项按编码规则拟定编码。",
+                        "拟定的编码逐条列在下面；核对后可填回表格的“事项编码”列。", row=self.header)
         rows: list[Row] = []
-        for index in range(self.header + 1, len(self.sheet.rows)):
+        for index in range(self.data_start, len(self.sheet.rows)):
             row = self._row(index, rows[-1] if rows else None)
             if row is not None:
                 rows.append(row)
+        rows = _sub_items(rows, self)
         if rows and not any("type" in row.values for row in rows):
             self.report(INFO, "no-type", "没有“事项类型”列，工作表名、标题和分组行也未指明类型。",
                         "在表格中增加“事项类型”列；已有事项的类型保持不变，新事项须补填 type。",
@@ -542,19 +591,26 @@ class _SheetReader:
             return None
         if raw.get("name") is None and raw.get("code") is None:
             return self._label_or_missing(index, present)
-        missing = next((name for name in _KEY_LABELS if raw.get(name) is None), None)
+        code_col = self.col_of("code")
+        keys = [name for name in _KEY_LABELS if name != "code" or code_col is not None]
+        missing = next((name for name in keys if raw.get(name) is None), None)
         values = self._values(index, cells) if missing is None else {}
-        missing = missing or next((name for name in _KEY_LABELS if name not in values), None)
+        missing = missing or next((name for name in keys if name not in values), None)
         if missing is not None:
             return self._skip(index, missing, f"缺少{_KEY_LABELS[missing]}，该行未导入。")
-        code_col = self.col_of("code")
-        merged = (index, code_col) in self.sheet.filled
-        if merged and previous is not None and previous.code == values["code"]:
-            _continue(previous, values)  # the code cell is merged over this row: the same item goes on
+        subitem = one_line(_Cell(self, index, self.col_of("subitem") or 0, "子项名称"),
+                           raw.get("subitem")) if raw.get("subitem") is not None else ""
+        key_col = code_col if code_col is not None else self.col_of("name")
+        merged = (index, key_col) in self.sheet.filled
+        if merged and previous is not None and not subitem and (
+                previous.code == values.get("code") if code_col is not None
+                else previous.values["name"] == values["name"] and not previous.subitem):
+            _continue(previous, values)  # the key cell is merged over this row: the same item goes on
             return None
         if "type" not in values and self.default_type:
             values["type"] = self.default_type
-        return Row(self.where(index), self.where(index, code_col), values)
+        ref = self.where(index, code_col) if code_col is not None else self.where(index)
+        return Row(self.where(index), ref, values, cell_text(raw.get("seq")), subitem or "")
 
     def _label_or_missing(self, index: int, present: dict[int, Any]) -> None:
         """A row without name and code: a section row (一、行政许可) or a note, else a real gap."""
@@ -632,12 +688,14 @@ def read_rows(book: Workbook, report: ImportReport) -> list[Row]:
         raise ImportFailure(
             f"{file} 中找不到表头：前 {HEADER_SCAN_ROWS} 行中没有一行含有至少 {MIN_HEADINGS} 个可识别的列名"
             f"（如 {expected}）。请按模板（signage template -o 模板.xlsx）整理后再导入。")
-    return _unique(rows, report)
+    return rows
 
 
 def _unique(rows: list[Row], report: ImportReport) -> list[Row]:
     first: dict[str, Row] = {}
     for row in rows:
+        if not row.code:
+            continue  # no code and none could be proposed: already reported and skipped
         if row.code in first:
             report.skipped_rows += 1
             report.problems.append(Problem(
@@ -647,6 +705,95 @@ def _unique(rows: list[Row], report: ImportReport) -> list[Row]:
         else:
             first[row.code] = row
     return list(first.values())
+
+
+# --- 主项/子项 and rows without codes ---------------------------------------------------------
+
+_SUB_SEQ = re.compile(r"^(\d+)\s*[-－—.．]\s*(\d+)$")
+
+
+def _sub_items(rows: list[Row], reader: _SheetReader) -> list[Row]:
+    """Sub-items (子项) become items of their own, named 主项（子项） so citizens can tell them
+    apart and linked to the main item by ``main_item``. A sub-item is a row with a 子项名称, or a
+    row numbered 3-1, 3-2 … under the row numbered 3 (which then only heads them: not imported)."""
+    by_seq = {row.seq: row for row in rows if row.seq and not _SUB_SEQ.match(row.seq)}
+    heads: set[int] = set()
+    for row in rows:
+        main = ""
+        if row.subitem:
+            main = row.values["name"]
+            row.values["name"] = _sub_name(main, row.subitem)
+        elif (match := _SUB_SEQ.match(row.seq)) and match.group(1) in by_seq:
+            head = by_seq[match.group(1)]
+            heads.add(id(head))
+            main = head.values["name"]
+            row.values["name"] = _sub_name(main, row.values["name"])
+            for key in ("type", "legal_basis", "implementing_unit", "department"):
+                if key in head.values:
+                    row.values.setdefault(key, head.values[key])
+        if main:
+            row.values["main_item"] = main
+    for row in rows:
+        if id(row) in heads:
+            reader.problems.append(Problem(INFO, row.origin, "",
+                                           f"“{row.values['name']}”是主项，按其子项逐项导入。", "",
+                                           "main-item"))
+    return [row for row in rows if id(row) not in heads]
+
+
+def _sub_name(main: str, sub: str) -> str:
+    return sub if sub.startswith(main) else f"{main}（{sub}）"
+
+
+def assign_codes(rows: list[Row], files: list[PowersFile], unit_dir: Path, report: ImportReport) -> list[Row]:
+    """Rows without a code: the unit's existing item of the same name gives its code; a new item
+    gets the next free code by the pattern 单位代码-类型代码-序号, reported (never silently)."""
+    if all(row.code for row in rows):
+        return rows
+    by_name = {str(item.get("name") or "").strip(): str(item.get("code") or "").strip()
+               for powers_file in files for item in powers_file.items}
+    taken = {code for code in by_name.values() if code} | {row.code for row in rows if row.code}
+    prefix = _code_prefix(unit_dir)
+    kept: list[Row] = []
+    for row in rows:
+        if row.code:
+            kept.append(row)
+            continue
+        name = row.values["name"]
+        if by_name.get(name):
+            row.values = {"code": by_name[name], **row.values}
+            kept.append(row)
+            continue
+        abbr = vocab.POWER_TYPES.get(vocab.canonical_power_type(str(row.values.get("type", ""))) or "")
+        if not abbr:
+            report.skipped_rows += 1
+            report.problems.append(Problem(
+                ERROR, row.origin, "事项类型",
+                f"新事项“{name}”没有编码，也没有事项类型，无法拟定编码，该行未导入。",
+                "填写“事项类型”（或“事项编码”）后重新导入。", "no-code-no-type"))
+            continue
+        code = _next_code(prefix, abbr, taken)
+        taken.add(code)
+        row.values = {"code": code, **row.values}
+        report.problems.append(Problem(
+            WARNING, row.origin, "事项编码", f"新事项“{name}”没有编码，按编码规则拟定为“{code}”。",
+            "核对后把该编码填回表格的“事项编码”列；编码一经发布不再变更。", "proposed-code"))
+        kept.append(row)
+    return kept
+
+
+def _code_prefix(unit_dir: Path) -> str:
+    try:
+        data = yaml.safe_load((unit_dir / "unit.yaml").read_text("utf-8")) or {}
+        return str((data.get("unit") or {}).get("code_prefix") or "DW")
+    except (OSError, yaml.YAMLError, AttributeError, UnicodeDecodeError):
+        return "DW"
+
+
+def _next_code(prefix: str, abbr: str, taken: set[str]) -> str:
+    stem = f"{prefix}-{abbr}-"
+    used = [int(code[len(stem):]) for code in taken if code.startswith(stem) and code[len(stem):].isdigit()]
+    return f"{stem}{max(used, default=0) + 1:03d}"
 
 
 # --- merging into the unit's files ----------------------------------------------------------
@@ -920,7 +1067,7 @@ def import_spreadsheet(source: Path, content_dir: Path, unit_id: str, *, today: 
         delimiter = _DELIMITER_NAMES.get(book.delimiter, book.delimiter)
         report.problems.append(Problem(INFO, source.name, "",
                                        f"按 {book.encoding} 编码读取，分隔符为{delimiter}。", "", "encoding"))
-    rows = read_rows(book, report)
+    rows = _unique(assign_codes(read_rows(book, report), files, unit_dir, report), report)
     merge(rows, files, report, today)
     write_files(files, report, today)
     return report

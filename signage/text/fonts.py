@@ -64,6 +64,15 @@ KNOWN_BITMAP_FONTS: tuple[str, ...] = (
     "/usr/share/fonts/X11/misc/unifont.pcf.gz",  # xfonts-unifont
     "/usr/share/fonts/X11/misc/wenquanyi_12pt.pcf",  # xfonts-wqy: the 16-px strike
 )
+# The outline renderers' fallback chain, after the CJK font: Noto Sans CJK stops at the BMP and
+# Extension A, so a rare character of a name (𠀾, Extension B) would print as nothing. HanaMin A
+# covers the BMP's rarities, HanaMin B the supplementary ideographic plane (Extensions B–F).
+FALLBACK_ENV = "SIGNAGE_FALLBACK_FONTS"  # paths separated by os.pathsep, before the known ones
+FALLBACK_PACKAGES = ("fonts-hanazono",)
+KNOWN_FALLBACK_FONTS: tuple[str, ...] = (
+    "/usr/share/fonts/truetype/hanazono/HanaMinA.ttf",
+    "/usr/share/fonts/truetype/hanazono/HanaMinB.ttf",
+)
 # Searched (two levels deep) when none of the known bitmap files is present.
 BITMAP_SEARCH_ROOTS: tuple[str, ...] = ("/usr/share/fonts", "/usr/local/share/fonts")
 BITMAP_GLOBS = ("*/*/unifont.*", "*/*/wenquanyi_*")
@@ -114,6 +123,70 @@ def find_bitmap_font(configured: Path | str | None = None) -> FontFile:
     return _find_bitmap_font(_as_path(configured), _env_path(BITMAP_ENV))
 
 
+def find_fallback_fonts() -> tuple[FontFile, ...]:
+    """The outline fallback fonts that are installed, in the order they are tried."""
+    return _find_fallback_fonts(os.environ.get(FALLBACK_ENV, ""))
+
+
+def outline_chain(primary: FontFile | None = None, *, bold: bool = False) -> tuple[FontFile, ...]:
+    """The outline font (``primary`` or the CJK font) followed by the fallback fonts."""
+    return (primary or find_cjk_font(bold=bold), *find_fallback_fonts())
+
+
+def font_runs(chain: tuple[FontFile, ...], text: str) -> list[tuple[FontFile, str]]:
+    """``text`` cut into runs, each with the first font of ``chain`` that draws its characters
+    (a character no font draws stays with the first font, which draws its .notdef box)."""
+    primary = chain[0]
+    drawable = _DRAWN_BY.setdefault(primary, set())
+    if len(chain) == 1 or drawable.issuperset(text):
+        return [(primary, text)] if text else []
+    runs: list[tuple[FontFile, str]] = []
+    for char in text:
+        font = _first_drawing(chain, char)
+        if runs and runs[-1][0] == font:
+            runs[-1] = (font, runs[-1][1] + char)
+        else:
+            runs.append((font, char))
+    return runs
+
+
+def undrawable_by_chain(chain: tuple[FontFile, ...], text: str) -> list[str]:
+    """The characters of ``text`` that no font of ``chain`` draws, each once, in order."""
+    drawable = _DRAWN_BY.setdefault(chain, set())
+    if drawable.issuperset(text):
+        return []
+    missing = [char for char in dict.fromkeys(text)
+               if all(_glyph_missing(font, char) for font in chain)]
+    drawable.update(set(text) - set(missing))
+    return missing
+
+
+_DRAWN_BY: dict[object, set[str]] = {}  # font or chain → characters known to draw
+
+
+def _first_drawing(chain: tuple[FontFile, ...], char: str) -> FontFile:
+    drawable = _DRAWN_BY.setdefault(chain[0], set())
+    if char in drawable or not _glyph_missing(chain[0], char):
+        drawable.add(char)
+        return chain[0]
+    return next((font for font in chain[1:] if not _glyph_missing(font, char)), chain[0])
+
+
+@functools.cache
+def _find_fallback_fonts(from_env: str) -> tuple[FontFile, ...]:
+    paths = [Path(p) for p in from_env.split(os.pathsep) if p] + [Path(p) for p in KNOWN_FALLBACK_FONTS]
+    found = [FontFile(path) for path in dict.fromkeys(paths) if path.is_file()]
+    return tuple(font for font in found if _opens(font))
+
+
+def _opens(font: FontFile) -> bool:
+    try:
+        _load(font, 16)
+    except OSError:
+        return False
+    return True
+
+
 def load_pillow_font(font: FontFile, size: int) -> ImageFont.FreeTypeFont:
     """Open ``font`` at ``size`` px.  Shared and cached, so do not mutate the result."""
     return _load(font, size)
@@ -134,8 +207,9 @@ def missing_glyphs(font: FontFile, text: str) -> set[str]:
 def clear_caches() -> None:
     """Forget every lookup, e.g. after fonts were installed while a player runs."""
     for cached in (_find_cjk_font, _find_bitmap_font, _sc_face_index, _load, _probe_font,
-                   _glyph_missing, _notdef_signature):
+                   _glyph_missing, _notdef_signature, _find_fallback_fonts):
         cached.cache_clear()
+    _DRAWN_BY.clear()
 
 
 # --------------------------------------------------------------------------- outline font

@@ -15,7 +15,10 @@ from signage.catalogue.findings import Finding, Rule
 from signage.catalogue.model import Catalogue, Unit
 from signage.catalogue.rules import (  # noqa: F401  (importing registers the checks)
     basis,
+    channel_glyphs,
+    characters,
     codes,
+    combining,
     dates,
     docnumbers,
     fees,
@@ -27,6 +30,7 @@ from signage.catalogue.rules import (  # noqa: F401  (importing registers the ch
     phones,
     review,
     secrecy,
+    standard_chars,
     timelimits,
     vocabulary,
 )

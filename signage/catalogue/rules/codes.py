@@ -9,6 +9,7 @@ from signage.catalogue import vocab
 from signage.catalogue.findings import Finding
 from signage.catalogue.model import Catalogue, PowerItem
 from signage.catalogue.rules.context import CheckContext
+from signage.catalogue.rules.docnumbers import parse_doc_number
 from signage.catalogue.rules.registry import ERROR, WARNING, check, define
 
 BAD_CODE = define(
@@ -18,8 +19,8 @@ BAD_CODE = define(
 )
 DUPLICATE_CODE = define(
     "GK-CODE-002", ERROR, "catalogue", "事项编码重复",
-    "事项编码“{code}”与 {other} 重复。",
-    "为其中一个事项分配新的序号；编码一经发布不再变更。",
+    "事项编码“{code}”与 {other} 重复，两处均暂停发布。",
+    "编码前缀不是本单位代码的一方改用本单位代码；同一单位内重复的，为其中一个分配新序号（编码一经发布不再变更）。",
 )
 CODE_TYPE_MISMATCH = define(
     "GK-CODE-003", WARNING, "power", "事项编码与类型不符",
@@ -70,16 +71,43 @@ def code_format(item: PowerItem, ctx: CheckContext) -> Iterator[Finding]:
             example=unit.code_prefix + item.code[len(prefix):])
 
 
+DUPLICATE_CODE_KEPT = define(
+    "GK-CODE-007", WARNING, "catalogue", "事项编码被其他单位重复使用",
+    "事项编码“{code}”也被 {other} 使用；本事项的编码前缀与本单位一致，继续发布。",
+    "通知 {other_unit} 为其事项重新编码（使用该单位自己的代码）；本事项无需修改。",
+)
+
+
+def _prefix_matches(item: PowerItem, ctx: CheckContext) -> bool:
+    match = ctx.code_pattern.fullmatch(item.code)
+    unit = ctx.catalogue.units.get(item.unit_id)
+    prefix = match.groupdict().get("unit") if match else None
+    return bool(prefix and unit and unit.code_prefix and prefix == unit.code_prefix)
+
+
 @check("catalogue")
 def unique_codes(catalogue: Catalogue, ctx: CheckContext) -> Iterator[Finding]:
-    seen: dict[str, PowerItem] = {}
+    """Every record sharing a code is told, pointing at the others. None is published, except
+    that when exactly one record's code carries its own unit's prefix, that one is the owner:
+    it stays on screen with a warning and the copies are held back."""
+    by_code: dict[str, list[PowerItem]] = {}
     for item in catalogue.powers():
-        if not item.code:
+        if item.code:
+            by_code.setdefault(item.code, []).append(item)
+    for code, items in by_code.items():
+        if len(items) < 2:
             continue
-        first = seen.setdefault(item.code, item)
-        if first is not item:
-            finding = DUPLICATE_CODE.finding(item.where("code"), "code", code=item.code,
-                                             other=str(first.where("code")))
+        owners = [item for item in items if _prefix_matches(item, ctx)]
+        owner = owners[0] if len(owners) == 1 else None
+        for item in items:
+            others = [other for other in items if other is not item]
+            where = "、".join(str(other.where("code")) for other in others)
+            if item is owner:
+                units = "、".join(sorted({o.unit_id for o in others}))
+                finding = DUPLICATE_CODE_KEPT.finding(item.where("code"), "code", code=code,
+                                                      other=where, other_unit=units)
+            else:
+                finding = DUPLICATE_CODE.finding(item.where("code"), "code", code=code, other=where)
             finding.unit_id, finding.subject = item.unit_id, item.code
             yield finding
 
@@ -91,25 +119,41 @@ DUPLICATE_ANNOUNCEMENT = define(
 )
 DUPLICATE_DOC_NUMBER = define(
     "GK-DOCNO-006", WARNING, "catalogue", "文号重复",
-    "文号“{number}”与 {other} 重复。",
-    "核对文号：同一文号只对应一份文件。",
+    "文号“{number}”与 {other} 的“{other_number}”是同一文号{how}。",
+    "同一份文件只发布一次：删除重复的一条；确为两份文件的，核对并更正其中一个文号。",
 )
 
 
 @check("catalogue")
 def unique_ids(catalogue: Catalogue, ctx: CheckContext) -> Iterator[Finding]:
-    for rule, objects, attribute, name in (
-        (DUPLICATE_ANNOUNCEMENT, catalogue.announcements(), "id", "id"),
-        (DUPLICATE_DOC_NUMBER, catalogue.notices(), "doc_number", "number"),
-    ):
-        seen: dict[str, Any] = {}
-        for obj in objects:
-            value = getattr(obj, attribute)
-            if not value:
-                continue
-            first = seen.setdefault(value, obj)
-            if first is not obj:
-                finding = rule.finding(obj.where(attribute), attribute,
-                                       **{name: value, "other": str(first.where(attribute))})
-                finding.unit_id, finding.subject = obj.unit_id, obj.key
-                yield finding
+    seen: dict[str, Any] = {}
+    for obj in catalogue.announcements():
+        if not obj.id:
+            continue
+        first = seen.setdefault(obj.id, obj)
+        if first is not obj:
+            finding = DUPLICATE_ANNOUNCEMENT.finding(obj.where("id"), "id", id=obj.id,
+                                                     other=str(first.where("id")))
+            finding.unit_id, finding.subject = obj.unit_id, obj.key
+            yield finding
+    yield from _same_documents(catalogue)
+
+
+def _same_documents(catalogue: Catalogue) -> Iterator[Finding]:
+    """Two notices are one document when their 文号 agree once written the standard way
+    (brackets, 第, leading zeros and full-width digits are how clerks vary it)."""
+    seen: dict[str, Any] = {}
+    for notice in catalogue.notices():
+        if not notice.doc_number:
+            continue
+        parsed = parse_doc_number(notice.doc_number)
+        key = parsed.canonical if parsed else notice.doc_number.strip()
+        first = seen.setdefault(key, notice)
+        if first is notice:
+            continue
+        how = "" if first.doc_number == notice.doc_number else f"（规范写法均为“{key}”）"
+        finding = DUPLICATE_DOC_NUMBER.finding(
+            notice.where("doc_number"), "doc_number", number=notice.doc_number,
+            other=str(first.where("doc_number")), other_number=first.doc_number, how=how)
+        finding.unit_id, finding.subject = notice.unit_id, notice.key
+        yield finding

@@ -37,6 +37,11 @@ YEAR_MISMATCH = define(
     "文号年份 {year} 与成文日期 {date} 不一致。",
     "核对文号或成文日期。",
 )
+FULLWIDTH_DIGITS = define(
+    "GK-DOCNO-007", WARNING, "notice", "文号使用了全角数字",
+    "文号“{value}”中的年份或序号使用了全角数字。",
+    "年份和序号使用半角阿拉伯数字：改为“{corrected}”。",
+)
 
 _OPEN = "〔[［【(（{｛<＜"
 _CLOSE = "〕]］】)）}｝>＞"
@@ -55,6 +60,7 @@ class DocNumber:
     brackets: str  # as written
     has_di: bool
     leading_zeros: bool
+    fullwidth: bool = False
 
     @property
     def canonical(self) -> str:
@@ -71,6 +77,7 @@ def parse_doc_number(text: str) -> DocNumber | None:
         org=match.group("org"), year=int(match.group("year")), number=int(num),
         brackets=match.group("open") + match.group("close"), has_di=bool(match.group("di")),
         leading_zeros=len(num) > 1 and num.startswith("0"),
+        fullwidth=ascii_digits(text) != text,
     )
 
 
@@ -92,6 +99,8 @@ def doc_number(notice: Notice, ctx: CheckContext) -> Iterator[Finding]:
         yield HAS_DI.finding(where, "doc_number", value=text, corrected=fixed)
     if parsed.leading_zeros:
         yield LEADING_ZEROS.finding(where, "doc_number", value=text, corrected=fixed)
+    if parsed.fullwidth:
+        yield FULLWIDTH_DIGITS.finding(where, "doc_number", value=text, corrected=fixed)
     if notice.date and notice.date.year != parsed.year:
         yield YEAR_MISMATCH.finding(where, "doc_number", year=parsed.year,
                                     date=notice.date.isoformat())

@@ -72,13 +72,18 @@ _HINTS = {
 }
 
 
+def _absent(obj: Any, name: str) -> bool:
+    """Missing, as opposed to written but invalid (the reading already reported that)."""
+    return name not in obj.invalid and _is_missing(getattr(obj, name))
+
+
 def _is_missing(value: Any) -> bool:
     if value is None:
         return True
     if isinstance(value, str | list):
         return not value
     if hasattr(value, "charged"):  # Fee
-        return value.charged is None
+        return value.charged is None and "charged" not in value.invalid
     if hasattr(value, "steps"):  # Flowchart
         return not (value.image or value.steps)
     return False
@@ -92,7 +97,7 @@ def required_power_fields(power_type: str) -> tuple[str, ...]:
 def power_required(item: PowerItem, ctx: CheckContext) -> Iterator[Finding]:
     type_label = item.type_declared or "权力"
     for name in required_power_fields(item.type):
-        if _is_missing(getattr(item, name)):
+        if _absent(item, name):
             yield MISSING_POWER_FIELD.finding(
                 item.where(name), name, type=type_label, label=LABELS[name], field=name,
                 hint=_HINTS.get(name, ""))
@@ -100,7 +105,7 @@ def power_required(item: PowerItem, ctx: CheckContext) -> Iterator[Finding]:
 
 def _missing(obj: Any, names: tuple[str, ...], rule: Any) -> Iterator[Finding]:
     for name in names:
-        if _is_missing(getattr(obj, name)):
+        if _absent(obj, name):
             yield rule.finding(obj.where(name), name, label=LABELS[name], field=name)
 
 

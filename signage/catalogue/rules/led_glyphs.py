@@ -3,7 +3,9 @@
 Kiosks and boards use an outline CJK font; an LED row is drawn with a bitmap font (GNU Unifont
 by default, :func:`signage.text.fonts.find_bitmap_font`) that stops at the Basic Multilingual Plane,
 so a rare character of a name (𬌗, CJK Extension E) or an emoji is a placeholder box there.
-Only the fields an LED sign shows are checked, and only for content that goes to LED signs.
+Only the fields an LED sign shows are checked, and only for content that goes to LED signs
+(the check itself is in :mod:`signage.catalogue.rules.channel_glyphs`, beside the kiosk's and the
+boards', so each finding can say truly what the other channels do).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import os
 from collections.abc import Iterator
 
 from signage.catalogue.findings import Finding
-from signage.catalogue.model import Announcement, Catalogue, Notice, PowerItem, Sourced, Unit
+from signage.catalogue.model import Announcement, Catalogue, Notice, PowerItem, Unit
 from signage.catalogue.rules.context import CheckContext
 from signage.catalogue.rules.registry import INFO, WARNING, check, define
 from signage.text.fonts import (
@@ -29,7 +31,7 @@ MISSING_GLYPH = define(
     "GK-LED-001", WARNING, "unit, power, notice, announcement", "LED屏无法显示的字符",
     "“{field}”中有LED屏点阵字体（{font}）无法显示的字符：{chars}。",
     "LED屏会把这些字符显示为方框。请核对是否录入正确；人名、地名等确需使用的生僻字，可改用常用的"
-    "规范写法或在其后加注拼音，表情符号等请删除或改为文字。电子触摸屏和公开栏仍能正常显示这些字符。",
+    "规范写法或在其后加注拼音，表情符号等请删除或改为文字。{others}",
 )
 NOT_CHECKED = define(
     "GK-LED-002", INFO, "catalogue", "未能检查LED屏字符",
@@ -40,13 +42,13 @@ NOT_CHECKED = define(
 )
 
 LED = "led"
-_FIELDS: dict[type, tuple[str, ...]] = {
+FIELDS: dict[type, tuple[str, ...]] = {
     PowerItem: ("name", "implementing_unit", "department", "consult_phone", "supervision_phone"),
     Notice: ("title",),
     Announcement: ("text",),
     Unit: ("name", "short_name", "consult_phone", "supervision_phone", "complaint_phone"),
 }
-_INHERITED = frozenset(("consult_phone", "supervision_phone", "complaint_phone"))
+INHERITED = frozenset(("consult_phone", "supervision_phone", "complaint_phone"))
 # Characters already found drawable, per font: most text is seen whole in one C-level set lookup.
 _DRAWABLE: dict[FontFile, set[str]] = {}
 
@@ -79,30 +81,6 @@ def undrawable(font: FontFile, text: str) -> list[str]:
     missing = missing_glyphs(font, text)
     drawable.update(set(text) - missing)
     return list(dict.fromkeys(char for char in text if char in missing))
-
-
-def _on_led(obj: Sourced) -> bool:
-    channels = getattr(obj, "channels", None)
-    return not channels or LED in channels  # no channels: every channel
-
-
-@check("power")
-@check("notice")
-@check("announcement")
-@check("unit")
-def led_glyphs(obj: PowerItem | Notice | Announcement | Unit, ctx: CheckContext) -> Iterator[Finding]:
-    font = current_led_font()
-    if font is None or not _on_led(obj):
-        return
-    for name in _FIELDS[type(obj)]:
-        if name in _INHERITED and name not in obj.field_lines:
-            continue  # an item's inherited phone is its unit's, checked there
-        value = getattr(obj, name)
-        chars = undrawable(font, value) if value else None
-        if chars:
-            listed = "、".join(f"“{char}” U+{ord(char):04X}" for char in chars)
-            yield MISSING_GLYPH.finding(obj.where(name), name, field=name, font=font.path.name,
-                                        chars=listed)
 
 
 @check("catalogue")

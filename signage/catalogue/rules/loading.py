@@ -22,6 +22,11 @@ YAML_SYNTAX = define(
     "YAML 格式错误：{problem}。",
     "检查该行及上一行的缩进、冒号后的空格、引号是否成对；含冒号或 # 的文字请加引号。",
 )
+TAB_INDENT = define(
+    "GK-LOAD-012", ERROR, "file", "缩进使用了制表符",
+    "第 {line} 行用制表符（Tab）缩进，YAML 只允许用空格缩进（技术信息：{detail}）。",
+    "把该行行首的制表符换成空格（每层两个空格，与上下行对齐）；编辑器可设置“将 Tab 转换为空格”。",
+)
 DUPLICATE_KEY = define(
     "GK-LOAD-005", ERROR, "file", "字段重复",
     "字段“{key}”重复出现（第一次在第 {first} 行）。",

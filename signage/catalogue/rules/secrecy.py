@@ -9,7 +9,7 @@ from signage.catalogue.findings import Finding
 from signage.catalogue.model import Announcement, Notice, PowerItem, Unit
 from signage.catalogue.rules.context import CheckContext
 from signage.catalogue.rules.registry import ERROR, WARNING, check, define
-from signage.catalogue.rules.text import texts
+from signage.catalogue.rules.text import TextField, texts
 
 CLASSIFIED = define(
     "GK-SECRET-001", ERROR, "unit, power, notice, announcement", "含有密级标志",
@@ -18,13 +18,25 @@ CLASSIFIED = define(
 )
 ID_NUMBER = define(
     "GK-PRIV-001", ERROR, "unit, power, notice, announcement", "含有公民身份号码",
-    "“{field}”含有公民身份号码 {masked}。",
+    "“{field}”含有公民身份号码 {masked}{checked}。",
     "删除身份号码或只保留前6位和后4位（如 {masked}），公开前去除个人信息。",
 )
 PERSONAL_MOBILE = define(
     "GK-PRIV-002", WARNING, "unit, power, notice, announcement", "正文含有手机号码",
     "“{field}”中含有手机号码 {masked}，可能是个人信息。",
     "公开内容使用单位固定电话；确需公开的工作手机请写入 consult_phone 等电话字段。",
+)
+BANK_CARD = define(
+    "GK-PRIV-003", ERROR, "unit, power, notice, announcement", "含有银行卡号",
+    "“{field}”含有银行卡号 {masked}。",
+    "删除银行卡号或只保留后4位（如 {masked}）；对公账户请写开户行和单位名称，不写个人卡号。",
+)
+# Notices and announcements carrying a personal mobile are held back (the rule is a warning
+# on items and units, where a work mobile may be intended).
+NOTICE_MOBILE = define(
+    "GK-PRIV-004", ERROR, "notice, announcement", "公文或公告含有手机号码",
+    "“{field}”中含有手机号码 {masked}，公文和公告中的手机号码多为个人信息。",
+    "删除手机号码或改为单位固定电话（如 {example}）；本条公开前须整改。",
 )
 
 _MARKERS = re.compile(
@@ -35,9 +47,15 @@ _MARKERS = re.compile(
     re.MULTILINE,
 )
 _UNCLASSIFIED = frozenset(("", "无", "公开", "非密", "不涉密", "none", "无密级"))
-_LONG_NUMBER = re.compile(r"\d{11}")
-_ID = re.compile(r"(?<![0-9])[1-9]\d{16}[\dXx](?![0-9])")
-_MOBILE = re.compile(r"(?<![0-9])1[3-9]\d{9}(?![0-9])")
+# Clerks write numbers in full-width digits, split by spaces or hyphens (in any width):
+# digits are folded to ASCII first, then a run of digits with single separators is a candidate.
+_FOLD = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "Ｘ": "X", "ｘ": "x",
+                       "－": "-", "—": "-", "–": "-", "‐": "-", "\u3000": " "})
+# Cheap gate on the text as written (Python's \d is any Unicode digit, full-width ones too):
+# every kind needs 11+ digits with at most one separator between two.
+_GATE = re.compile(r"\d(?:[ \-－—–‐\u3000]?\d){10}")
+_RUN = re.compile(r"(?<![0-9A-Za-z])\d(?:[ -]?\d)+(?:[ -]?[Xx])?(?![0-9A-Za-z])")
+_MOBILE = re.compile(r"1[3-9]\d{9}")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
@@ -49,6 +67,55 @@ def is_id_number(candidate: str) -> bool:
 
 def _mask(number: str) -> str:
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
+
+
+def luhn_ok(digits: str) -> bool:
+    """True when ``digits`` passes the Luhn check bank cards carry (ISO/IEC 7812)."""
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if index % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def _is_birth_date(digits: str) -> bool:
+    year, month, day = int(digits[6:10]), int(digits[10:12]), int(digits[12:14])
+    return 1900 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31
+
+
+def personal_numbers(value: str) -> Iterator[tuple[str, str, bool]]:
+    """(kind, digits, check digit right) of every personal number in ``value``, in order.
+
+    An 18-character number with a plausible region and birth date is an identity number whether
+    or not its check digit is right (a typo still identifies a person); 16–19 digits passing
+    Luhn are a bank card; 11 digits in the mobile ranges are a mobile."""
+    if not _GATE.search(value):
+        return
+    folded = value.translate(_FOLD)
+    for match in _RUN.finditer(folded):
+        groups = re.split(r"[ -]", match.group())
+        start = 0
+        while start < len(groups):  # the longest run of groups that is a personal number
+            for end in range(len(groups), start, -1):
+                found = _classify("".join(groups[start:end]))
+                if found:
+                    yield found
+                    start = end
+                    break
+            else:
+                start += 1
+
+
+def _classify(digits: str) -> tuple[str, str, bool] | None:
+    if len(digits) == 18 and digits[0] != "0" and digits[:17].isdigit() and _is_birth_date(digits):
+        return "id", digits.upper(), is_id_number(digits)
+    if not digits.isdigit():
+        return None
+    if 16 <= len(digits) <= 19 and luhn_ok(digits):
+        return "card", digits, True
+    if len(digits) == 11 and _MOBILE.fullmatch(digits):
+        return "mobile", digits, True
+    return None
 
 
 @check("power")
@@ -67,11 +134,24 @@ def secrets_and_personal_data(
         if marker:
             yield CLASSIFIED.finding(text.location, name, field=name,
                                      marker=marker.group().strip())
-        if _LONG_NUMBER.search(value):  # cheap gate: both need 11+ digits in a row
-            for match in _ID.finditer(value):
-                if is_id_number(match.group()):
-                    yield ID_NUMBER.finding(text.location, name, field=name,
-                                            masked=_mask(match.group()))
-            for match in _MOBILE.finditer(value):
-                yield PERSONAL_MOBILE.finding(text.location, name, field=name,
-                                              masked=match.group()[:3] + "****" + match.group()[-4:])
+        yield from _personal_data(obj, text, ctx)
+
+
+def _personal_data(obj: PowerItem | Notice | Announcement | Unit, text: TextField,
+                   ctx: CheckContext) -> Iterator[Finding]:
+    name = text.field
+    for kind, digits, check_ok in personal_numbers(text.text):
+        if kind == "id":
+            checked = "" if check_ok else "（校验码不符，可能是笔误，仍属个人信息）"
+            yield ID_NUMBER.finding(text.location, name, field=name, masked=_mask(digits),
+                                    checked=checked)
+        elif kind == "card":
+            yield BANK_CARD.finding(text.location, name, field=name,
+                                    masked="*" * (len(digits) - 4) + digits[-4:])
+        else:
+            masked = digits[:3] + "****" + digits[-4:]
+            if isinstance(obj, Notice | Announcement):
+                yield NOTICE_MOBILE.finding(text.location, name, field=name, masked=masked,
+                                            example=f"{ctx.area_code or '0412'}-4822110")
+            else:
+                yield PERSONAL_MOBILE.finding(text.location, name, field=name, masked=masked)
