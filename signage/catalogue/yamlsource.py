@@ -191,7 +191,10 @@ _PROBLEMS = (
 
 
 def _syntax_finding(exc: yaml.MarkedYAMLError, text: str, path: str) -> Any:
-    mark = exc.problem_mark or exc.context_mark
+    # An unclosed bracket or quote is noticed where the file ends or the next key starts; the
+    # clerk needs the line where it was opened (the context mark).
+    opened = (exc.context or "").startswith(("while parsing a flow", "while scanning a quoted"))
+    mark = (exc.context_mark if opened else None) or exc.problem_mark or exc.context_mark
     where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
     detail = " ".join(filter(None, [exc.context, exc.problem]))
     if mark is not None:
