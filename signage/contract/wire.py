@@ -137,6 +137,7 @@ class Manifest:
     payload: bytes  # the signed bytes as received, kept for the cache
     prefetch: tuple[str, ...] = ()  # objects new in this version: fetch them in one go
     inline: tuple[tuple[str, bytes], ...] = ()  # small new objects carried in the manifest
+    key: str = ""  # id of the key that signed it
 
 
 MAX_PREFETCH = 64
@@ -206,7 +207,8 @@ def decode_manifest(payload: bytes, trusted: TrustedKeys, screen: str) -> Manife
     inline = tuple((str(k), v.encode("utf-8")) for k, v in carried.items())
     for object_id, data in inline:
         verify_hash(data, object_id)
-    return Manifest(screen, version, plan, str(obj.get("issued", "")), payload, prefetch, inline)
+    return Manifest(screen, version, plan, str(obj.get("issued", "")), payload, prefetch, inline,
+                    str(obj.get("key")))
 
 
 def claimed_version(payload: bytes) -> int | None:

@@ -15,7 +15,9 @@ import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -272,3 +274,57 @@ class EmbeddedBroker:
         traceback: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+class BrokerSupervisor:
+    """Keeps an :class:`EmbeddedBroker` running: when mosquitto exits on its own it is started
+    again, on the same port with the same persistence, after a backoff (0.5 s doubling to 30 s
+    while starts fail). ``report`` hears every exit and restart (in Chinese, for the terminal).
+    Waiting on the process costs no CPU."""
+
+    def __init__(self, broker: EmbeddedBroker, report: Callable[[str], None] | None = None,
+                 first_delay: float = 0.5, max_delay: float = 30.0) -> None:
+        self.broker = broker
+        self.report = report or (lambda text: None)
+        self.first_delay, self.max_delay = first_delay, max_delay
+        self.restarts = 0
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="broker-supervisor", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def healthy(self) -> bool:
+        """The supervisor is watching and the broker runs (false while a restart is pending)."""
+        return self._thread.is_alive() and self.broker.running
+
+    def _watch(self) -> None:
+        while not self._stopping.is_set():
+            process = self.broker.process
+            if process is None:
+                return
+            code = process.wait()
+            if self._stopping.is_set():
+                return
+            self.report(f"mosquitto 意外退出（退出码 {code}），正在重启（端口 {self.broker.port}）…")
+            self._restart()
+
+    def _restart(self) -> None:
+        delay = self.first_delay
+        while not self._stopping.wait(delay):
+            try:
+                self.broker.start()
+            except (BrokerError, OSError) as exc:
+                delay = min(delay * 2, self.max_delay)
+                self.report(f"mosquitto 重启失败：{exc}；{delay:.1f} 秒后再试")
+                continue
+            self.restarts += 1
+            self.report(f"mosquitto 已重启：{self.broker.url}（第 {self.restarts} 次）")
+            return
+
+    def stop(self, timeout: float = 5) -> None:
+        """Stop watching, then stop the broker (so its exit is not taken for a crash)."""
+        self._stopping.set()
+        self.broker.stop(timeout)
+        if self._thread.is_alive():
+            self._thread.join(timeout)
