@@ -53,6 +53,12 @@ class BrokerSettings:
     # bigger one, so the publisher notices. 16 MiB fits a rendered page with images. We don't use
     # message_size_limit: it acks oversized QoS 1 messages and then silently drops them.
     max_packet_size: int = 16 * 1024 * 1024
+    # Bytes of QoS 1/2 messages queued per client (beyond those in flight). Without it a client
+    # that subscribes and stops reading makes mosquitto hold everything sent meanwhile: a flood
+    # grew the broker to several GB. 512 MiB is more than a full catalogue resync needs.
+    max_queued_bytes: int = 512 * 1024 * 1024
+    # Clients on the listener; far above a county's screens, it bounds a connection flood.
+    max_connections: int = 5000
     # Keep retained messages (the catalogue) and persistent sessions across broker restarts.
     persistence: bool = True
     # Seconds between database saves; a clean stop (SIGTERM) always saves, this bounds the loss
@@ -73,6 +79,8 @@ class BrokerSettings:
         """The settings as mosquitto.conf lines (persistence paths are added by render_config)."""
         return [
             f"max_queued_messages {self.max_queued_messages}",
+            f"max_queued_bytes {self.max_queued_bytes}",
+            f"max_connections {self.max_connections}",  # applies to the listener above
             f"max_inflight_messages {self.max_inflight_messages}",
             f"max_packet_size {self.max_packet_size}",
             f"persistence {_flag(self.persistence)}",

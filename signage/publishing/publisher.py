@@ -140,7 +140,7 @@ class Publisher:
             broker_url, "signage-publisher", ca_file=ca_file,
             will=Will(self.topics.publisher_presence, wire.encode_presence("publisher", False)),
             on_connect=self._on_connect,
-            on_disconnect=self._on_disconnect)
+            on_disconnect=self._on_disconnect, max_payload=self._payload_limit)
         self._inbox = threading.Thread(target=self._consume, name="publisher-inbox", daemon=True)
         self.serve_thread: threading.Thread | None = None  # the watch loop, when serving
 
@@ -153,6 +153,12 @@ class Publisher:
         if self.serve_thread is not None:
             checks["publish loop"] = self.loop_alive
         return checks
+
+    def _payload_limit(self, topic: str) -> int:
+        try:
+            return wire.size_limit(self.topics.parse(topic)[0])
+        except ValueError:
+            return wire.MAX_PAYLOAD  # the sync topic
 
     def link_up(self) -> bool:
         """Connected, or down for less than LINK_GRACE (a reconnect is no reason to restart)."""
@@ -199,11 +205,13 @@ class Publisher:
         while True:
             message = self.connection.inbox.get()
             try:
-                self._handle(message.topic, message.payload)
+                self._handle(message.topic, message.payload, message.oversize)
             except Exception:
                 log.exception("publisher: cannot handle %s", message.topic)
 
-    def _handle(self, topic: str, payload: bytes) -> None:
+    def _handle(self, topic: str, payload: bytes, oversize: int = 0) -> None:
+        """``oversize``: the payload was over its kind's limit and dropped on arrival (it is
+        garbage where we own the topic, and replaced like any other)."""
         if topic == self._sync_topic:
             with self._lock:
                 self.retained = self._inventory
@@ -216,6 +224,8 @@ class Publisher:
             kind, key = self.topics.parse(topic)
         except ValueError:
             return
+        if oversize:
+            payload = b"\0"
         if kind == "obj":
             self._on_object(key, payload)
         elif kind == "manifest":
@@ -223,7 +233,7 @@ class Publisher:
         elif kind == "keys":
             self._on_keyring(payload)
         elif kind == "event":
-            self._on_event(key, payload)
+            self._on_event(key, payload, oversize)
 
     # --- what the broker holds: verified, and restored when someone else changes it -------
 
@@ -316,12 +326,15 @@ class Publisher:
         self.connection.publish(self.topics.keys, self.genuine_keyring, retain=True)
         self.repairs += 1
 
-    def _on_event(self, screen: str, payload: bytes) -> None:
+    def _on_event(self, screen: str, payload: bytes, oversize: int = 0) -> None:
         """Validated, rate-limited per screen, logged; a player that reports a bad or missing
         object gets ours again (at most every REPORTED_REPAIR_GAP seconds per object)."""
         if not self._gate.allow(screen):
             return
         try:
+            if oversize:
+                raise wire.WireError("too-large", f"event of {oversize} bytes exceeds "
+                                                  f"{wire.size_limit('event')}")
             event = wire.decode_event(payload, screen)
         except wire.WireError as exc:
             event = {"type": "bad-event", "screen": screen, "code": exc.code, "detail": exc.detail}
@@ -506,10 +519,10 @@ class EventGate:
         return True
 
 
-def _rotating_log(path: Path) -> logging.Logger:
+def _rotating_log(path: Path, max_bytes: int = LOG_BYTES) -> logging.Logger:
     """A JSON-lines file that rotates (``.1`` … ``.8``), so no client can fill the disk."""
     logger = logging.Logger(f"signage.publisher.{path.name}")  # not registered: ours alone
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS,
+    handler = logging.handlers.RotatingFileHandler(path, maxBytes=max_bytes, backupCount=LOG_BACKUPS,
                                                    encoding="utf-8", delay=True)
     handler.setFormatter(logging.Formatter("%(message)s"))
     logger.addHandler(handler)
