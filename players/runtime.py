@@ -379,10 +379,23 @@ class Runtime:
         elif command.name == "identify":
             self.renderer.identify()
         elif command.name == "screenshot":
-            image = self.renderer.screenshot()
-            if image:
-                self.connection.publish(self.topics.screenshot(self.screen), image, qos=1)
+            self._screenshot()
         self._event("command", id=command.id, command=command.name)
+
+    def _screenshot(self) -> None:
+        """A PNG of the screen, or an error saying why there is none (never silence)."""
+        try:
+            image = self.renderer.screenshot()
+        except (MemoryError, OSError, ValueError, RuntimeError) as exc:
+            self._error("screenshot-failed", f"the renderer could not take a screenshot: {exc}")
+            return
+        if not image:
+            self._error("screenshot-failed", "nothing on screen to take a screenshot of")
+        elif len(image) > size_limit("screenshot"):
+            self._error("screenshot-failed", f"screenshot of {len(image)} bytes exceeds "
+                                             f"{size_limit('screenshot')}")
+        else:
+            self.connection.publish(self.topics.screenshot(self.screen), image, qos=1)
 
     # --- reporting --------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import paho.mqtt.client as mqtt
 import pytest
 from conftest import POWER, patched
@@ -495,3 +496,61 @@ def test_player_drops_oversized_commands_on_arrival(fleet: Fleet) -> None:
 def test_generated_broker_config_bounds_queued_bytes(broker: EmbeddedBroker) -> None:
     text = broker.config_path.read_text("utf-8")  # the config the running broker accepted
     assert "\nmax_queued_bytes " in text and "\nmax_connections " in text
+
+
+# --- 8. tools stay within bounded memory ------------------------------------------------------
+
+
+def test_long_gif_preview_is_refused_with_advice_and_a_png_streams(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from players.led.outputs.preview import PreviewTooLong, save_animation
+    from signage.cli import main
+
+    frames = (np.zeros((32, 192, 3), np.uint8) for _ in range(10_000))  # never a list
+    with pytest.raises(PreviewTooLong, match="预览过长"):
+        save_animation(frames, tmp_path / "long.gif", 25, pitch=4, budget=50 * 192 * 32 * 16)
+    assert not (tmp_path / "long.gif").exists()
+    runner = CliRunner()
+    gif = tmp_path / "huge.gif"
+    result = runner.invoke(main, ["preview", "led", "--seconds", "30", "--pitch", "40", "-o", str(gif)])
+    assert result.exit_code != 0 and "预览过长" in result.output and "--seconds" in result.output
+    png = tmp_path / "long.png"
+    result = runner.invoke(main, ["preview", "led", "--seconds", "30", "-o", str(png)])
+    assert result.exit_code == 0, result.output
+    assert "750 frames" in result.output and png.stat().st_size > 0
+
+
+def test_screenshot_of_a_huge_panel_is_scaled_down() -> None:
+    from PIL import Image
+
+    from players.led.dots import MAX_SHOT_PIXELS, bounded_shot, png_bytes
+
+    frame = np.zeros((4096, 4096, 3), np.uint8)
+    frame[::2, ::2, 0] = 255
+    image = Image.open(io.BytesIO(png_bytes(bounded_shot(frame))))
+    assert image.width * image.height <= MAX_SHOT_PIXELS and image.width > 1000
+    small = bounded_shot(np.zeros((16, 96, 3), np.uint8))
+    assert small.shape[:2] == (64, 384)  # small panels keep the full 4-pixel pitch
+
+
+def test_failed_screenshot_is_reported_not_silent(fleet: Fleet) -> None:
+    from players.log import LogRenderer
+
+    class Broken(LogRenderer):
+        def screenshot(self) -> bytes | None:
+            raise MemoryError("a panel too large")
+
+    publisher = fleet.publisher()
+    version = publisher.publish().versions[SCREEN]
+    player = fleet.player(SCREEN, renderer=Broken(out=io.StringIO(), seconds_per_entry=0.02,
+                                                  screen=SCREEN))
+    wait_until(lambda: player.version == version, what="player showing")
+    intruder = Intruder(fleet.broker.url)
+    try:
+        intruder.publish(TOPICS.command(SCREEN), wire.encode_command(SCREEN, "screenshot", fleet.key,
+                                                                     "shot-1"), retain=False)
+    finally:
+        intruder.close()
+    wait_until(lambda: player.error_code == "screenshot-failed", what="failure reported")
+    assert all(thread.is_alive() for thread in player.threads)

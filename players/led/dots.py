@@ -35,6 +35,23 @@ def led_dots(frame: np.ndarray, pitch: int = 6, brightness: int = 100) -> np.nda
     return (big * mask).astype(np.uint8)
 
 
+MAX_SHOT_PIXELS = 4_000_000  # a screenshot of any panel stays a few MB in memory and on the wire
+
+
+def bounded_shot(frame: np.ndarray, brightness: int = 100, pitch: int = 4) -> np.ndarray:
+    """``frame`` drawn as lamps at the largest pitch (≤ ``pitch``) that keeps the image under
+    MAX_SHOT_PIXELS; a panel too large even at one pixel per lamp is sampled down first."""
+    height, width = frame.shape[:2]
+    step = 1
+    while (height // step) * (width // step) > MAX_SHOT_PIXELS:
+        step += 1
+    if step > 1:
+        frame = frame[::step, ::step]
+        height, width = frame.shape[:2]
+    fits = int((MAX_SHOT_PIXELS / max(height * width, 1)) ** 0.5)
+    return led_dots(frame, max(1, min(pitch, fits)), brightness)
+
+
 def png_bytes(image: np.ndarray) -> bytes:
     import io
 
