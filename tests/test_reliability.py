@@ -554,3 +554,68 @@ def test_failed_screenshot_is_reported_not_silent(fleet: Fleet) -> None:
         intruder.close()
     wait_until(lambda: player.error_code == "screenshot-failed", what="failure reported")
     assert all(thread.is_alive() for thread in player.threads)
+
+
+# --- the shipped production config ------------------------------------------------------------
+
+
+def test_an_enrolled_screen_cannot_stop_publishing_or_the_fleet_view_in_production(
+        tmp_path: Path) -> None:
+    """On deploy/mosquitto/mosquitto.conf (TLS, accounts, ACLs): a screen's own account may write
+    its status and events, so it sends hostile ones and a flood; the fleet view lists every
+    screen, the publisher's event log stays bounded, and edits still reach the other screen."""
+    import ssl
+
+    from production import start_production
+
+    from players.runtime import PlayerConfig
+
+    production = start_production(tmp_path / "broker")
+    fleet = Fleet(tmp_path / "fleet", production.broker, publisher_broker=production.publisher)
+    production.data = fleet.data
+    try:
+        kiosk = production.enroll("hall-kiosk", tmp_path / "enrolled")
+        evil = PlayerConfig.from_file(tmp_path / "enrolled" / "hall-kiosk" / "player.yaml")
+        production.enroll(SCREEN, tmp_path / "enrolled")
+        led = PlayerConfig.from_file(tmp_path / "enrolled" / SCREEN / "player.yaml")
+        led.cache_dir = tmp_path / "cache-led"
+        with serving(fleet) as (publisher, _):
+            player = fleet.player(SCREEN, config=led)
+            wait_until(lambda: player.version is not None, what="enrolled player showing")
+            rogue = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=evil.username or "")
+            rogue.username_pw_set(evil.username, evil.password)
+            rogue.tls_set(ca_certs=production.ca_file, cert_reqs=ssl.CERT_REQUIRED)
+            rogue.connect("127.0.0.1", production.player_port)
+            rogue.loop_start()
+            try:
+                info = rogue.publish(TOPICS.status("hall-kiosk"), wire.canonical(
+                    {"schema": "1.0", "type": "status", "version": "∞", "entries": {"a": 1}}),
+                    qos=1, retain=True)
+                info.wait_for_publish(5)
+                flood = wire.encode_message("play", screen="hall-kiosk", key="x" * 7000)
+                for _ in range(2000):
+                    rogue.publish(TOPICS.event("hall-kiosk"), flood, qos=0)
+                rogue.publish(TOPICS.event("hall-kiosk"), b"x" * (1 << 20), qos=1).wait_for_publish(5)
+            finally:
+                rogue.disconnect()
+                rogue.loop_stop()
+            watcher = FleetWatcher(production.publisher, known_screens=[SCREEN, "hall-kiosk"],
+                                   ca_file=production.ca_file)
+            assert watcher.start()
+            try:
+                rows = {row.screen: row for row in watcher.snapshot()}
+                assert rows["hall-kiosk"].error.startswith("bad-message")
+                wait_until(lambda: {r.screen: r for r in watcher.snapshot()}[SCREEN].up_to_date,
+                           what="the other screen listed up to date")
+            finally:
+                watcher.stop()
+            edit(fleet, "建设工程规划许可证核发（生产）")
+            wait_until(lambda: shows(player, "建设工程规划许可证核发（生产）"), what="edit in production")
+            time.sleep(0.5)
+            lines = (fleet.data / EVENT_LOG).read_bytes().splitlines()
+            assert len([line for line in lines if b'"hall-kiosk"' in line]) \
+                <= publisher_module.EVENT_BURST + 60
+            assert publisher.loop_alive() and kiosk is not None
+    finally:
+        fleet.close()
+        production.stop()
