@@ -619,3 +619,72 @@ def test_an_enrolled_screen_cannot_stop_publishing_or_the_fleet_view_in_producti
     finally:
         fleet.close()
         production.stop()
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):
+            found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def test_signage_serve_restarts_its_killed_broker_and_keeps_publishing(tmp_path: Path) -> None:
+    """As a user runs it: `signage serve`, its mosquitto killed, an edit saved afterwards."""
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import REPO, SAMPLE_CONTENT
+
+    content = tmp_path / "content"
+    shutil.copytree(SAMPLE_CONTENT, content)
+    data = tmp_path / "data"
+    lines: queue.Queue[str] = queue.Queue()
+    serve_process = subprocess.Popen(
+        [sys.executable, "-m", "signage.cli", "serve", "--content", content, "--screens",
+         REPO / "layouts", "--data", data], cwd=REPO, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True)
+    threading.Thread(target=lambda: [lines.put(line) for line in serve_process.stdout],
+                     daemon=True).start()
+    said: list[str] = []
+
+    def saw(text: str) -> bool:
+        with contextlib.suppress(queue.Empty):
+            while True:
+                said.append(lines.get_nowait())
+        return any(text in line for line in said)
+
+    try:
+        wait_until(lambda: saw("published:"), 60, "first publish")
+        url = (data / "broker.url").read_text().strip()
+        mosquitto = [pid for pid in _children(serve_process.pid)
+                     if "mosquitto" in Path(f"/proc/{pid}/comm").read_text()]
+        assert len(mosquitto) == 1
+        os.kill(mosquitto[0], signal.SIGKILL)
+        wait_until(lambda: saw("mosquitto 意外退出"), 20, "exit reported")
+        wait_until(lambda: saw("mosquitto 已重启"), 30, "restart reported")
+        assert any(url in line for line in said if "已重启" in line)  # same port
+        count = [0]
+
+        def more_publishes() -> bool:
+            saw("")
+            total = sum("published:" in line for line in said)
+            grew, count[0] = total > count[0], total
+            return grew
+
+        wait_until(lambda: saw("published:") and retained(url, TOPICS.publisher_presence), 30,
+                   "publisher reconnected")
+        time.sleep(1.5)  # its publish after the reconnect's inventory is printed by now
+        more_publishes()
+        unit = sorted(content.rglob("*.yaml"))[0]
+        unit.write_text(unit.read_text("utf-8") + "# 重启后保存\n", "utf-8")
+        wait_until(more_publishes, 60, "publish of the file saved after the restart")
+        restarted = [pid for pid in _children(serve_process.pid)
+                     if "mosquitto" in Path(f"/proc/{pid}/comm").read_text()]
+        assert len(restarted) == 1 and restarted != mosquitto
+    finally:
+        serve_process.send_signal(signal.SIGTERM)
+        serve_process.wait(30)
+    assert serve_process.returncode == 0, "".join(said)
+    assert not Path(f"/proc/{restarted[0]}").exists()  # the restarted broker stopped with serve
