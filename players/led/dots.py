@@ -40,16 +40,19 @@ MAX_SHOT_PIXELS = 4_000_000  # a screenshot of any panel stays a few MB in memor
 
 def bounded_shot(frame: np.ndarray, brightness: int = 100, pitch: int = 4) -> np.ndarray:
     """``frame`` drawn as lamps at the largest pitch (≤ ``pitch``) that keeps the image under
-    MAX_SHOT_PIXELS; a panel too large even at one pixel per lamp is sampled down first."""
+    MAX_SHOT_PIXELS; a panel too large even at one pixel per lamp is averaged down (box
+    filter: the layout stays recognisable where sampling would alias the text away)."""
     height, width = frame.shape[:2]
-    step = 1
-    while (height // step) * (width // step) > MAX_SHOT_PIXELS:
-        step += 1
-    if step > 1:
-        frame = frame[::step, ::step]
-        height, width = frame.shape[:2]
     fits = int((MAX_SHOT_PIXELS / max(height * width, 1)) ** 0.5)
-    return led_dots(frame, max(1, min(pitch, fits)), brightness)
+    if fits >= 1:
+        return led_dots(frame, min(pitch, fits), brightness)
+    from PIL import Image
+
+    step = 1
+    while -(-height // step) * -(-width // step) > MAX_SHOT_PIXELS:
+        step += 1
+    flat = Image.fromarray(led_dots(frame, 1, brightness), "RGB")  # ≤ 50 MB at MAX_SIDE
+    return np.asarray(flat.reduce(step))
 
 
 def png_bytes(image: np.ndarray) -> bytes:
