@@ -51,8 +51,10 @@ def bounded_shot(frame: np.ndarray, brightness: int = 100, pitch: int = 4) -> np
     step = 1
     while -(-height // step) * -(-width // step) > MAX_SHOT_PIXELS:
         step += 1
-    flat = Image.fromarray(led_dots(frame, 1, brightness), "RGB")  # ≤ 50 MB at MAX_SIDE
-    return np.asarray(flat.reduce(step))
+    lamps = np.where(frame.any(axis=2, keepdims=True), frame, UNLIT).astype(np.uint8)  # one pixel a lamp
+    if brightness < 100:
+        lamps = (lamps.astype(np.uint16) * max(brightness, 0) // 100).astype(np.uint8)
+    return np.asarray(Image.fromarray(lamps, "RGB").reduce(step))
 
 
 def png_bytes(image: np.ndarray) -> bytes:
