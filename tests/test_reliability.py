@@ -688,3 +688,15 @@ def test_signage_serve_restarts_its_killed_broker_and_keeps_publishing(tmp_path:
         serve_process.wait(30)
     assert serve_process.returncode == 0, "".join(said)
     assert not Path(f"/proc/{restarted[0]}").exists()  # the restarted broker stopped with serve
+
+
+def test_rotated_event_logs_are_read_oldest_first(tmp_path: Path) -> None:
+    from signage.office.assessment.sources import _lines
+
+    log = publisher_module._rotating_log(tmp_path / EVENT_LOG, max_bytes=2_000)
+    for n in range(100):
+        log.info(json.dumps({"n": n}))
+    for handler in log.handlers:
+        handler.close()
+    kept = [json.loads(line)["n"] for line in _lines(tmp_path / EVENT_LOG)]
+    assert kept == sorted(kept) and kept[-1] == 99 and len(list(tmp_path.iterdir())) > 2
