@@ -211,6 +211,8 @@ def test_replayed_genuine_manifest_is_restored_before_a_new_player_keeps_it(flee
         edit(fleet, "建设工程规划许可证核发（二）")
         wait_until(lambda: publisher.owned[SCREEN] != old, what="second version")
         latest = publisher.owned[SCREEN]
+        wait_until(lambda: retained(fleet.broker.url, TOPICS.manifest(SCREEN)) == latest,
+                   what="the second version retained")
         watch = Intruder(fleet.broker.url, [TOPICS.manifest(SCREEN)])
         try:
             watch.drain()
@@ -219,7 +221,7 @@ def test_replayed_genuine_manifest_is_restored_before_a_new_player_keeps_it(flee
         finally:
             watch.close()
         print(f"replayed manifest restored after {seconds * 1000:.0f} ms")
-        assert publisher.repairs >= 1
+        wait_until(lambda: publisher.repairs >= 1, what="counted as a repair")
         newcomer = fleet.player(SCREEN, cache="empty-cache")
         latest_version = wire.decode_manifest(latest, publisher.own_keys, SCREEN).version
         wait_until(lambda: newcomer.version == latest_version, what="new player on the latest")
@@ -694,9 +696,9 @@ def test_rotated_event_logs_are_read_oldest_first(tmp_path: Path) -> None:
     from signage.office.assessment.sources import _lines
 
     log = publisher_module._rotating_log(tmp_path / EVENT_LOG, max_bytes=2_000)
-    for n in range(100):
+    for n in range(1000):
         log.info(json.dumps({"n": n}))
     for handler in log.handlers:
         handler.close()
     kept = [json.loads(line)["n"] for line in _lines(tmp_path / EVENT_LOG)]
-    assert kept == sorted(kept) and kept[-1] == 99 and len(list(tmp_path.iterdir())) > 2
+    assert kept == sorted(kept) and kept[-1] == 999 and len(list(tmp_path.iterdir())) > 2

@@ -50,7 +50,8 @@ class FleetWatcher:
         self._synced = threading.Event()
         self._sync_topic = f"{self.topics.root}/status-sync/{uuid.uuid4().hex[:12]}"
         self.connection = Connection(broker_url, f"signage-status-{uuid.uuid4().hex[:8]}",
-                                     on_connect=self._on_connect, ca_file=ca_file)
+                                     on_connect=self._on_connect, ca_file=ca_file,
+                                     max_payload=self._payload_limit)
         self._thread = threading.Thread(target=self._consume, daemon=True)
 
     def start(self, timeout: float = 10.0) -> bool:
@@ -83,11 +84,20 @@ class FleetWatcher:
                 if row is None:
                     continue
                 try:
+                    if message.oversize:
+                        raise wire.WireError("too-large", f"of {message.oversize} bytes exceeds "
+                                                          f"{wire.size_limit(kind)}")
                     self._update(row, kind, message.payload)
                 except wire.WireError as exc:
                     row.error = f"{exc.code}: {kind} {exc.detail}"[:wire.MAX_TEXT]
                 except Exception:  # a bug here must not stop the view of every other screen
                     log.exception("status: cannot read %s", message.topic)
+
+    def _payload_limit(self, topic: str) -> int:
+        try:
+            return wire.size_limit(self.topics.parse(topic)[0])
+        except ValueError:
+            return 1024  # our sync topic
 
     def _new_row(self, screen: str) -> ScreenStatus | None:
         """A row for a screen first seen on the broker; bounded, so topics invented by a
