@@ -62,15 +62,17 @@ class Intruder:
             self.client.subscribe(topic, qos=1)
 
     def publish(self, topic: str, payload: bytes, retain: bool = True) -> None:
+        self.sent_at = time.monotonic()
         info = self.client.publish(topic, payload, qos=1, retain=retain)
         info.wait_for_publish(10)
         assert info.is_published()
 
     def wait_for(self, topic: str, wanted: Any, timeout: float = 10.0) -> float:
-        """Seconds until a message on ``topic`` satisfies ``wanted`` (bytes or a predicate)."""
+        """Seconds from the last publish until a message on ``topic`` satisfies ``wanted``
+        (bytes or a predicate)."""
         test = wanted if callable(wanted) else (lambda payload: payload == wanted)
-        start = time.monotonic()
-        deadline = start + timeout
+        start = getattr(self, "sent_at", time.monotonic())
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
                 at, got_topic, payload = self.seen.get(timeout=0.1)
