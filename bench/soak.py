@@ -30,6 +30,13 @@ Prints, measured in one run:
   through ``--baseline-restarts`` broker restarts with no edits (players stopped): the time until
   all are reconnected and have the manifest again, and the ratio of our convergence to it.
 
+- the hostile client (unless ``--no-hostile``), attacking at a bounded rate (one attack every
+  ``--attack-every`` seconds) during the soak: forged manifests, replays of genuine older
+  manifests, poisoned objects the plans use, statuses with wrong types, and floods of events
+  (including oversized ones) from a screen's topic; for each kind the attacks made and the repair
+  latency (attack sent → the genuine manifest or object delivered again by the broker)
+  p50/p99/max, and the publisher's repairs and dropped events.
+
 Targets (the issue): every player shows the latest version at the end, none crashed, memory
 flat. Exit status 1 if a player does not show the latest version or a worker process, runtime
 thread, connection thread or the publisher's watch loop died. Everything stays on 127.0.0.1,
@@ -41,6 +48,7 @@ clean-up also runs during the soak, as it does in a long-running installation.
 
     python bench/soak.py                  # 200 players, 120 s, restart every 10 s, edit every 1 s
     python bench/soak.py --quick          # 40 players, 30 s, smaller catalogue: a fast check
+    python bench/soak.py --quick --no-hostile   # without the hostile client
     python bench/soak.py [--players N] [--duration S] [--restart-every S] [--edit-every S]
                          [--workers 4] [--items 2000] [--units 20] [--settle 60] [--grace 30]
                          [--baseline-restarts 3]
@@ -50,8 +58,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import logging
 import os
+import random
 import re
 import signal
 import sys
@@ -76,8 +86,9 @@ from check_catalogue import cn_number, s  # noqa: E402
 from publish import TimingRenderer, percentile, prepare_county  # noqa: E402
 
 from players.runtime import PlayerConfig, Runtime  # noqa: E402
+from signage.contract import wire  # noqa: E402
 from signage.contract.connection import Connection  # noqa: E402
-from signage.contract.keys import PUBLIC_KEY_FILE  # noqa: E402
+from signage.contract.keys import PUBLIC_KEY_FILE, SigningKey  # noqa: E402
 from signage.contract.topics import Topics  # noqa: E402
 from signage.fleet.broker import EmbeddedBroker  # noqa: E402
 from signage.publishing.publisher import Publisher, PublishReport, serve  # noqa: E402
@@ -443,6 +454,127 @@ def versions_of(publisher: Publisher) -> dict[str, int]:
     return {screen: int(entry["version"]) for screen, entry in list(publisher.state.manifests.items())}
 
 
+# --- the hostile client -------------------------------------------------------------------------
+
+
+class Hostile:
+    """An outsider on the broker (anonymous, no signing key) attacking while the soak runs, and
+    timing how long the publisher takes to put back what it owns."""
+
+    KINDS = ("forged manifest", "replayed manifest", "poisoned object", "bad status", "event flood")
+    REPAIR_TIMEOUT = 5.0
+
+    def __init__(self, url: str, screens: list[str], publisher: Publisher, every: float) -> None:
+        self.screens, self.publisher, self.every = screens, publisher, every
+        self.topics = Topics()
+        self.random = random.Random(15)
+        self.forger = SigningKey(__import__("cryptography.hazmat.primitives.asymmetric.ed25519",
+                                            fromlist=["x"]).Ed25519PrivateKey.generate())
+        self.first_seen: dict[str, bytes] = {}  # genuine manifests, old by the time they are replayed
+        self.latency: dict[str, list[float]] = {kind: [] for kind in self.KINDS}
+        self.made: Counter[str] = Counter()
+        self.unrepaired: Counter[str] = Counter()
+        self.waiting: tuple[str, Callable[[bytes], bool]] | None = None
+        self.repaired = threading.Event()
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+        host, port = url.removeprefix("mqtt://").rsplit(":", 1)
+        self.client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id="soak-hostile")
+        self.client.on_connect = lambda c, u, f, r, p: c.subscribe(self.topics.all_screens("manifest"), 1)
+        self.client.on_message = self._on_message
+        self.client.connect(host, int(port))
+        self.client.loop_start()
+        self.thread = threading.Thread(target=self.run, name="hostile", daemon=True)
+
+    def _on_message(self, client: Any, userdata: Any, message: Any) -> None:
+        kind, key = self.topics.parse(message.topic)
+        if kind == "manifest" and key not in self.first_seen and message.payload:
+            self.first_seen[key] = message.payload
+        with self.lock:
+            if self.waiting and self.waiting[0] == message.topic and self.waiting[1](message.payload):
+                self.waiting = None
+                self.repaired.set()
+
+    def run(self) -> None:
+        round_ = 0
+        while not self.stopping.wait(self.every):
+            kind = self.KINDS[round_ % len(self.KINDS)]
+            round_ += 1
+            with contextlib.suppress(OSError, RuntimeError, ValueError, IndexError):
+                self.attack(kind)  # failing while the broker restarts: the next one comes anyway
+
+    def attack(self, kind: str) -> None:
+        screen = self.random.choice(self.screens)
+        if kind == "forged manifest":
+            forged = wire.encode_manifest(screen, 10**12, "0" * 64, self.forger)
+            self.timed(kind, self.topics.manifest(screen), forged, lambda p: p and p != forged)
+        elif kind == "replayed manifest":
+            old = self.first_seen.get(screen)
+            if old and old != self.publisher.owned.get(screen):
+                self.timed(kind, self.topics.manifest(screen), old, lambda p: p and p != old)
+        elif kind == "poisoned object":
+            live = sorted(self.publisher.live)
+            if live:
+                object_id = self.random.choice(live)
+                topic = self.topics.object(object_id)
+                self.client.subscribe(topic, 1)
+                time.sleep(0.2)  # its retained copy arrives first
+                self.timed(kind, topic, b"poison", lambda p: wire.digest(p) == object_id)
+                self.client.unsubscribe(topic)
+        elif kind == "bad status":
+            self.send(self.topics.status(screen), json.dumps(
+                {"schema": "1.0", "type": "status", "version": "x", "entries": [], "error": 7}).encode())
+            self.made[kind] += 1
+        else:  # a bounded flood: 400 events (over the publisher's burst) and an oversized one
+            event = wire.encode_message("play", screen=screen, key="x" * 4000)
+            for _ in range(400):
+                self.client.publish(self.topics.event(screen), event, qos=0)
+            self.client.publish(self.topics.event(screen), b"x" * 200_000, qos=0)
+            self.made[kind] += 1
+
+    def send(self, topic: str, payload: bytes) -> None:
+        info = self.client.publish(topic, payload, qos=1, retain=True)
+        info.wait_for_publish(5)
+
+    def timed(self, kind: str, topic: str, payload: bytes, restored: Callable[[bytes], bool]) -> None:
+        """Attack, and time until the genuine payload is back (from sending the attack)."""
+        with self.lock:
+            self.repaired.clear()
+            self.waiting = (topic, restored)
+        start = time.monotonic()  # the repair may arrive before our PUBACK does
+        info = self.client.publish(topic, payload, qos=1, retain=True)
+        info.wait_for_publish(5)
+        if not info.is_published():
+            return
+        self.made[kind] += 1
+        if self.repaired.wait(self.REPAIR_TIMEOUT):
+            self.latency[kind].append(time.monotonic() - start)
+        else:
+            self.unrepaired[kind] += 1
+        with self.lock:
+            self.waiting = None
+
+    def rows(self) -> list[tuple[str, str]]:
+        rows = []
+        for kind in self.KINDS:
+            values = self.latency[kind]
+            timing = (f"{percentile(values, 0.5) * 1000:.0f}/{percentile(values, 0.99) * 1000:.0f}/"
+                      f"{max(values) * 1000:.0f} ms" if values else "-")
+            missed = f", {self.unrepaired[kind]} not in {self.REPAIR_TIMEOUT:g} s" \
+                if self.unrepaired[kind] else ""
+            rows.append((f"hostile {kind}: made; repair p50/p99/max",
+                         f"{self.made[kind]}; {timing}{missed}"))
+        rows.append(("publisher repairs / events dropped",
+                     f"{self.publisher.repairs} / {self.publisher._gate.dropped}"))
+        return rows
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.thread.join(10)
+        self.client.disconnect()
+        self.client.loop_stop()
+
+
 # --- the soak -----------------------------------------------------------------------------------
 
 
@@ -467,6 +599,8 @@ class Soak:
         self.t0 = 0.0
         self.soak_end = 0.0
         self.memory_rows: list[tuple[str, str]] = []
+        self.main_ratio: float | None = None
+        self.hostile: Hostile | None = None
         self.baseline_raw: dict[str, tuple[list[float], list[float]]] = {}
 
     # The phases, in order; each wait is bounded.
@@ -508,8 +642,13 @@ class Soak:
         self.t0 = time.time()
         self.restarter = threading.Thread(target=self.restart_loop, name="restarter", daemon=True)
         self.restarter.start()
+        if not args.no_hostile:
+            self.hostile = Hostile(self.broker.url, self.screens, self.publisher, args.attack_every)
+            self.hostile.thread.start()
         self.edit_loop()
         self.soak_end = time.time()
+        if self.hostile is not None:
+            self.hostile.stop()
         self.restarter.join(60)
         return self.finish(first_health)
 
@@ -763,7 +902,9 @@ class Soak:
                 ("crashed worker processes", str(dead_processes), "0", dead_processes == 0),
                 ("dead runtime / connection threads", f"{run_dead} / {net_dead}", "0 / 0",
                  run_dead == 0 and net_dead == 0),
-                ("publisher watch loop", "alive" if watcher_alive else "dead", "alive", watcher_alive)]
+                ("publisher watch loop", "alive" if watcher_alive else "dead", "alive", watcher_alive),
+                ("publisher RSS last quarter / first", f"{self.main_ratio or 0:.3f}×", "≤ 1.1×",
+                 self.main_ratio is not None and self.main_ratio <= 1.1)]
         for name, value, target, ok in rows:
             print(f"  {name:<44} {value:>14}   target {target:<8} {'ok' if ok else 'FAILED'}")
             if not ok:
@@ -786,6 +927,8 @@ class Soak:
                               f"{base[0]:.2f} / {base[1]:.2f} s"))
             info_rows.append(("ours converged / raw (p50, max)",
                               f"{ours_c50 / base[0]:.2f}× / {max(converge_all) / base[1]:.2f}×"))
+        if self.hostile is not None:
+            info_rows += self.hostile.rows()
         for name, value in info_rows + self.memory_rows:
             print(f"  {name:<44} {value:>14}")
         if failures:
@@ -851,6 +994,8 @@ class Soak:
             ratio = rss[3] / rss[0] if rss[0] else float("nan")
             print(f"  {label:<26} {'  '.join(f'{v:6.1f}' for v in rss)}  {ratio:6.3f}  {peak:6.1f}  "
                   f"{threads[0]:3.0f}→{threads[1]:<3.0f} {fds[0]:3.0f}→{fds[1]:<3.0f}")
+            if label.startswith("main"):
+                self.main_ratio = ratio
             if label.startswith(("main", "workers together")):
                 rows.append((f"memory {label.split()[0]}: ¼4/¼1, peak", f"{ratio:.3f}×, {peak:.0f} MB"))
         self.memory_rows = rows[::-1]
@@ -907,6 +1052,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--grace", type=float, default=30.0,
                         help="seconds before unused objects are cleared (production: 600)")
     parser.add_argument("--baseline-restarts", type=int)
+    parser.add_argument("--no-hostile", action="store_true", help="no hostile client during the soak")
+    parser.add_argument("--attack-every", type=float, default=0.5,
+                        help="seconds between the hostile client's attacks")
     args = parser.parse_args(argv)
     for name, value in (QUICK if args.quick else DEFAULTS).items():
         if getattr(args, name) is None:
@@ -944,6 +1092,9 @@ def cleanup(soak: Soak | None, publisher: Publisher | None, workers: Workers | N
     """Every step bounded and independent: threads, publisher, worker processes, broker."""
     start = time.monotonic()
     if soak is not None:
+        if soak.hostile is not None:
+            with contextlib.suppress(Exception):
+                soak.hostile.stop()
         soak.stopping.set()
         if publisher is not None:
             publisher.dirty.set()

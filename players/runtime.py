@@ -39,6 +39,8 @@ from signage.contract.files import atomic_write
 from signage.contract.keys import KeyRing, TrustedKeys, trusted_keys
 from signage.contract.topics import Topics, valid_screen_id
 from signage.contract.wire import (
+    MAX_REPORTED_OBJECTS,
+    MAX_TEXT,
     Manifest,
     WireError,
     decode_command,
@@ -48,6 +50,7 @@ from signage.contract.wire import (
     encode_message,
     encode_presence,
     read_keyring,
+    size_limit,
 )
 
 log = logging.getLogger(__name__)
@@ -127,6 +130,7 @@ class Runtime:
         self.connection = Connection(
             config.broker, config.screen, ca_file=config.ca_file, username=config.username,
             password=config.password, on_connect=self._on_connect, inbox=self.events,
+            max_payload=self._payload_limit,
             will=Will(self.topics.presence(config.screen), encode_presence(config.screen, False)))
 
     # --- start-up -------------------------------------------------------------------------
@@ -184,9 +188,19 @@ class Runtime:
             self._event("play", version=version, kind=value.kind, unit=value.unit, key=value.key)
             self._next_status = min(self._next_status, self._last_status + STATUS_MIN_GAP)
 
+    def _payload_limit(self, topic: str) -> int:
+        """Bytes a message on ``topic`` may have (the wire module's limit for its kind)."""
+        try:
+            return size_limit(self.topics.parse(topic)[0])
+        except ValueError:
+            return 0
+
     def _on_message(self, message: Message) -> None:
-        self.bytes_received += len(message.payload)
+        self.bytes_received += len(message.payload) + message.oversize
         kind, key = self.topics.parse(message.topic)
+        if message.oversize:
+            self._error("too-large", f"{kind} of {message.oversize} bytes exceeds {size_limit(kind)}")
+            return
         if kind == "manifest":
             self._on_manifest(message.payload)
         elif kind == "obj":
@@ -314,8 +328,8 @@ class Runtime:
         try:
             decode_object(payload, object_id)
         except WireError as exc:
-            self._error(exc.code, exc.detail)
-            return  # keep waiting: the publisher may still correct it
+            self._error(exc.code, exc.detail, objects=[object_id])
+            return  # keep waiting: the publisher republishes what a player reports
         self.cache.store.put(object_id, payload)
         self.wanted.discard(object_id)
         self.arrived.append(object_id)
@@ -331,7 +345,8 @@ class Runtime:
         if self.wanted and time.monotonic() - self.wanted_since > self.config.object_timeout:
             missing = sorted(self.wanted)
             self._error("missing-object", f"{len(missing)} objects did not arrive: "
-                                          f"{', '.join(o[:12] for o in missing[:5])}")
+                                          f"{', '.join(o[:12] for o in missing[:5])}",
+                        objects=missing[:MAX_REPORTED_OBJECTS])
             self._unsubscribe(missing)  # and ask again: a fresh subscribe re-sends retained
             self.connection.subscribe([self.topics.object(o) for o in missing])
             self.wanted_since = time.monotonic()
@@ -364,10 +379,23 @@ class Runtime:
         elif command.name == "identify":
             self.renderer.identify()
         elif command.name == "screenshot":
-            image = self.renderer.screenshot()
-            if image:
-                self.connection.publish(self.topics.screenshot(self.screen), image, qos=1)
+            self._screenshot()
         self._event("command", id=command.id, command=command.name)
+
+    def _screenshot(self) -> None:
+        """A PNG of the screen, or an error saying why there is none (never silence)."""
+        try:
+            image = self.renderer.screenshot()
+        except (MemoryError, OSError, ValueError, RuntimeError) as exc:
+            self._error("screenshot-failed", f"the renderer could not take a screenshot: {exc}")
+            return
+        if not image:
+            self._error("screenshot-failed", "nothing on screen to take a screenshot of")
+        elif len(image) > size_limit("screenshot"):
+            self._error("screenshot-failed", f"screenshot of {len(image)} bytes exceeds "
+                                             f"{size_limit('screenshot')}")
+        else:
+            self.connection.publish(self.topics.screenshot(self.screen), image, qos=1)
 
     # --- reporting --------------------------------------------------------------------------
 
@@ -375,11 +403,15 @@ class Runtime:
         self.connection.publish(self.topics.event(self.screen),
                                 encode_message(event_type, screen=self.screen, **fields), qos=1)
 
-    def _error(self, code: str, detail: str) -> None:
+    def _error(self, code: str, detail: str, objects: list[str] | None = None) -> None:
+        """Log, report (an event naming the objects at fault, so the publisher can repair
+        them) and keep as the status's last error."""
         log.warning("%s: %s: %s", self.screen, code, detail)
+        detail = detail[:MAX_TEXT]
         self.last_error = {"code": code, "detail": detail, "at": dt.datetime.now(dt.UTC).isoformat()}
         self._event("error", code=code, detail=detail,
-                    version=self.manifest.version if self.manifest else None)
+                    version=self.manifest.version if self.manifest else None,
+                    **({"objects": objects} if objects else {}))
         self._publish_status()
 
     def _publish_status(self) -> None:

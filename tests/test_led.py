@@ -311,5 +311,5 @@ def test_a_bad_led_layout_is_refused_before_publishing(tmp_path: Any) -> None:
         "screens:\n  - id: s1\n    kind: led\n    layout: bad\n", "utf-8")
     (tmp_path / "bad.yaml").write_text(
         "# a sign\nlayout:\n  id: bad\n  kind: led\n  width: 96\n  height: 16\n  colour: blue\n", "utf-8")
-    with pytest.raises(ScreensError, match=r"bad\.yaml:3: LED layout 'bad': colour 'blue'"):
+    with pytest.raises(ScreensError, match=r"bad\.yaml:7: LED layout 'bad': colour 'blue'"):
         load_screens(tmp_path)

@@ -35,6 +35,28 @@ def led_dots(frame: np.ndarray, pitch: int = 6, brightness: int = 100) -> np.nda
     return (big * mask).astype(np.uint8)
 
 
+MAX_SHOT_PIXELS = 4_000_000  # a screenshot of any panel stays a few MB in memory and on the wire
+
+
+def bounded_shot(frame: np.ndarray, brightness: int = 100, pitch: int = 4) -> np.ndarray:
+    """``frame`` drawn as lamps at the largest pitch (≤ ``pitch``) that keeps the image under
+    MAX_SHOT_PIXELS; a panel too large even at one pixel per lamp is averaged down (box
+    filter: the layout stays recognisable where sampling would alias the text away)."""
+    height, width = frame.shape[:2]
+    fits = int((MAX_SHOT_PIXELS / max(height * width, 1)) ** 0.5)
+    if fits >= 1:
+        return led_dots(frame, min(pitch, fits), brightness)
+    from PIL import Image
+
+    step = 1
+    while -(-height // step) * -(-width // step) > MAX_SHOT_PIXELS:
+        step += 1
+    lamps = np.where(frame.any(axis=2, keepdims=True), frame, UNLIT).astype(np.uint8)  # one pixel a lamp
+    if brightness < 100:
+        lamps = (lamps.astype(np.uint16) * max(brightness, 0) // 100).astype(np.uint8)
+    return np.asarray(Image.fromarray(lamps, "RGB").reduce(step))
+
+
 def png_bytes(image: np.ndarray) -> bytes:
     import io
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from players.led.compose import Composer
-from players.led.dots import led_dots, png_bytes
+from players.led.dots import bounded_shot, png_bytes
 from players.led.layout import DEFAULT_TEMPLATE, LayoutError, LedLayout, parse_layout
 from players.led.outputs.base import LedOutput, OutputError, ProgramOutput
 from players.led.playlist import Playlist
@@ -76,7 +76,7 @@ class LedRenderer:
         frame = self.frame
         if frame is None:
             return None
-        return png_bytes(led_dots(frame.copy(), 4, self.brightness))
+        return png_bytes(bounded_shot(frame.copy(), self.brightness))
 
     def run(self, stop: threading.Event, played: PlayReporter) -> None:
         try:

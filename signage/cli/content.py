@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
@@ -262,11 +264,18 @@ def preview_led(content_dir: Path, screens_path: Path, layout_id: str, codes: tu
     from signage.office.led_preview import preview_frames
     from signage.publishing.screens import ScreensError
 
+    counted = [0]
+
+    def counting(frames: Iterator[Any]) -> Iterator[Any]:
+        for frame in frames:
+            counted[0] += 1
+            yield frame
+
     try:
         frames = preview_frames(content_dir, screens_path, layout_id, codes=codes, units=units,
                                 seconds=seconds, fps=fps, today=today)
-    except (KeyError, LookupError, LayoutError, ScreensError, ContentError) as exc:
+        save_animation(counting(frames), out_path, fps, pitch=pitch)
+    except (KeyError, LookupError, LayoutError, ScreensError, ContentError, ValueError) as exc:
         fail(str(exc).strip("'\""))
-    save_animation(frames, out_path, fps, pitch=pitch)
-    click.echo(f"{out_path}: {len(frames)} frames, {len(frames) / fps:.1f} s")
+    click.echo(f"{out_path}: {counted[0]} frames, {counted[0] / fps:.1f} s")
 

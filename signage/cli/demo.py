@@ -23,7 +23,7 @@ from rich.table import Table
 
 from signage.contract.connection import BrokerAccess
 from signage.contract.keys import PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, init_keys
-from signage.fleet.broker import EmbeddedBroker
+from signage.fleet.broker import BrokerSupervisor, EmbeddedBroker
 from signage.fleet.status import FleetWatcher, status_table
 from signage.publishing.publisher import Publisher, PublishReport, serve
 from signage.publishing.screens import load_screens
@@ -46,12 +46,14 @@ def broker_for(url: str | BrokerAccess | None, data_dir: Path, port: int | None,
         return
     broker = EmbeddedBroker(data_dir / "broker", port=port)
     broker.start()
+    supervisor = BrokerSupervisor(broker, report=lambda text: console.print(text, markup=False))
+    supervisor.start()
     (data_dir / BROKER_URL_FILE).write_text(broker.url + "\n", "utf-8")
     console.print(f"mosquitto listening on {broker.url} (data in {data_dir / 'broker'})")
     try:
         yield broker.url
     finally:
-        broker.stop()
+        supervisor.stop()
         (data_dir / BROKER_URL_FILE).unlink(missing_ok=True)
 
 
@@ -70,7 +72,8 @@ def publishing(content: Path, screens: Path, url: str | BrokerAccess, data_dir: 
     stop = threading.Event()
     thread = threading.Thread(
         target=serve, args=(publisher, stop),
-        kwargs={"on_report": lambda r: console.print(describe_report(r))}, daemon=True)
+        kwargs={"on_report": lambda r: console.print(describe_report(r)),
+                "on_problem": lambda text: console.print(text, markup=False)}, daemon=True)
     thread.start()
     publisher.serve_thread = thread
     try:

@@ -68,6 +68,7 @@ class Message:
     topic: str
     payload: bytes
     retain: bool
+    oversize: int = 0  # bytes of a payload over its limit, dropped on arrival (payload empty)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,13 +116,15 @@ class Connection:
                  ca_file: str | None = None, username: str | None = None,
                  password: str | None = None, keepalive: int = 30,
                  backoff: Backoff | None = None, max_inflight: int = 100,
-                 inbox: queue.Queue[Any] | None = None) -> None:
+                 inbox: queue.Queue[Any] | None = None,
+                 max_payload: Callable[[str], int] | None = None) -> None:
         if isinstance(url, BrokerAccess):  # explicit arguments win over the access file's
             ca_file, username = ca_file or url.ca_file, username or url.username
             password, url = password or url.password, url.url
         self.address: BrokerAddress = parse_broker_url(url)
         self.client_id = client_id
         self.inbox: queue.Queue[Any] = inbox if inbox is not None else queue.Queue()
+        self._max_payload = max_payload  # topic → bytes allowed; larger ones never queue
         self.connected = threading.Event()
         self._on_connect = on_connect
         self._on_disconnect = on_disconnect
@@ -171,6 +174,12 @@ class Connection:
             self._on_disconnect(self)
 
     def _handle_message(self, client, userdata, message: mqtt.MQTTMessage) -> None:
+        """Queue the message; one over its topic's limit is queued as its size alone, so a
+        flood of large messages cannot fill memory while the reader is busy."""
+        size = len(message.payload)
+        if self._max_payload is not None and size > self._max_payload(message.topic):
+            self.inbox.put(Message(message.topic, b"", bool(message.retain), size))
+            return
         self.inbox.put(Message(message.topic, message.payload, bool(message.retain)))
 
     # --- lifecycle -----------------------------------------------------------------------

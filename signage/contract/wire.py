@@ -30,6 +30,14 @@ PART_MAGIC = b"signage-part/1\n"  # binary parts say their schema too
 PART_SIZE = 256 * 1024
 COMMANDS = ("reload", "identify", "screenshot")
 COMMAND_MAX_AGE = dt.timedelta(minutes=5)
+MAX_VERSION = 2**53 - 1  # versions stay exact in every JSON reader; a forged huge one is refused
+# Bytes a payload may have, by topic kind (signage.contract.topics): objects carry content,
+# everything else is small, so a client flooding a command or event topic with large messages
+# costs a reader next to nothing (refused before parsing).
+SIZE_LIMITS = {
+    "obj": MAX_PAYLOAD, "screenshot": MAX_PAYLOAD, "manifest": 256 * 1024, "keys": 64 * 1024,
+    "command": 4 * 1024, "status": 16 * 1024, "event": 8 * 1024, "presence": 1024,
+}
 
 
 class WireError(Exception):
@@ -53,9 +61,21 @@ def now_iso() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def _parse(payload: bytes, what: str) -> dict[str, Any]:
-    if len(payload) > MAX_PAYLOAD:
-        raise WireError("too-large", f"{what} of {len(payload)} bytes exceeds {MAX_PAYLOAD}")
+def size_limit(kind: str) -> int:
+    """The most bytes a payload on a topic of ``kind`` may have."""
+    return SIZE_LIMITS.get(kind, MAX_PAYLOAD)
+
+
+def check_size(kind: str, payload: bytes) -> None:
+    """WireError ``too-large`` when ``payload`` exceeds its topic kind's limit."""
+    limit = size_limit(kind)
+    if len(payload) > limit:
+        raise WireError("too-large", f"{kind} of {len(payload)} bytes exceeds {limit}")
+
+
+def _parse(payload: bytes, what: str, limit: int = MAX_PAYLOAD) -> dict[str, Any]:
+    if len(payload) > limit:
+        raise WireError("too-large", f"{what} of {len(payload)} bytes exceeds {limit}")
     try:  # UTF-8 only: json.loads would also take UTF-16/32, a second encoding of a signed body
         obj = json.loads(payload.decode("utf-8"))
     except (ValueError, RecursionError) as exc:  # bad UTF-8 or JSON, 4300+ digit numbers, deep nesting
@@ -117,6 +137,7 @@ class Manifest:
     payload: bytes  # the signed bytes as received, kept for the cache
     prefetch: tuple[str, ...] = ()  # objects new in this version: fetch them in one go
     inline: tuple[tuple[str, bytes], ...] = ()  # small new objects carried in the manifest
+    key: str = ""  # id of the key that signed it
 
 
 MAX_PREFETCH = 64
@@ -169,13 +190,14 @@ def _check_signature(obj: dict[str, Any], trusted: TrustedKeys, what: str) -> No
 
 def decode_manifest(payload: bytes, trusted: TrustedKeys, screen: str) -> Manifest:
     """A manifest whose signature, screen and fields check out; WireError otherwise."""
-    obj = _parse(payload, "manifest")
+    obj = _parse(payload, "manifest", SIZE_LIMITS["manifest"])
     _check_signature(obj, trusted, "manifest")
     if obj.get("type") != "manifest" or obj.get("screen") != screen:
         raise WireError("wrong-screen", f"manifest is for {obj.get('screen')!r}, not {screen!r}")
     version, plan = obj.get("version"), obj.get("plan")
-    if not isinstance(version, int) or version < 1 or not isinstance(plan, str) or len(plan) != 64:
-        raise WireError("bad-manifest", "manifest lacks a positive version or a plan id")
+    if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= MAX_VERSION \
+            or not isinstance(plan, str) or len(plan) != 64:
+        raise WireError("bad-manifest", f"manifest lacks a version (1–{MAX_VERSION}) or a plan id")
     hints = obj.get("prefetch") or []
     prefetch = tuple(h for h in hints[:MAX_PREFETCH]
                      if isinstance(h, str) and len(h) == 64) if isinstance(hints, list) else ()
@@ -185,7 +207,18 @@ def decode_manifest(payload: bytes, trusted: TrustedKeys, screen: str) -> Manife
     inline = tuple((str(k), v.encode("utf-8")) for k, v in carried.items())
     for object_id, data in inline:
         verify_hash(data, object_id)
-    return Manifest(screen, version, plan, str(obj.get("issued", "")), payload, prefetch, inline)
+    return Manifest(screen, version, plan, str(obj.get("issued", "")), payload, prefetch, inline,
+                    str(obj.get("key")))
+
+
+def claimed_version(payload: bytes) -> int | None:
+    """The version a manifest claims, *not* verified (for display); None when unreadable."""
+    try:
+        version = _parse(payload, "manifest", SIZE_LIMITS["manifest"]).get("version")
+    except WireError:
+        return None
+    ok = isinstance(version, int) and not isinstance(version, bool) and 1 <= version <= MAX_VERSION
+    return version if ok else None
 
 
 # --- commands --------------------------------------------------------------------------------
@@ -209,7 +242,7 @@ def encode_command(screen: str, name: str, key: SigningKey, command_id: str,
 def decode_command(payload: bytes, trusted: TrustedKeys, screen: str,
                    now: dt.datetime | None = None) -> Command:
     """A signed, fresh command for this screen (replays older than COMMAND_MAX_AGE refused)."""
-    obj = _parse(payload, "command")
+    obj = _parse(payload, "command", SIZE_LIMITS["command"])
     _check_signature(obj, trusted, "command")
     if obj.get("screen") != screen or obj.get("command") not in COMMANDS:
         raise WireError("bad-command", f"command {obj.get('command')!r} for {obj.get('screen')!r}")
@@ -239,7 +272,7 @@ def encode_keyring(sequence: int, keys: list[RingKey], signers: list[SigningKey]
 
 def read_keyring(payload: bytes) -> KeyRing:
     """A key ring's contents, *not* verified (see decode_keyring); WireError when malformed."""
-    return _ring(_parse(payload, "key ring"), payload)
+    return _ring(_parse(payload, "key ring", SIZE_LIMITS["keys"]), payload)
 
 
 def _ring(obj: dict[str, Any], payload: bytes) -> KeyRing:
@@ -262,7 +295,7 @@ def _ring(obj: dict[str, Any], payload: bytes) -> KeyRing:
 def decode_keyring(payload: bytes, trusted: TrustedKeys) -> KeyRing:
     """A key ring signed by a key ``trusted`` accepts now; WireError otherwise. Every signature
     present must be valid, so a tampered copy is refused even if one signer is still trusted."""
-    obj = _parse(payload, "key ring")
+    obj = _parse(payload, "key ring", SIZE_LIMITS["keys"])
     ring = _ring(obj, payload)
     sigs = obj.pop("sigs", None)
     body = _signed_body(obj)
@@ -294,7 +327,7 @@ def encode_presence(client: str, online: bool) -> bytes:
 def is_online(payload: bytes) -> bool | None:
     """The state a presence payload announces; None when it is not a presence payload."""
     try:
-        body = _parse(payload, "presence")
+        body = _parse(payload, "presence", SIZE_LIMITS["presence"])
     except WireError:
         return None
     return body.get("state") == "online" if body.get("type") == "presence" else None
@@ -306,3 +339,76 @@ def encode_message(message_type: str, /, **fields: Any) -> bytes:
 
 def decode_message(payload: bytes, what: str = "message") -> dict[str, Any]:
     return _parse(payload, what)
+
+
+# Status and events come from screens, which anyone holding a screen's account can be: every
+# field is checked for its type and bounded before a reader sees it. Text is cut to MAX_TEXT.
+MAX_TEXT = 300
+EVENT_TYPES = ("ack", "play", "error", "command")
+MAX_REPORTED_OBJECTS = 16  # object ids an error event may name (hash-mismatch, missing-object)
+_ID = (str, 64)
+_COUNT = (int, None)
+_OPTIONAL_COUNT = (int | None, None)
+_STATUS_FIELDS: dict[str, tuple[Any, int | None]] = {
+    "screen": (str, 63), "renderer": (str, 32), "ts": (str, 40), "version": _OPTIONAL_COUNT,
+    "plan": (str | None, 64), "entries": _COUNT, "fetching": _OPTIONAL_COUNT,
+    "plays_last_hour": _COUNT, "bytes_received": _COUNT, "error": (dict | None, None),
+}
+_EVENT_FIELDS: dict[str, tuple[Any, int | None]] = {
+    "screen": (str, 63), "ts": (str, 40), "version": _OPTIONAL_COUNT, "plan": (str, 64),
+    "entries": _COUNT, "kind": (str, 32), "unit": (str, MAX_TEXT), "key": (str, MAX_TEXT),
+    "code": (str, 40), "detail": (str, MAX_TEXT), "id": (str, 64), "command": (str, 32),
+    "objects": (list, MAX_REPORTED_OBJECTS),
+}
+
+
+def _checked_fields(obj: dict[str, Any], spec: dict[str, tuple[Any, int | None]],
+                    what: str) -> dict[str, Any]:
+    """The known fields of ``obj`` with their types checked; text and lists cut to size."""
+    out: dict[str, Any] = {}
+    for name, (kind, limit) in spec.items():
+        if name not in obj:
+            continue
+        value = obj[name]
+        if isinstance(value, bool) or not isinstance(value, kind):
+            raise WireError("bad-message", f"{what}: {name} has the wrong type "
+                                           f"({type(value).__name__})")
+        if isinstance(value, int) and not 0 <= value <= MAX_VERSION:
+            raise WireError("bad-message", f"{what}: {name} {value} is out of range")
+        if isinstance(value, str | list) and limit is not None:
+            value = value[:limit]
+        out[name] = value
+    return out
+
+
+def _error_field(value: Any, what: str) -> dict[str, str] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not all(isinstance(value.get(k, ""), str)
+                                              for k in ("code", "detail", "at")):
+        raise WireError("bad-message", f"{what}: error must be a mapping of code, detail, at")
+    return {k: str(value.get(k, ""))[:MAX_TEXT] for k in ("code", "detail", "at")}
+
+
+def decode_status(payload: bytes, screen: str) -> dict[str, Any]:
+    """A screen's retained status with every field of the right type and size; WireError
+    (``too-large``, ``bad-json``, ``bad-message``) otherwise."""
+    obj = _parse(payload, f"status of {screen}", SIZE_LIMITS["status"])
+    if obj.get("type") != "status":
+        raise WireError("bad-message", f"status of {screen} has type {str(obj.get('type'))[:20]!r}")
+    status = _checked_fields(obj, _STATUS_FIELDS, f"status of {screen}")
+    status["error"] = _error_field(status.get("error"), f"status of {screen}")
+    return status
+
+
+def decode_event(payload: bytes, screen: str) -> dict[str, Any]:
+    """An event of ``screen`` (ack, play, error, command) checked like a status; the screen
+    is the topic's, whatever the payload claims."""
+    obj = _parse(payload, f"event of {screen}", SIZE_LIMITS["event"])
+    if obj.get("type") not in EVENT_TYPES:
+        raise WireError("bad-message", f"event of {screen} has type {str(obj.get('type'))[:20]!r}")
+    event = _checked_fields(obj, _EVENT_FIELDS, f"event of {screen}")
+    objects = event.get("objects", [])
+    if not all(isinstance(o, str) and len(o) == 64 for o in objects):
+        raise WireError("bad-message", f"event of {screen}: objects must be object ids")
+    return {"type": obj["type"], **event, "screen": screen}

@@ -15,7 +15,9 @@ import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -51,6 +53,12 @@ class BrokerSettings:
     # bigger one, so the publisher notices. 16 MiB fits a rendered page with images. We don't use
     # message_size_limit: it acks oversized QoS 1 messages and then silently drops them.
     max_packet_size: int = 16 * 1024 * 1024
+    # Bytes of QoS 1/2 messages queued per client (beyond those in flight). Without it a client
+    # that subscribes and stops reading makes mosquitto hold everything sent meanwhile: a flood
+    # grew the broker to several GB. 512 MiB is more than a full catalogue resync needs.
+    max_queued_bytes: int = 512 * 1024 * 1024
+    # Clients on the listener; far above a county's screens, it bounds a connection flood.
+    max_connections: int = 5000
     # Keep retained messages (the catalogue) and persistent sessions across broker restarts.
     persistence: bool = True
     # Seconds between database saves; a clean stop (SIGTERM) always saves, this bounds the loss
@@ -71,6 +79,8 @@ class BrokerSettings:
         """The settings as mosquitto.conf lines (persistence paths are added by render_config)."""
         return [
             f"max_queued_messages {self.max_queued_messages}",
+            f"max_queued_bytes {self.max_queued_bytes}",
+            f"max_connections {self.max_connections}",  # applies to the listener above
             f"max_inflight_messages {self.max_inflight_messages}",
             f"max_packet_size {self.max_packet_size}",
             f"persistence {_flag(self.persistence)}",
@@ -272,3 +282,57 @@ class EmbeddedBroker:
         traceback: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+class BrokerSupervisor:
+    """Keeps an :class:`EmbeddedBroker` running: when mosquitto exits on its own it is started
+    again, on the same port with the same persistence, after a backoff (0.5 s doubling to 30 s
+    while starts fail). ``report`` hears every exit and restart (in Chinese, for the terminal).
+    Waiting on the process costs no CPU."""
+
+    def __init__(self, broker: EmbeddedBroker, report: Callable[[str], None] | None = None,
+                 first_delay: float = 0.5, max_delay: float = 30.0) -> None:
+        self.broker = broker
+        self.report = report or (lambda text: None)
+        self.first_delay, self.max_delay = first_delay, max_delay
+        self.restarts = 0
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="broker-supervisor", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def healthy(self) -> bool:
+        """The supervisor is watching and the broker runs (false while a restart is pending)."""
+        return self._thread.is_alive() and self.broker.running
+
+    def _watch(self) -> None:
+        while not self._stopping.is_set():
+            process = self.broker.process
+            if process is None:
+                return
+            code = process.wait()
+            if self._stopping.is_set():
+                return
+            self.report(f"mosquitto 意外退出（退出码 {code}），正在重启（端口 {self.broker.port}）…")
+            self._restart()
+
+    def _restart(self) -> None:
+        delay = self.first_delay
+        while not self._stopping.wait(delay):
+            try:
+                self.broker.start()
+            except (BrokerError, OSError) as exc:
+                delay = min(delay * 2, self.max_delay)
+                self.report(f"mosquitto 重启失败：{exc}；{delay:.1f} 秒后再试")
+                continue
+            self.restarts += 1
+            self.report(f"mosquitto 已重启：{self.broker.url}（第 {self.restarts} 次）")
+            return
+
+    def stop(self, timeout: float = 5) -> None:
+        """Stop watching, then stop the broker (so its exit is not taken for a crash)."""
+        self._stopping.set()
+        self.broker.stop(timeout)
+        if self._thread.is_alive():
+            self._thread.join(timeout)

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import threading
 import uuid
 from dataclasses import asdict, dataclass
-from typing import Any
 
+from rich.markup import escape
 from rich.table import Table
 
+from signage.contract import wire
 from signage.contract.connection import BrokerAccess, Connection
 from signage.contract.topics import Topics
-from signage.contract.wire import is_online
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -33,6 +36,9 @@ class ScreenStatus:
         return self.shown is not None and self.shown == self.latest
 
 
+MAX_SCREENS = 10_000  # rows the view keeps for screens it was not told about
+
+
 class FleetWatcher:
     """Collects retained presence, status and manifests for every screen."""
 
@@ -44,7 +50,8 @@ class FleetWatcher:
         self._synced = threading.Event()
         self._sync_topic = f"{self.topics.root}/status-sync/{uuid.uuid4().hex[:12]}"
         self.connection = Connection(broker_url, f"signage-status-{uuid.uuid4().hex[:8]}",
-                                     on_connect=self._on_connect, ca_file=ca_file)
+                                     on_connect=self._on_connect, ca_file=ca_file,
+                                     max_payload=self._payload_limit)
         self._thread = threading.Thread(target=self._consume, daemon=True)
 
     def start(self, timeout: float = 10.0) -> bool:
@@ -62,6 +69,7 @@ class FleetWatcher:
         connection.publish(self._sync_topic, b"sync", qos=1)
 
     def _consume(self) -> None:
+        """One bad message is that screen's error, never the end of the fleet view."""
         while True:
             message = self.connection.inbox.get()
             if message.topic == self._sync_topic:
@@ -72,27 +80,49 @@ class FleetWatcher:
             except ValueError:
                 continue
             with self._lock:
-                self._update(self.screens.setdefault(screen, ScreenStatus(screen)), kind,
-                             message.payload)
+                row = self.screens.get(screen) or self._new_row(screen)
+                if row is None:
+                    continue
+                try:
+                    if message.oversize:
+                        raise wire.WireError("too-large", f"of {message.oversize} bytes exceeds "
+                                                          f"{wire.size_limit(kind)}")
+                    self._update(row, kind, message.payload)
+                except wire.WireError as exc:
+                    row.error = f"{exc.code}: {kind} {exc.detail}"[:wire.MAX_TEXT]
+                except Exception:  # a bug here must not stop the view of every other screen
+                    log.exception("status: cannot read %s", message.topic)
+
+    def _payload_limit(self, topic: str) -> int:
+        try:
+            return wire.size_limit(self.topics.parse(topic)[0])
+        except ValueError:
+            return 1024  # our sync topic
+
+    def _new_row(self, screen: str) -> ScreenStatus | None:
+        """A row for a screen first seen on the broker; bounded, so topics invented by a
+        client cannot grow the table without end."""
+        if len(self.screens) >= MAX_SCREENS:
+            return None
+        return self.screens.setdefault(screen, ScreenStatus(screen))
 
     def _update(self, row: ScreenStatus, kind: str, payload: bytes) -> None:
         if kind == "presence":
-            row.online = is_online(payload)
+            row.online = wire.is_online(payload) if payload else None
             return
-        try:
-            body: dict[str, Any] = json.loads(payload) if payload else {}
-        except ValueError:
+        if not payload:
             return
-        if kind == "manifest":
-            row.latest = body.get("version")
+        if kind == "manifest":  # shown as published; players verify the signature themselves
+            row.latest = wire.claimed_version(payload)
         elif kind == "status":
-            row.shown = body.get("version")
-            row.last_seen = body.get("ts")
-            row.entries = int(body.get("entries") or 0)
-            row.plays_last_hour = int(body.get("plays_last_hour") or 0)
-            row.fetching = body.get("fetching")
-            error = body.get("error")
-            row.error = f"{error.get('code')}: {error.get('detail')}" if error else None
+            status = wire.decode_status(payload, row.screen)
+            row.shown = status.get("version")
+            row.last_seen = status.get("ts")
+            row.entries = status.get("entries") or 0
+            row.plays_last_hour = status.get("plays_last_hour") or 0
+            row.fetching = status.get("fetching")
+            error = status.get("error")
+            row.error = f"{error['code']}: {error['detail']}" if error else None
 
     def snapshot(self) -> list[ScreenStatus]:
         with self._lock:
@@ -109,9 +139,9 @@ def status_table(rows: list[ScreenStatus], title: str = "屏幕状态") -> Table
         shown = "-" if row.shown is None else f"[{version_style}]{row.shown}[/]"
         if row.fetching:
             shown += f" → {row.fetching}"
-        table.add_row(row.screen, online[row.online], shown, str(row.latest or "-"),
-                      str(row.entries), str(row.plays_last_hour), _ago(row.last_seen),
-                      row.error or "")
+        table.add_row(escape(row.screen), online[row.online], shown, str(row.latest or "-"),
+                      str(row.entries), str(row.plays_last_hour), escape(_ago(row.last_seen)),
+                      escape(row.error or ""))
     return table
 
 
@@ -120,7 +150,7 @@ def _ago(iso: str | None) -> str:
         return "-"
     try:
         seconds = (dt.datetime.now(dt.UTC) - dt.datetime.fromisoformat(iso)).total_seconds()
-    except ValueError:
+    except (ValueError, TypeError, OverflowError):  # a time without its zone, or nonsense
         return iso
     return f"{int(seconds)} s ago" if seconds < 120 else f"{int(seconds // 60)} min ago"
 

@@ -69,7 +69,7 @@ def load_screens(path: Path) -> ScreenSet:
             layout = data.get("layout")
             if not isinstance(layout, dict) or not layout.get("id"):
                 raise ScreensError(f"{layout_file}:{data.line}: expected `layout:` with an `id`")
-            result.layouts[str(layout["id"])] = _checked(_plain(layout), f"{layout_file}:{layout.line}")
+            result.layouts[str(layout["id"])] = _checked(_plain(layout), layout_file, layout)
     data = _read(screens_file)
     rows = data.get("screens")
     if not isinstance(rows, list) or not rows:
@@ -108,16 +108,39 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _checked(layout: dict[str, Any], where: str) -> dict[str, Any]:
-    """Validate a layout whose renderer can say so, so a bad layout never reaches a sign."""
+def _checked(layout: dict[str, Any], path: Path, located: LocatedDict) -> dict[str, Any]:
+    """Validate a layout whose renderer can say so, so a bad layout never reaches a sign; the
+    error names the line of the field at fault."""
     if layout.get("kind") == "led":
         from players.led.layout import LayoutError, parse_layout
 
         try:
             parse_layout(layout)
         except LayoutError as exc:
-            raise ScreensError(f"{where}: {exc}") from None
+            raise ScreensError(f"{path}:{_line_of(located, str(exc))}: {exc}") from None
     return layout
+
+
+_SEGMENT = re.compile(r"([A-Za-z_]+)(?:\[(\d+)\])?(?:\.([A-Za-z_]+))?")
+
+
+def _line_of(layout: LocatedDict, message: str) -> int:
+    """The line of the field a layout error names: renderers write ``where: field …`` with
+    ``where`` like ``LED layout 'x': zones[1]`` or ``colours.text``, so the segments after the
+    layout's name lead down the located mapping."""
+    node: Any = layout
+    line = layout.line
+    for segment in message.split(": ")[1:]:
+        match = _SEGMENT.match(segment)
+        if match is None or not isinstance(node, LocatedDict) or match.group(1) not in node:
+            break
+        name, index, sub = match.groups()
+        line, node = node.line_of(name), node[name]
+        if index is not None and isinstance(node, list) and int(index) < len(node):
+            line, node = node.lines[int(index)], node[int(index)]
+        if sub and isinstance(node, LocatedDict) and sub in node:
+            line, node = node.line_of(sub), node[sub]
+    return line
 
 
 def _screen(row: Any, where: str, layouts: dict[str, dict[str, Any]]) -> Screen:

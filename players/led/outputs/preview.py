@@ -8,7 +8,7 @@ or PNG that ``signage preview led`` gives staff before they publish.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -43,20 +43,47 @@ class PreviewOutput:
         pass
 
 
-def save_animation(frames: list[Frame], path: Path, fps: float, *, pitch: int = 4,
-                   dots: bool = True) -> Path:
+MAX_ANIMATION_BYTES = 256 * 1024 * 1024  # palette frames a GIF preview may hold while it is written
+
+
+class PreviewTooLong(ValueError):
+    """A GIF preview would need more memory than MAX_ANIMATION_BYTES; the message says what to do."""
+
+
+def save_animation(frames: Iterable[Frame], path: Path, fps: float, *, pitch: int = 4,
+                   dots: bool = True, budget: int = MAX_ANIMATION_BYTES) -> Path:
     """Frames → an animated GIF, or a PNG of the fullest frame (the most lamps lit, so a still
-    shows text rather than the blank panel text enters from); drawn as lamps unless ``dots=False``."""
-    if not frames:
-        raise ValueError("no frames to save")
+    shows text rather than the blank panel text enters from); drawn as lamps unless ``dots=False``.
+
+    Frames are taken one at a time: a PNG keeps only the fullest so far, a GIF keeps each frame
+    as a palette image (a byte per pixel: Pillow writes a GIF's frames at the end), and a GIF that
+    would need more than ``budget`` bytes is refused with PreviewTooLong before it is written."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() != ".gif":
-        fullest = max(frames, key=lambda f: int(np.count_nonzero(f.any(axis=2))))
+        fullest, lit = None, -1
+        for frame in frames:
+            count = int(np.count_nonzero(frame.any(axis=2)))
+            if count > lit:
+                fullest, lit = frame.copy(), count
+        if fullest is None:
+            raise ValueError("no frames to save")
         Image.fromarray(_look(fullest, pitch, dots), "RGB").save(path)
         return path
-    images = [Image.fromarray(_look(f, pitch, dots), "RGB") for f in frames]
     # Lamp colours are few: an adaptive palette keeps them exact and the file small.
-    palette = [im.quantize(colors=32, method=Image.Quantize.MEDIANCUT) for im in images]
+    palette: list[Image.Image] = []
+    used = 0
+    for frame in frames:
+        image = Image.fromarray(_look(frame, pitch, dots), "RGB")
+        used += image.width * image.height
+        if used > budget:
+            raise PreviewTooLong(
+                f"预览过长：{len(palette) + 1} 帧已超过 {budget // 2**20} MB 内存上限"
+                f"（每帧 {image.width}×{image.height} 像素）。请用 --seconds 缩短时长、"
+                "--pitch 减小灯距、--fps 降低帧率，或用 --item/--unit 只看部分内容；"
+                "也可输出 .png 只看一帧。")
+        palette.append(image.quantize(colors=32, method=Image.Quantize.MEDIANCUT))
+    if not palette:
+        raise ValueError("no frames to save")
     palette[0].save(path, save_all=True, append_images=palette[1:], loop=0,
                     duration=max(20, round(1000 / fps)), optimize=False, disposal=1)
     return path
@@ -70,11 +97,17 @@ def _look(frame: Frame, pitch: int, dots: bool) -> np.ndarray:
 
 def record(plan: Plan, *, fps: float = 25.0, seconds: float | None = None,
            wall: Callable[[], dt.datetime] = dt.datetime.now, limit: float = 120.0) -> list[Frame]:
-    """Frames of ``plan`` on its sign, on a virtual clock: for ``seconds``, or until every
-    entry has passed once (at most ``limit`` seconds)."""
+    """Every frame of :func:`frames_of` in a list (short recordings: tests, benchmarks)."""
+    return list(frames_of(plan, fps=fps, seconds=seconds, wall=wall, limit=limit))
+
+
+def frames_of(plan: Plan, *, fps: float = 25.0, seconds: float | None = None,
+              wall: Callable[[], dt.datetime] = dt.datetime.now, limit: float = 120.0) -> Iterator[Frame]:
+    """Frames of ``plan`` on its sign, on a virtual clock, one at a time (a long recording is
+    never held whole): for ``seconds``, or until every entry has passed once (at most ``limit``)."""
     from players.led.renderer import LedRenderer
 
-    output = PreviewOutput(keep_frames=True, fps=fps)
+    output = PreviewOutput(fps=fps)
     clock = [0.0]
     renderer = LedRenderer(output, plan.screen, fps=fps, clock=lambda: clock[0], wall=wall)
     renderer.show(plan)
@@ -83,9 +116,11 @@ def record(plan: Plan, *, fps: float = 25.0, seconds: float | None = None,
     end = seconds if seconds is not None else limit
     frame = 0
     while clock[0] < end:
+        before = output.shown
         renderer.step(clock[0], lambda e: played.add((e.kind, e.unit, e.key)))
+        if output.last is not None and output.shown > before:
+            yield output.last.copy()
         frame += 1
         clock[0] = frame / fps
         if seconds is None and wanted <= played:
             break
-    return output.frames

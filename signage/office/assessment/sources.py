@@ -127,10 +127,15 @@ def _screen_version(objects: Path, screen: str, plan_id: str) -> ScreenVersion |
 
 
 def _lines(path: Path) -> Iterator[bytes]:
-    with path.open("rb") as handle:
-        for line in handle:
-            if line.strip():
-                yield line
+    """The log's lines, oldest first: the publisher rotates it (``.8`` oldest … ``.1``, then
+    the file itself)."""
+    rotated = sorted(path.parent.glob(f"{path.name}.[0-9]*"),
+                     key=lambda p: -int(p.suffix[1:]) if p.suffix[1:].isdigit() else 0)
+    for part in (*rotated, path):
+        with part.open("rb") as handle:
+            for line in handle:
+                if line.strip():
+                    yield line
 
 
 def _local_date(timestamp: str) -> dt.date:
