@@ -29,11 +29,11 @@ from signage.catalogue.model import (
     Unit,
     UnitRule,
 )
+from signage.catalogue.reviewseal import record_digest
 from signage.catalogue.rules import dates as date_rules
 from signage.catalogue.rules import loading as load_rules
 from signage.catalogue.rules import timelimits as time_rules
 from signage.catalogue.rules import vocabulary as vocab_rules
-from signage.catalogue.reviewseal import record_digest
 from signage.catalogue.vocab import CHANNELS
 from signage.catalogue.yamlsource import LocatedDict, LocatedList
 from signage.text.dates import parse_date

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from signage.catalogue.findings import Finding
 from signage.catalogue.model import Announcement, Notice, PowerItem
-from signage.catalogue.rules.context import CheckContext
 from signage.catalogue.reviewseal import verify_seal
+from signage.catalogue.rules.context import CheckContext
 from signage.catalogue.rules.registry import ERROR, WARNING, check, define
 from signage.catalogue.vocab import REVIEW_PASSED, REVIEW_RESULTS
 
