@@ -35,7 +35,7 @@ def django_settings(data_dir: Path, *, tls: bool, hosts: list[str], database_url
         "ALLOWED_HOSTS": ["127.0.0.1", "localhost", "[::1]", "testserver", *hosts],
         "CSRF_TRUSTED_ORIGINS": [f"https://{host}" for host in hosts],
         "INSTALLED_APPS": ["django.contrib.auth", "django.contrib.contenttypes",
-                           "django.contrib.sessions",
+                           "django.contrib.sessions", "django.contrib.messages",
                            *[f"signage.console.{app}" for app in APPS]],
         "MIDDLEWARE": [
             "signage.console.security.SecurityHeadersMiddleware",
@@ -44,6 +44,7 @@ def django_settings(data_dir: Path, *, tls: bool, hosts: list[str], database_url
             "django.middleware.common.CommonMiddleware",
             "django.middleware.csrf.CsrfViewMiddleware",
             "django.contrib.auth.middleware.AuthenticationMiddleware",
+            "django.contrib.messages.middleware.MessageMiddleware",
             "django.middleware.clickjacking.XFrameOptionsMiddleware",
         ],
         "ROOT_URLCONF": "signage.console.urls",
@@ -53,6 +54,7 @@ def django_settings(data_dir: Path, *, tls: bool, hosts: list[str], database_url
                            "django.template.context_processors.request",
                            "django.template.context_processors.csrf",
                            "django.contrib.auth.context_processors.auth",
+                           "django.contrib.messages.context_processors.messages",
                            "signage.console.security.role_context"]}}],
         "DATABASES": {"default": _database(data_dir, database_url)},
         "DEFAULT_AUTO_FIELD": "django.db.models.BigAutoField",
@@ -85,6 +87,7 @@ def django_settings(data_dir: Path, *, tls: bool, hosts: list[str], database_url
         "TIME_ZONE": "Asia/Shanghai",
         "LANGUAGE_CODE": "zh-hans",
         "USE_I18N": True,
+        "MESSAGE_STORAGE": "django.contrib.messages.storage.session.SessionStorage",
         "LOGGING_CONFIG": None,
     }
 
@@ -120,6 +123,9 @@ def configure(site: Site, *, tls: bool = False, hosts: list[str] | None = None,
         settings.configure(**django_settings(site.data_dir, tls=tls, hosts=hosts or [],
                                              database_url=database_url))
         django.setup()
+        from django.utils import translation
+
+        translation.activate("zh-hans")  # Django's own messages (password rules …) in Chinese
     if migrate:
         from django.core.management import call_command
 

@@ -103,7 +103,8 @@ def code_view(request: HttpRequest) -> HttpResponse:
             error = "验证码不正确或已过期。"
     enrol = None
     if not profile.totp_confirmed:
-        uri = pyotp.TOTP(profile.totp_secret).provisioning_uri(user.username, issuer_name="政务公开工作台")
+        uri = pyotp.TOTP(profile.totp_secret).provisioning_uri(name=user.username,
+                                                               issuer_name="政务公开工作台")
         enrol = {"qr": segno.make(uri, error="m").svg_data_uri(scale=4), "secret": profile.totp_secret}
     return render(request, "console/code.html", {"error": error, "enrol": enrol, "next": _next(request)})
 

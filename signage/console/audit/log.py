@@ -36,7 +36,7 @@ def csv_rows(entries: Iterable[AuditEntry]) -> Iterator[str]:
     for entry in entries:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow([entry.time.isoformat(timespec="seconds"), entry.actor, entry.role,
+        writer.writerow([entry.time.isoformat(timespec="seconds"), _cell(entry.actor), entry.role,
                          ACTIONS.get(entry.action, entry.action), _cell(entry.target), entry.before,
                          entry.after, _cell(entry.detail)])
         yield buffer.getvalue()

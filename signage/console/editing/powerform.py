@@ -52,6 +52,7 @@ FIELDS = (
 FIELD_NAMES = tuple(f.name for f in FIELDS)
 TYPE_CHOICES = (*POWER_TYPES, *LEGACY_POWER_TYPES)
 CHANNEL_CHOICES = tuple(CHANNELS)
+CHANNEL_LABELS = tuple(CHANNELS.items())  # (value, 中文名) for the checkboxes
 _BRANCH = re.compile(r"^\s*(?P<when>.+?)\s*(?:->|→|=>)\s*(?P<to>.+?)\s*$")
 
 

@@ -15,6 +15,7 @@ from signage.console.site import Site
 
 SECTIONS = {"powers": "权力事项", "notices": "政府信息", "announcements": "公告"}
 SEAL_RULES = ("GK-REVIEW-005", "GK-REVIEW-006")
+UNCONFIRMED = "GK-REVIEW-007"  # shown in the review column, not repeated on every row
 
 
 @dataclass(slots=True)
@@ -24,6 +25,10 @@ class Row:
     title: str
     obj: Any
     findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def listed_findings(self) -> list[Finding]:
+        return [f for f in self.findings if f.rule.id != UNCONFIRMED]
 
     @property
     def held_back(self) -> bool:

@@ -71,7 +71,7 @@ def power_form(request: HttpRequest, unit_id: str, key: str) -> HttpResponse:
         "row": row, "unit_id": unit_id, "values": values, "errors": errors, "version": version,
         "fields": [(f, values.get(f.name, ""), errors.get(f.name)) for f in powerform.FIELDS],
         "types": powerform.TYPE_CHOICES,
-        "channels": powerform.CHANNEL_CHOICES, "file": row.obj.location.file})
+        "channels": powerform.CHANNEL_LABELS, "file": row.obj.location.file})
 
 
 def _save(request: HttpRequest, row: records.Row, document: documents.Document, record: dict,
