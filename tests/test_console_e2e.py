@@ -21,9 +21,9 @@ from typing import Any
 
 import pytest
 import yaml
-from playwright.sync_api import expect
 from browser import serious_violations
 from conftest import REPO, SAMPLE_CONTENT
+from playwright.sync_api import expect
 
 PASSWORD = "Tai-an-2026-console"
 SCREEN = "taixi-lobby-led"  # shows taixi's powers
@@ -81,8 +81,8 @@ def office(tmp_path: Path) -> Iterator[dict[str, Any]]:
             "screen": SCREEN, "broker": url, "public_keys": [str(data / "publisher.pub")],
             "cache_dir": str(tmp_path / "cache"), "renderer": {"seconds_per_entry": 0.05}}), "utf-8")
         player_log = tmp_path / "player.log"
-        player = subprocess.Popen([sys.executable, "-m", "signage.cli", "player", "log", "--config", str(config)],
-                                  stdout=player_log.open("w"), stderr=subprocess.STDOUT)
+        player = subprocess.Popen([sys.executable, "-m", "signage.cli", "player", "log",
+                                   "--config", str(config)], stdout=player_log.open("w"), stderr=subprocess.STDOUT)
         _wait_for(lambda: "version " in player_log.read_text("utf-8"), 60, "the player's first version")
         yield {"base": f"http://127.0.0.1:{port}", "content": content, "player_log": player_log,
                "serve_log": tmp_path / "serve.log"}

@@ -53,7 +53,7 @@ class WebServer:
 
         from signage.console.wsgi import application
 
-        options: dict[str, Any] = {"threads": THREADS, "ident": "signage-console",
+        options: dict[str, Any] = {"threads": THREADS, "ident": "signage-console", "backlog": 128,
                                    "max_request_body_size": 6 * 1024 * 1024, "channel_timeout": 60}
         if behind_proxy:
             options.update(trusted_proxy="127.0.0.1", trusted_proxy_headers={"x-forwarded-proto"},
@@ -71,5 +71,6 @@ class WebServer:
         return self
 
     def stop(self) -> None:
+        self.server.task_dispatcher.shutdown()  # finish the requests in flight, then close
         self.server.close()
         self.thread.join(5)

@@ -63,6 +63,25 @@ def load(path: Path) -> Document:
     return Document(path, data, version_of(raw))
 
 
+_cache: dict[Path, tuple[tuple[int, int], Document]] = {}
+_CACHE_FILES = 32
+
+
+def load_shared(path: Path) -> Document:
+    """A parsed file for reading only (forms, live check): ruamel's round-trip parser is pure
+    Python (a few hundred ms for a 60-item file), so a file is parsed once per version."""
+    info = path.stat()
+    stamp = (info.st_mtime_ns, info.st_size)
+    cached = _cache.get(path)
+    if cached and cached[0] == stamp:
+        return cached[1]
+    document = load(path)
+    if len(_cache) >= _CACHE_FILES:
+        _cache.pop(next(iter(_cache)))
+    _cache[path] = (stamp, document)
+    return document
+
+
 def dump(data: CommentedMap) -> bytes:
     buffer = io.StringIO()
     _yaml().dump(data, buffer)

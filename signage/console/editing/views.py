@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import tempfile
 from pathlib import Path
@@ -40,18 +41,20 @@ def unit_page(request: HttpRequest, unit_id: str) -> HttpResponse:
         "can_edit": role_of(request) in EDITORS})
 
 
-def _editable(request: HttpRequest, unit_id: str, key: str) -> tuple[records.Row, documents.Document]:
+def _editable(request: HttpRequest, unit_id: str, key: str, *,
+              shared: bool = False) -> tuple[records.Row, documents.Document]:
+    """The record's row and its file (``shared``: the parsed file for reading only)."""
     unit_allowed(request, unit_id)
     row = records.find(current(), unit_id, "powers", key)
-    document = documents.load(current().content_dir / row.obj.location.file)
-    return row, document
+    path = current().content_dir / row.obj.location.file
+    return row, documents.load_shared(path) if shared else documents.load(path)
 
 
 @role_required(*EDITORS)
 @require_http_methods(["GET", "POST"])
 def power_form(request: HttpRequest, unit_id: str, key: str) -> HttpResponse:
     try:
-        row, document = _editable(request, unit_id, key)
+        row, document = _editable(request, unit_id, key, shared=request.method == "GET")
         record = documents.find(document, "powers", key)
     except documents.DocumentError as exc:
         messages.error(request, str(exc))
@@ -101,8 +104,8 @@ def _save(request: HttpRequest, row: records.Row, document: documents.Document, 
 def power_check(request: HttpRequest, unit_id: str, key: str) -> JsonResponse:
     """Live check of the form as it is now, without saving (the page's script posts here)."""
     try:
-        row, document = _editable(request, unit_id, key)
-        record = documents.find(document, "powers", key)
+        _, document = _editable(request, unit_id, key, shared=True)
+        record = copy.deepcopy(documents.find(document, "powers", key))  # the parsed file is shared
     except documents.DocumentError as exc:
         return JsonResponse({"error": str(exc)}, status=409)
     old = powerform.initial(record)
@@ -114,7 +117,9 @@ def power_check(request: HttpRequest, unit_id: str, key: str) -> JsonResponse:
                                           for name, text in errors.items()]})
     powerform.apply(record, old, values)
     documents.set_field(record, "updated", current().today().isoformat())
-    found = checks.check_draft(current(), unit_id, row.obj.location.file, documents.dump(document.data),
+    if "review" not in record and "review" in document.data:  # the file's review covers it
+        record["review"] = document.data["review"]
+    found = checks.check_draft(current(), unit_id, documents.plain(record), "powers",
                                documents.record_key("powers", record))
     return JsonResponse({"findings": [_finding_json(f) for f in found]})
 
