@@ -82,7 +82,8 @@ def office(tmp_path: Path) -> Iterator[dict[str, Any]]:
             "cache_dir": str(tmp_path / "cache"), "renderer": {"seconds_per_entry": 0.05}}), "utf-8")
         player_log = tmp_path / "player.log"
         player = subprocess.Popen([sys.executable, "-m", "signage.cli", "player", "log",
-                                   "--config", str(config)], stdout=player_log.open("w"), stderr=subprocess.STDOUT)
+                                   "--config", str(config)], stdout=player_log.open("w"),
+                                  stderr=subprocess.STDOUT)
         _wait_for(lambda: "version " in player_log.read_text("utf-8"), 60, "the player's first version")
         yield {"base": f"http://127.0.0.1:{port}", "content": content, "player_log": player_log,
                "serve_log": tmp_path / "serve.log"}
