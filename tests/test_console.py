@@ -372,7 +372,8 @@ def test_audit_log_of_changes(site: Any, accounts: dict) -> None:
     reviewer.post(f"/review/{Submission.objects.get().pk}/approve")
     entries = list(AuditEntry.objects.order_by("id").values_list("actor", "action", "target", "before",
                                                                  "after"))
-    actions = [(actor, action) for actor, action, *_ in entries if action not in ("login", "login-failed")]
+    ignored = ("login", "login-failed", "user")
+    actions = [(actor, action) for actor, action, *_ in entries if action not in ignored]
     assert actions == [("clerk", "save"), ("clerk", "submit"), ("reviewer", "approve")]
     saved = next(e for e in entries if e[1] == "save")
     assert saved[3].startswith("sha256:") and saved[4].startswith("sha256:") and saved[3] != saved[4]
@@ -479,3 +480,24 @@ def test_listen_beyond_loopback_refused() -> None:
     assert parse_bind("127.0.0.1:8080") == ("127.0.0.1", 8080)
     with pytest.raises(BindError):
         parse_bind("127.0.0.1")
+
+
+def test_users_cli(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    def users(*args: str, password: str = "") -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "signage.cli", "users", *args, "--data", str(tmp_path)],
+                              input=password + "\n", capture_output=True, text=True, timeout=120)
+
+    weak = users("add", "zhang", "--role", "unit", "--unit", "gongshang", "--password-stdin",
+                 password="12345")
+    assert weak.returncode != 0 and "密码不符合要求" in weak.stderr
+    no_unit = users("add", "zhang", "--role", "unit", "--password-stdin", password=PASSWORD)
+    assert no_unit.returncode != 0 and "--unit" in no_unit.stderr
+    assert users("add", "zhang", "--role", "unit", "--unit", "gongshang", "--password-stdin",
+                 password=PASSWORD).returncode == 0
+    assert users("passwd", "zhang", "--password-stdin", password=PASSWORD + "-2").returncode == 0
+    assert users("passwd", "nobody", "--password-stdin", password=PASSWORD).returncode != 0
+    listed = users("list")
+    assert "zhang" in listed.stdout and "gongshang" in listed.stdout

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from signage.console.accounts.models import Profile
+from signage.console.audit.log import record
 from signage.console.security import ROLES, UNIT
 
 
@@ -26,6 +27,7 @@ def add_user(name: str, role: str, unit: str, password: str, full_name: str = ""
     with transaction.atomic():
         user = User.objects.create_user(name, password=password, first_name=full_name)
         Profile.objects.create(user=user, role=role, unit=unit if role == UNIT else unit or "")
+        record(None, "user", f"user/{name}", actor="signage users", detail=f"创建账号：{role} {unit}")
     return user
 
 
@@ -37,6 +39,7 @@ def set_password(name: str, password: str) -> None:
     _validate(password, name)
     user.set_password(password)
     user.save()
+    record(None, "user", f"user/{name}", actor="signage users", detail="修改密码")
 
 
 def list_users() -> list[tuple[str, str, str, str]]:
