@@ -135,8 +135,23 @@ def test_clerk_reviewer_office_to_the_screen(office: dict, browser: Any) -> None
     clerk.wait_for_load_state()
     assert "已提交保密审查" in clerk.inner_text(".messages")
 
+    clerk.goto(base + "/unit/taixi/")
+    clerk.set_viewport_size({"width": 640, "height": 900})  # 200 % zoom of a 1280-px screen
+    for url in ("/unit/taixi/", f"/unit/taixi/power/{ITEM}/"):
+        clerk.goto(base + url)
+        assert clerk.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), url
+    _look(clerk, "3b-clerk-form-200-percent")
+
     reviewer = browser.new_context(locale="zh-CN").new_page()
-    _login(reviewer, base, "wang")
+    reviewer.goto(base + "/")  # by keyboard alone: skip link first, then the form
+    reviewer.keyboard.press("Tab")
+    assert reviewer.evaluate("document.activeElement.textContent") == "跳到正文"
+    reviewer.keyboard.press("Tab")
+    reviewer.keyboard.type("wang")
+    reviewer.keyboard.press("Tab")
+    reviewer.keyboard.type(PASSWORD)
+    reviewer.keyboard.press("Enter")
+    reviewer.wait_for_url(base + "/review/")
     assert reviewer.url == base + "/review/"
     _look(reviewer, "4-review-queue")
     reviewer.click(f"a:has-text('审查'):near(:text('{ITEM}'))")
