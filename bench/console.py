@@ -10,7 +10,9 @@ Measures, in one run on the same machine:
   (list, form and live check in turn): requests, errors, p99.
 
 Targets (issue 18): list and form p99 <= 100 ms; live check p99 <= 50 ms; no error under load.
-Not measured here yet: save → player ack (see docs/CONSOLE.md, "left to do").
+* save → player ack: the item form saved (Django's test client), the publisher's watcher
+  publishing it, a real log player on the embedded mosquitto reporting the new version
+  (seen through signage.fleet.status), over ``--saves`` saves; target ≤ 2 s.
 
     python bench/console.py                      # 10,000 items, 200 requests, 20 clients × 60 s
     python bench/console.py --seconds 10 --requests 50
@@ -58,7 +60,11 @@ def form_post(page: str) -> dict[str, str]:
 
     values = dict(re.findall(r'<input id="f-[^"]+" name="([^"]+)" value="([^"]*)"', page))
     values.update(re.findall(r'<textarea id="f-[^"]+" name="([^"]+)"[^>]*>(.*?)</textarea>', page, re.S))
+    for name, body in re.findall(r'<select id="f-[^"]+" name="([^"]+)">(.*?)</select>', page, re.S):
+        chosen = re.search(r"<option selected>([^<]*)</option>", body)
+        values[name] = chosen.group(1) if chosen else ""
     values = {k: html.unescape(v) for k, v in values.items()}
+    values["version"] = re.search(r'name="version" value="([^"]+)"', page).group(1)
     values["csrfmiddlewaretoken"] = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     return values
 
@@ -70,6 +76,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--saves", type=int, default=5)
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench-console-") as temp:
@@ -115,6 +122,90 @@ def main() -> None:
         print(f"full check of the county (baseline) {full:7.1f} ms; "
               f"live check p99 / full check = {percentile(checks, 0.99) / full:.4f}")
         load(site, list_url, form_url, values, args.clients, args.seconds)
+        add_user("bench-reviewer", "reviewer", "", PASSWORD)
+        reviewer = Client()
+        reviewer.post("/login", {"username": "bench-reviewer", "password": PASSWORD})
+        save_to_ack(Path(temp), root, data, unit_id, key, client, reviewer, form_url, args.saves)
+
+
+def save_to_ack(temp: Path, root: Path, data: Path, unit_id: str, key: str, client, reviewer,
+                form_url: str, saves: int) -> None:
+    """A saved edit is held back until reviewed (the old version stays on screen), so the path
+    measured is the console's: save, submit, approve → the player's ack; and approve → ack."""
+    import subprocess
+
+    from signage.contract.keys import init_keys
+    from signage.fleet.broker import EmbeddedBroker
+    from signage.fleet.status import FleetWatcher
+    from signage.publishing.publisher import Publisher, serve
+
+    layouts = temp / "layouts"
+    layouts.mkdir()
+    (layouts / "screens.yaml").write_text(
+        "screens:\n  - id: led-bench\n    kind: led\n    select:\n"
+        f"      units: [{unit_id}]\n      show: [announcements, powers]\n", "utf-8")
+    init_keys(data)
+    broker = EmbeddedBroker(data / "broker")
+    broker.start()
+    publisher = Publisher(root, layouts, broker.url, data)
+    publisher.start()
+    stop = threading.Event()
+    watcher_thread = threading.Thread(target=serve, args=(publisher, stop), daemon=True)
+    watcher_thread.start()
+    player = subprocess.Popen([sys.executable, "-m", "signage.cli", "player", "log", "--screen", "led-bench",
+                               "--broker", broker.url, "--public-key", str(data / "publisher.pub"),
+                               "--cache", str(temp / "cache")], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    fleet = FleetWatcher(broker.url, known_screens=["led-bench"])
+    fleet.start()
+
+    def shown() -> tuple[int | None, int | None]:
+        row = fleet.snapshot()[0]
+        return row.shown, row.latest
+
+    try:
+        wait_until(lambda: shown()[0] is not None and shown()[0] == shown()[1], 300, "first version")
+        from signage.console.review.models import PENDING, Submission
+
+        times, after_approval = [], []
+        for n in range(saves):
+            before = shown()[0]
+            values = form_post(client.get(form_url).content.decode())
+            values["place"] = f"{values.get('place', '')}（第{n + 1}次修改）"
+            start = time.perf_counter()
+            assert client.post(form_url, values).status_code == 302
+            token = form_post(client.get(form_url).content.decode())["csrfmiddlewaretoken"]
+            client.post(f"/unit/{unit_id}/powers/{urllib.parse.quote(key)}/submit",
+                        {"csrfmiddlewaretoken": token})
+            pending = Submission.objects.get(status=PENDING, unit=unit_id, key=key)
+            approved = time.perf_counter()
+            assert reviewer.post(f"/review/{pending.pk}/approve").status_code == 302
+            wait_until(lambda b=before: shown()[0] not in (None, b) and shown()[0] == shown()[1], 60,
+                       "the player's ack")
+            times.append(time.perf_counter() - start)
+            after_approval.append(time.perf_counter() - approved)
+        print(f"save + submit + approve → player ack over {saves} edits: "
+              f"p50 {statistics.median(times):.2f} s, "
+              f"max {max(times):.2f} s (target ≤ 2 s: {'ok' if max(times) <= 2 else 'MISSED'}); "
+              f"approve → ack max {max(after_approval):.2f} s")
+    finally:
+        player.terminate()
+        player.wait(20)
+        fleet.stop()
+        stop.set()
+        publisher.dirty.set()
+        watcher_thread.join(20)
+        publisher.stop()
+        broker.stop()
+
+
+def wait_until(condition, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.02)
+    raise TimeoutError(f"timed out waiting for {what}")
 
 
 def load(site, list_url: str, form_url: str, values: dict, clients: int, seconds: float) -> None:
