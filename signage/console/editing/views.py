@@ -90,7 +90,7 @@ def _save(request: HttpRequest, row: records.Row, document: documents.Document, 
     documents.save(document, version)
     checks.invalidate(site)
     new_key = documents.record_key("powers", record)
-    saved = records.find(site, row.obj.unit_id, "powers", new_key, fresh=True)
+    saved = records.find_fresh(site, row.obj.unit_id, "powers", new_key)
     audit(request, "save", f"{row.obj.unit_id}/powers/{new_key}", before=before,
           after=saved.obj.content_digest, detail="修改字段：" + "、".join(changed))
     errors = sum(1 for f in saved.findings if f.is_error)
@@ -133,7 +133,7 @@ def _finding_json(finding: object) -> dict:
 @require_POST
 def submit(request: HttpRequest, unit_id: str, section: str, key: str) -> HttpResponse:
     unit_allowed(request, unit_id)
-    row = records.find(current(), unit_id, section, key, fresh=True)
+    row = records.find_fresh(current(), unit_id, section, key)
     try:
         document = documents.load(current().content_dir / row.obj.location.file)
         record = documents.find(document, section, key)

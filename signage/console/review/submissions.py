@@ -83,7 +83,7 @@ def approve(site: Site, submission: Submission, account: str, reviewer: str, not
     """Seal the record's current content if it is still what was submitted; the digest sealed."""
     if submission.status != PENDING:
         raise ReviewError(f"这项提交{submission.status_name}，不能再审查。")
-    row = records.find(site, submission.unit, submission.section, submission.key, fresh=True)
+    row = records.find_fresh(site, submission.unit, submission.section, submission.key)
     if row.obj.content_digest != submission.digest:
         submission.status = SUPERSEDED
         submission.save()
