@@ -31,7 +31,8 @@ class SecurityHeadersMiddleware:
         response.setdefault("Content-Security-Policy", CSP)
         response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if request.user.is_authenticated if hasattr(request, "user") else False:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:  # a signed-in page is never cached
             response.setdefault("Cache-Control", "no-store")
         return response
 
