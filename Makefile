@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/board.py
 	$(BIN)/python bench/kiosk.py
 	$(BIN)/python bench/assess.py
+	$(BIN)/python bench/console.py
 
 system-deps:
 	@deploy/install-system-deps.sh

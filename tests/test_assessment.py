@@ -450,7 +450,7 @@ def test_default_weights_file() -> None:
     (("channels: [led, kiosk, board]", "channels: [led, tv]"), ":16: channels: 'tv' is not one of"),
     (("missing_data: rescale", "missing_data: maybe"), ":1: missing_data must be rescale or zero"),
     (("weight: 20}", "weight: -1}"), ":3: weight must not be negative"),
-    (("  coverage:", "  coverage: [1"), ":15:11: YAML 格式错误"),  # a syntax error, located by the reader
+    (("  coverage:", "  coverage: [1"), ":14:13: YAML 格式错误"),  # an unclosed [: located where it opens
 ])
 def test_weights_file_errors_are_located(tmp_path: Path, change: tuple[str, str], message: str) -> None:
     path = tmp_path / "weights.yaml"

@@ -28,7 +28,7 @@ def test_keys_init_refuses_to_overwrite(tmp_path: Path) -> None:
 def test_serve_status_and_player_end_to_end(tmp_path: Path) -> None:
     data = tmp_path / "data"
     serve = subprocess.Popen([sys.executable, "-m", "signage.cli", "serve", "--content",
-                              SAMPLE_CONTENT, "--screens", REPO / "layouts", "--data", data],
+                              SAMPLE_CONTENT, "--screens", REPO / "layouts", "--data", data, "--no-web"],
                              cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     player = None
     try:
@@ -68,7 +68,7 @@ def test_status_without_broker_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_demo_runs_and_stops_by_itself(tmp_path: Path) -> None:
-    run = signage("demo", "--data", tmp_path / "demo", "--for", "6", timeout=90)  # stops by itself
+    run = signage("demo", "--data", tmp_path / "demo", "--for", "6", "--no-web", timeout=90)  # ends itself
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     assert "屏幕状态" in run.stdout and "demo stopped" in run.stdout
     logs = list((tmp_path / "demo" / "logs").glob("*.log"))
@@ -79,7 +79,7 @@ def test_demo_runs_and_stops_by_itself(tmp_path: Path) -> None:
 def test_command_screenshot_round_trip(tmp_path: Path) -> None:
     data = tmp_path / "data"
     serve = subprocess.Popen([sys.executable, "-m", "signage.cli", "serve", "--content",
-                              SAMPLE_CONTENT, "--screens", REPO / "layouts", "--data", data],
+                              SAMPLE_CONTENT, "--screens", REPO / "layouts", "--data", data, "--no-web"],
                              cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     player = None
     try:
@@ -105,7 +105,7 @@ def test_command_screenshot_round_trip(tmp_path: Path) -> None:
 def test_demo_with_a_relative_data_folder(tmp_path: Path) -> None:
     run = subprocess.run(
         [sys.executable, "-m", "signage.cli", "demo", "--content", SAMPLE_CONTENT, "--screens",
-         REPO / "layouts", "--data", "relative-data", "--for", "3"],
+         REPO / "layouts", "--data", "relative-data", "--for", "3", "--no-web"],
         cwd=tmp_path, capture_output=True, text=True, timeout=90,
         env={**__import__("os").environ, "PYTHONPATH": str(REPO)})
     assert run.returncode == 0, run.stderr[-2000:]

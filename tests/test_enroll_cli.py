@@ -24,7 +24,7 @@ def test_serve_enroll_player_status_revoke(tmp_path: Path) -> None:
     serve = player = None
     try:
         serve = subprocess.Popen([sys.executable, "-m", "signage.cli", "serve", "--content",
-                                  SAMPLE_CONTENT, "--screens", REPO / "layouts", "--data", data],
+                                  SAMPLE_CONTENT, "--screens", REPO / "layouts", "--data", data, "--no-web"],
                                  cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         enrolled = signage("enroll", "taixi-lobby-led", "--data", data, "-o", tmp_path / "enrolled")
         assert enrolled.returncode == 0, enrolled.stderr

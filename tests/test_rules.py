@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 from conftest import ANNOUNCEMENT, COUNTY, DELETE, NOTICE, POWER, TODAY, UNIT, dump, patched
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PIL import Image
 
+from signage.catalogue.reviewseal import public_key_text, sign_seal
 from signage.catalogue.rules import all_rules
 
 
@@ -46,6 +48,18 @@ def _old_palette_png() -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "PNG", transparency=bytes([0, 128] + [255] * 254))
     return buffer.getvalue()
+
+
+SEAL_KEY = Ed25519PrivateKey.generate()
+SEAL_PUBLIC = public_key_text(SEAL_KEY.public_key())
+
+
+def _sealed(digest: str) -> dict[str, str]:
+    """A console-written review sealing ``digest`` (not the record's own: voided)."""
+    time = "2026-10-20T10:00:00+08:00"
+    return {"reviewer": "王立新", "date": "2026-10-20", "result": "通过", "account": "wang",
+            "time": time, "digest": digest,
+            "signature": sign_seal(SEAL_KEY, "wang", time, "通过", digest)}
 
 
 def power(**patch: Any) -> dict[str, Any]:
@@ -150,6 +164,11 @@ FAILING: list[tuple[str, dict[str, Any]]] = [
     ("GK-REVIEW-002", power(review={"date": "2026-10-20", "result": "通过"})),
     ("GK-REVIEW-003", power(review={**POWER["review"], "result": "不通过"})),
     ("GK-REVIEW-004", power(updated="2026-10-25")),
+    ("GK-REVIEW-005", {**county(review_keys=[SEAL_PUBLIC]), **power(review=_sealed("sha256:0"))}),
+    ("GK-REVIEW-006", {**county(review_keys=[SEAL_PUBLIC]),
+                       **power(review={**_sealed("sha256:0"), "signature": "AAAA"})}),
+    ("GK-REVIEW-007", county(review_keys=[SEAL_PUBLIC])),
+    ("GK-REVIEW-008", county(hand_reviews="暂缓")),
     ("GK-SECRET-001", notice(body="秘密★1年\n关于……的通知")),
     ("GK-PRIV-001", notice(body=f"申请人王某（身份证号{_id_number('21032119800101123')}）")),
     ("GK-PRIV-002", power(conditions="如有疑问请联系李科长13912345678。")),

@@ -37,10 +37,19 @@ class ReviewRecord(Sourced):
     date: dt.date | None = None
     result: str = ""
     note: str = ""
+    account: str = ""  # the console account that approved (signed reviews only)
+    time: str = ""  # ISO time of the approval (signed reviews only)
+    digest: str = ""  # sha256 of the reviewed record, as :func:`reviewseal.record_digest` computes it
+    signature: str = ""  # Ed25519 by a county review key over account, time, result and digest
 
     @property
     def passed(self) -> bool:
         return self.result == REVIEW_PASSED
+
+    @property
+    def sealed(self) -> bool:
+        """Written by the console with a digest and signature (else typed by hand: 未经系统确认)."""
+        return bool(self.digest or self.signature)
 
 
 @dataclass(slots=True)
@@ -111,6 +120,7 @@ class PowerItem(Sourced):
     valid_until: dt.date | None = None
     updated: dt.date | None = None
     review: ReviewRecord | None = None
+    content_digest: str = ""  # of the record as written, review excluded (what a review seals)
 
     @property
     def key(self) -> str:
@@ -137,6 +147,7 @@ class Notice(Sourced):
     valid_until: dt.date | None = None
     updated: dt.date | None = None
     review: ReviewRecord | None = None
+    content_digest: str = ""  # of the record as written, review excluded (what a review seals)
 
     @property
     def key(self) -> str:
@@ -156,6 +167,7 @@ class Announcement(Sourced):
     valid_until: dt.date | None = None
     updated: dt.date | None = None
     review: ReviewRecord | None = None
+    content_digest: str = ""  # of the record as written, review excluded (what a review seals)
 
     @property
     def key(self) -> str:
@@ -206,6 +218,9 @@ class County(Sourced):
     code_pattern: str = ""  # regex for item codes; "" means the built-in default
     supervision_phone: str = ""
     online_url: str = ""
+    review_keys: list[str] = field(default_factory=list)  # console review keys (base64 Ed25519)
+    hand_reviews: str = ""  # 发布 (default) or 暂缓: whether reviews typed by hand still publish
+    two_factor: bool | None = None  # the console asks reviewers and office staff for a TOTP code
 
 
 @dataclass(slots=True)

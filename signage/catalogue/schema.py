@@ -30,6 +30,7 @@ from signage.catalogue.model import (
     Unit,
     UnitRule,
 )
+from signage.catalogue.reviewseal import record_digest
 from signage.catalogue.rules import dates as date_rules
 from signage.catalogue.rules import loading as load_rules
 from signage.catalogue.rules import timelimits as time_rules
@@ -259,6 +260,7 @@ def _list_of(cls: type, table: dict[str, Converter], expected: str) -> Converter
 
 REVIEW_FIELDS: dict[str, Converter] = {
     "reviewer": text, "date": date, "result": text, "note": text,
+    "account": text, "time": text, "digest": text, "signature": text,
 }
 FEE_FIELDS: dict[str, Converter] = {"charged": boolean, "standard": text, "basis": text}
 BRANCH_FIELDS: dict[str, Converter] = {"when": text, "to": text}
@@ -298,7 +300,8 @@ UNIT_FIELDS: dict[str, Converter] = {
 }
 COUNTY_FIELDS: dict[str, Converter] = {
     "name": text, "office": text, "area_code": text, "code_pattern": text,
-    "supervision_phone": text, "online_url": text,
+    "supervision_phone": text, "online_url": text, "review_keys": text_list,
+    "hand_reviews": text, "two_factor": boolean,
 }
 
 # What each top-level key of a content file holds.
@@ -326,6 +329,7 @@ def build_list(b: Builder, section: str, data: Any, line: int) -> list[Sourced]:
             continue
         for finding in b.findings[first_finding:]:
             finding.subject = obj.key  # a bad field holds back its own item only
+        obj.content_digest = record_digest(value)
         built.append(obj)
     if b.default_review is not None:
         for obj in built:

@@ -21,6 +21,7 @@ from rich.console import Console, Group
 from rich.live import Live
 from rich.table import Table
 
+from signage.cli.web import demo_accounts, web_console
 from signage.contract.connection import BrokerAccess
 from signage.contract.keys import PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, init_keys
 from signage.fleet.broker import BrokerSupervisor, EmbeddedBroker
@@ -111,7 +112,7 @@ def write_player_config(data_dir: Path, screen: str, url: str,
 
 
 def run_demo(content: Path, screens_path: Path, data_dir: Path, seconds: float | None,
-             console: Console) -> None:
+             console: Console, web_bind: str = "127.0.0.1:8080", web: bool = True) -> None:
     data_dir.mkdir(parents=True, exist_ok=True)
     ensure_keys(data_dir, console)
     screens = load_screens(screens_path).screens
@@ -119,13 +120,18 @@ def run_demo(content: Path, screens_path: Path, data_dir: Path, seconds: float |
     logs = data_dir / "logs"
     logs.mkdir(exist_ok=True)
     with broker_for(None, data_dir, None, console) as url, \
-            publishing(content, screens_path, url, data_dir, console):
+            publishing(content, screens_path, url, data_dir, console) as publisher:
         players = [_spawn_player(data_dir, screen, url, logs, screens[screen].kind, index)
                    for index, screen in enumerate(screen_ids)]
         watcher = FleetWatcher(url, known_screens=screen_ids)
         watcher.start()
         try:
-            _live_status(watcher, logs, screen_ids, seconds, console)
+            with contextlib.ExitStack() as stack:
+                if web:
+                    stack.enter_context(web_console(content, data_dir, screens_path, url, publisher,
+                                                    console, bind=web_bind, fleet=watcher))
+                    demo_accounts(console)
+                _live_status(watcher, logs, screen_ids, seconds, console)
         finally:
             for process in players:
                 process.send_signal(signal.SIGTERM)

@@ -20,6 +20,7 @@ from signage.cli.common import (
     screens_option,
     table_console,
 )
+from signage.cli.web import web_console, web_options
 
 
 @main.group()
@@ -82,9 +83,11 @@ def keys_rotate(data_dir: Path, overlap: dt.timedelta) -> None:
               help="mqtt:// or mqtts:// broker; default: start mosquitto on 127.0.0.1.")
 @click.option("--port", type=int, help="Port for the embedded broker (default: a free one).")
 @data_option
+@web_options
 def serve(content_dir: Path, screens_path: Path, broker_url: str | None, port: int | None,
-          data_dir: Path) -> None:
-    """Check and publish the catalogue, then republish on every saved change."""
+          data_dir: Path, web_bind: str, no_web: bool, public_url: str | None) -> None:
+    """Check and publish the catalogue, then republish on every saved change; serve the web
+    console (127.0.0.1:8080 unless --web/--no-web)."""
     from signage.cli import demo
     from signage.contract import service
     from signage.contract.keys import KeyFileError
@@ -97,10 +100,13 @@ def serve(content_dir: Path, screens_path: Path, broker_url: str | None, port: i
         broker = broker_url or production_access(data_dir)
         with demo.broker_for(broker, data_dir, port, console) as url, \
                 demo.publishing(content_dir, screens_path, url, data_dir, console) as publisher, \
+                web_console(content_dir, data_dir, screens_path, url, publisher, console, bind=web_bind,
+                            enabled=not no_web, public_url=public_url), \
                 service.supervised(publisher.health_checks(), ready_text="publishing"):
             console.print(f"watching {content_dir} and {screens_path}; Ctrl-C to stop")
             demo.wait_for_signal(None)
-    except (BrokerError, KeyFileError, ConnectionError, TimeoutError, ContentError) as exc:
+    except (BrokerError, KeyFileError, ConnectionError, TimeoutError, ContentError, ValueError,
+            OSError) as exc:
         fail(str(exc))
 
 
@@ -251,15 +257,19 @@ def command(screen_id: str, name: str, broker_url: str | None, data_dir: Path, o
 @screens_option
 @data_option
 @click.option("--for", "seconds", type=float, help="Stop by itself after SECONDS.")
-def demo(content_dir: Path, screens_path: Path, data_dir: Path, seconds: float | None) -> None:
-    """Broker + publisher on the sample content + one player per screen, with live status."""
+@web_options
+def demo(content_dir: Path, screens_path: Path, data_dir: Path, seconds: float | None, web_bind: str,
+         no_web: bool, public_url: str | None) -> None:
+    """Broker + publisher on the sample content + one player per screen, with live status; the
+    web console with one demo account per role (passwords printed here)."""
     from signage.cli.demo import run_demo
     from signage.contract.keys import KeyFileError
     from signage.fleet.broker import BrokerError
     from signage.publishing.screens import ScreensError
 
     try:
-        run_demo(content_dir, screens_path, data_dir, seconds, Console(highlight=False))
+        run_demo(content_dir, screens_path, data_dir, seconds, Console(highlight=False), web_bind,
+                 not no_web)
     except (BrokerError, KeyFileError, ScreensError, ConnectionError, TimeoutError,
-            ContentError) as exc:
+            ContentError, ValueError, OSError) as exc:
         fail(str(exc))

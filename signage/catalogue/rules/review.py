@@ -6,8 +6,9 @@ from collections.abc import Iterator
 
 from signage.catalogue.findings import Finding
 from signage.catalogue.model import Announcement, Notice, PowerItem
+from signage.catalogue.reviewseal import verify_seal
 from signage.catalogue.rules.context import CheckContext
-from signage.catalogue.rules.registry import ERROR, check, define
+from signage.catalogue.rules.registry import ERROR, WARNING, check, define
 from signage.catalogue.vocab import REVIEW_PASSED, REVIEW_RESULTS
 
 NO_REVIEW = define(
@@ -48,6 +49,54 @@ def review_record(obj: PowerItem | Notice | Announcement, ctx: CheckContext) -> 
         yield INCOMPLETE.finding(record.where(), "review", missing="、".join(missing))
     elif not record.passed:
         yield NOT_PASSED.finding(record.where("result"), "review.result", result=record.result)
-    if record.date and obj.updated and obj.updated > record.date:
+    if not record.sealed and record.date and obj.updated and obj.updated > record.date:
         yield STALE.finding(record.where("date"), "review.date", updated=obj.updated.isoformat(),
                             reviewed=record.date.isoformat())
+
+
+VOIDED = define(
+    "GK-REVIEW-005", ERROR, "power, notice, announcement", "审查后内容已修改，审查失效",
+    "保密审查（{account}，{time}）审查的是另一版内容，本记录审查后已被修改。",
+    "在工作台提交审查，由审查人重新审查通过后方可发布。",
+)
+BAD_SEAL = define(
+    "GK-REVIEW-006", ERROR, "power, notice, announcement", "保密审查签名无效",
+    "保密审查记录的签名无法用县级设置中的审查公钥（review_keys）验证。",
+    "不要手工修改系统写入的审查记录；在工作台重新提交审查。",
+)
+UNCONFIRMED = define(
+    "GK-REVIEW-007", WARNING, "power, notice, announcement", "保密审查未经系统确认",
+    "保密审查记录为手工填写，未经系统确认。",
+    "在工作台提交审查，由审查人在系统中审查通过；county.yaml 设置 hand_reviews: 暂缓 后，"
+    "手工填写的审查记录不再发布。",
+)
+HAND_HELD = define(
+    "GK-REVIEW-008", ERROR, "power, notice, announcement", "手工审查记录不予发布",
+    "本县设置 hand_reviews: 暂缓，手工填写的保密审查记录未经系统确认，不能发布。",
+    "在工作台提交审查，由审查人在系统中审查通过。",
+)
+
+HOLD_HAND_REVIEWS = ("暂缓", "hold")
+
+
+@check("power")
+@check("notice")
+@check("announcement")
+def review_seal(obj: PowerItem | Notice | Announcement, ctx: CheckContext) -> Iterator[Finding]:
+    """A sealed review must seal this very content; a hand-typed one is flagged as unconfirmed."""
+    record = obj.review
+    if record is None or not record.passed:
+        return
+    county = ctx.catalogue.county
+    if not record.sealed:
+        if county.hand_reviews in HOLD_HAND_REVIEWS:
+            yield HAND_HELD.finding(record.where(), "review")
+        elif county.review_keys:
+            yield UNCONFIRMED.finding(record.where(), "review")
+        return
+    if not verify_seal(tuple(county.review_keys), record.signature, record.account, record.time,
+                       record.result, record.digest):
+        yield BAD_SEAL.finding(record.where("signature"), "review.signature")
+    elif record.digest != obj.content_digest:
+        yield VOIDED.finding(record.where("digest"), "review.digest", account=record.account,
+                             time=record.time)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EditingConfig(AppConfig):
+    name = "signage.console.editing"
+    label = "editing"

@@ -1,0 +1,147 @@
+"""A content file edited in place: ruamel.yaml's round-trip mode keeps the clerk's comments, key
+order and quoting; a save is refused when the file changed since the form was opened (no lost
+update) and is written atomically through signage.contract.files (never half a file)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from signage.contract.files import atomic_write
+
+KEY_FIELDS = {"powers": ("code", "name"), "notices": ("doc_number", "title"), "announcements": ("id",)}
+_WRITE_LOCK = threading.Lock()  # one check-and-write at a time in this process
+
+
+class DocumentError(Exception):
+    """Something a user can fix, said in Chinese (file and what to do)."""
+
+
+class Conflict(DocumentError):
+    pass
+
+
+@dataclass(slots=True)
+class Document:
+    path: Path
+    data: CommentedMap
+    version: str  # sha256 of the bytes read: the form carries it back
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never fold a clerk's long line
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def version_of(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def load(path: Path) -> Document:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DocumentError(f"{path.name} 不是 UTF-8 编码，工作台无法修改：请用 signage check 查看，"
+                            "另存为 UTF-8 后再编辑。") from None
+    try:
+        data = _yaml().load(text)
+    except Exception as exc:  # ruamel raises many kinds; the checker reports the detail
+        raise DocumentError(f"{path.name} 无法读取（{type(exc).__name__}）：先修正文件格式错误。") from None
+    if not isinstance(data, CommentedMap):
+        raise DocumentError(f"{path.name} 顶层不是键值对：先修正文件格式错误。")
+    return Document(path, data, version_of(raw))
+
+
+_cache: dict[Path, tuple[tuple[int, int], Document]] = {}
+_CACHE_FILES = 32
+
+
+def load_shared(path: Path) -> Document:
+    """A parsed file for reading only (forms, live check): ruamel's round-trip parser is pure
+    Python (a few hundred ms for a 60-item file), so a file is parsed once per version."""
+    info = path.stat()
+    stamp = (info.st_mtime_ns, info.st_size)
+    cached = _cache.get(path)
+    if cached and cached[0] == stamp:
+        return cached[1]
+    document = load(path)
+    if len(_cache) >= _CACHE_FILES:
+        _cache.pop(next(iter(_cache)))
+    _cache[path] = (stamp, document)
+    return document
+
+
+def dump(data: CommentedMap) -> bytes:
+    buffer = io.StringIO()
+    _yaml().dump(data, buffer)
+    return buffer.getvalue().encode("utf-8")
+
+
+def record_key(section: str, record: Any) -> str:
+    if not isinstance(record, dict):
+        return ""
+    for name in KEY_FIELDS[section]:
+        value = record.get(name)
+        if value not in (None, ""):
+            return str(value)
+    return ""
+
+
+def find(document: Document, section: str, key: str) -> CommentedMap:
+    for record in document.data.get(section) or []:
+        if record_key(section, record) == key:
+            return record
+    raise DocumentError(f"{document.path.name} 中没有“{key}”：它可能刚被别人改名或删除，请返回列表。")
+
+
+def save(document: Document, expected_version: str) -> str:
+    """Write ``document`` if its file is still the version the editor opened; the new version."""
+    data = dump(document.data)
+    with _WRITE_LOCK:
+        current = version_of(document.path.read_bytes())
+        if current != expected_version:
+            raise Conflict(f"{document.path.name} 在您打开表单后已被修改（可能是同事或表格导入）。"
+                           "您的修改没有保存：请重新打开，核对后再修改。")
+        atomic_write(document.path, data)
+    return version_of(data)
+
+
+def plain(value: Any) -> Any:
+    """ruamel's commented values as plain dicts, lists and scalars (for diffs and JSON)."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return str(value)
+
+
+def set_field(record: CommentedMap, name: str, value: Any) -> None:
+    """Set, replace or (value None) remove one field, keeping the others where they are."""
+    if value is None:
+        record.pop(name, None)
+        return
+    if name in record:
+        record[name] = value
+        return
+    position = list(record).index("review") if "review" in record else len(record)
+    record.insert(position, name, value)
+
+
+def seq(items: list[Any], flow: bool = False) -> CommentedSeq:
+    result = CommentedSeq(items)
+    if flow:
+        result.fa.set_flow_style()
+    return result

@@ -1,0 +1,1 @@
+"""The review app's database schema, as Django's makemigrations wrote it (never edited by hand)."""

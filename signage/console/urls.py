@@ -1,0 +1,42 @@
+"""Every URL of the console; each view checks role and unit itself (see security.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.urls import path, re_path
+from django.views.static import serve
+
+from signage.console.accounts import views as accounts
+from signage.console.editing import views as editing
+from signage.console.office import views as office
+from signage.console.review import views as review
+
+STATIC = Path(__file__).parent / "static" / "console"
+
+urlpatterns = [
+    path("", editing.home, name="home"),
+    path("login", accounts.login_view, name="login"),
+    path("login/code", accounts.code_view, name="login-code"),
+    path("logout", accounts.logout_view, name="logout"),
+    path("unit/<str:unit_id>/", editing.unit_page, name="unit"),
+    path("unit/<str:unit_id>/power/<str:key>/", editing.power_form, name="power"),
+    path("unit/<str:unit_id>/power/<str:key>/check", editing.power_check, name="power-check"),
+    path("unit/<str:unit_id>/<str:section>/<str:key>/submit", editing.submit, name="submit"),
+    path("unit/<str:unit_id>/import", editing.import_page, name="import"),
+    path("template.xlsx", editing.template_download, name="template"),
+    path("review/", review.queue, name="review-queue"),
+    path("review/<int:pk>/", review.detail, name="review-detail"),
+    path("review/<int:pk>/approve", review.approve, name="review-approve"),
+    path("review/<int:pk>/return", review.return_, name="review-return"),
+    path("office/", office.dashboard, name="dashboard"),
+    path("office/publish", office.publish, name="publish"),
+    path("office/fleet", office.fleet, name="fleet"),
+    path("office/fleet/stream", office.fleet_stream, name="fleet-stream"),
+    path("office/fleet/<str:screen>/screenshot", office.screenshot, name="screenshot"),
+    path("office/fleet/<str:screen>/screenshot.png", office.screenshot_image, name="screenshot-image"),
+    path("office/audit", office.audit_log, name="audit"),
+    path("office/audit.csv", office.audit_csv, name="audit-csv"),
+    # three files of our own (style, live check, fleet); never the data folder
+    re_path(r"^static/(?P<path>[a-z]+\.(?:css|js))$", serve, {"document_root": STATIC}),
+]
