@@ -299,3 +299,23 @@ def test_mandarin_voice_table() -> None:
     assert _mandarin_voice(header + " 5  zh  --/M  Mandarin  sit/zh\n") == "zh"  # older espeak-ng
     assert _mandarin_voice(header + " 5  zh  --/M  chinese-mb-cn1  mb/mb-cn1\n") is None  # needs MBROLA
     assert _mandarin_voice(header) is None
+
+
+def test_a_rare_name_character_is_drawn_from_the_fallback_font(kiosk_fonts: KioskFonts) -> None:
+    fonts = kiosk_fonts
+    """𪚥 (CJK Extension B) is not in Noto Sans CJK: the kiosk draws it from a HanaMin font, as the
+    boards do, instead of the .notdef box."""
+    rare = "\U0002a6a5"
+    runs = fonts.runs(f"王{rare}登记")
+    assert [text for _, text in runs] == ["王", rare, "登记"]
+    assert runs[1][0] in fonts.fallbacks and runs[0][0] == runs[2][0] == fonts.files[False]
+    without = KioskFonts(fallbacks=())
+    drawn, boxed = fonts.render(rare, 64, (0, 0, 0)), without.render(rare, 64, (0, 0, 0))
+
+    def ink(surface: pygame.Surface) -> int:
+        return sum(surface.get_at((x, y)).a > 128 for x in range(surface.get_width())
+                   for y in range(surface.get_height()))
+
+    assert ink(drawn) > ink(boxed)  # 𪚥 is four 龍: more ink than the .notdef box
+    assert pygame.image.tobytes(drawn, "RGBA") != pygame.image.tobytes(boxed, "RGBA")
+    assert fonts.width(f"王{rare}", 64) == fonts.width("王", 64) + drawn.get_width() - max(2, 64 // 8)

@@ -9,6 +9,10 @@ box of 国, as FreeType reports it) is centred in the line box. Centring the fon
 ascender/descender box instead would put Chinese visibly high or low, because that box is
 built for Latin ascenders and descenders, not for the ideographic em box.
 
+Rare characters: a text is drawn in runs, each in the first font of the outline chain that has
+its glyphs (Noto Sans CJK, then HanaMin A/B for CJK Extension B and beyond, as the boards do), so
+a rare character of a name prints instead of a box; pygame.freetype sets one face per call.
+
 Line breaking is ``signage.text.linebreak`` (禁则, words and numbers whole), measured here in pixels;
 pygame's own ``wraplength`` breaks those rules and is never used.
 """
@@ -21,7 +25,7 @@ import math
 import pygame
 import pygame.freetype
 
-from signage.text.fonts import FontFile, find_cjk_font
+from signage.text.fonts import FontFile, find_cjk_font, find_fallback_fonts, font_runs
 from signage.text.linebreak import wrap
 
 LEADING = 1.4  # line box height, in ems: Chinese reads best with generous leading
@@ -33,9 +37,11 @@ class KioskFonts:
     """The CJK face (regular and bold) at pixel sizes, with caches sized for a kiosk's few sizes."""
 
     def __init__(self, regular: FontFile | None = None, bold: FontFile | None = None, *,
-                 leading: float = LEADING, width_cache: int = 16384, render_cache: int = 512) -> None:
+                 leading: float = LEADING, width_cache: int = 16384, render_cache: int = 512,
+                 fallbacks: tuple[FontFile, ...] | None = None) -> None:
         pygame.freetype.init()  # idempotent; works headless (SDL_VIDEODRIVER=dummy)
         self.files = {False: regular or find_cjk_font(), True: bold or find_cjk_font(bold=True)}
+        self.fallbacks = find_fallback_fonts() if fallbacks is None else fallbacks
         self.leading = leading
         # Per-instance LRUs (functools on methods would pin every instance forever).
         self._font = functools.lru_cache(maxsize=64)(self._open)
@@ -46,12 +52,16 @@ class KioskFonts:
 
     # -- fonts and measures -----------------------------------------------------------------
 
-    def font(self, size_px: int, bold: bool = False) -> pygame.freetype.Font:
-        """The face at ``size_px`` (cached and shared: do not change its attributes)."""
-        return self._font(_px(size_px), bool(bold))
+    def font(self, size_px: int, bold: bool = False, file: FontFile | None = None) -> pygame.freetype.Font:
+        """The face (``file``, or the CJK font) at ``size_px`` (cached and shared: do not change
+        its attributes)."""
+        return self._font(_px(size_px), bool(bold), file or self.files[bool(bold)])
 
-    def _open(self, size_px: int, bold: bool) -> pygame.freetype.Font:
-        file = self.files[bold]
+    def runs(self, text: str, bold: bool = False) -> list[tuple[FontFile, str]]:
+        """``text`` in runs of one font each: the CJK font, or a fallback where it has no glyph."""
+        return font_runs((self.files[bool(bold)], *self.fallbacks), text)
+
+    def _open(self, size_px: int, bold: bool, file: FontFile) -> pygame.freetype.Font:
         font = pygame.freetype.Font(str(file.path), size=size_px, font_index=file.index)
         font.antialiased = True
         font.kerning = False  # so a text's advance is the sum of its characters' (see width)
@@ -72,7 +82,8 @@ class KioskFonts:
         ``get_metrics`` answers None for missing glyphs, so the padded rect (whose width is the
         advance) is asked instead. Advances are whole pixels and kerning is off, so summing
         characters gives exactly the rendered width, and wrapping stays linear per line."""
-        font = self.font(size_px, bold)
+        file = self.runs(char, bold)[0][0] if char else None
+        font = self.font(size_px, bold, file)
         font.pad = True
         try:
             return font.get_rect(char).width
@@ -133,14 +144,15 @@ class KioskFonts:
 
     def _draw(self, text: str, size_px: int, colour: tuple[int, ...], bold: bool) -> pygame.Surface:
         _line, _baseline, ascent, descent = self._metrics(size_px)
-        font = self.font(size_px, bold)
         # Room for the last glyph's overhang past its advance (italic-like tails of Latin letters,
         # bold strokes): measuring the ink with get_rect would cost a layout per new line.
         overhang = max(2, size_px // 8) if text else 0
         surface = pygame.Surface((max(1, self.width(text, size_px, bold) + overhang), ascent + descent),
                                  pygame.SRCALPHA)
-        if text:
-            font.render_to(surface, (0, ascent), text, colour)
+        x = 0
+        for file, run in self.runs(text, bold):
+            self.font(size_px, bold, file).render_to(surface, (x, ascent), run, colour)
+            x += self.width(run, size_px, bold)
         return surface
 
 

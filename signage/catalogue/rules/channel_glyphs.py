@@ -1,10 +1,10 @@
 """Characters a channel cannot draw (LED, kiosk, board), each channel with its own fonts.
 
 The LED sign draws with a 16-px bitmap font (:mod:`signage.catalogue.rules.led_glyphs`). The kiosk
-draws with the outline CJK font alone; the boards (PDF and PNG) with the CJK font and
-then the fallback chain (:func:`signage.text.fonts.outline_chain`: HanaMin A/B for CJK Extension
-B and beyond). So a rare character of a name may print on a board and still be a box on a
-kiosk; an emoji or a character newer than every font is a box everywhere. Each finding says
+and the boards (PDF and PNG) draw with the outline CJK font and then the fallback chain
+(:func:`signage.text.fonts.outline_chain`: HanaMin A/B for CJK Extension B and beyond). So a rare
+character of a name may print on a board and a kiosk and still be a box on an LED sign; an emoji
+or a character newer than every font is a box everywhere. Each finding says
 what the other channels do with the same characters, so the advice is true for each channel.
 """
 
@@ -52,18 +52,18 @@ _NAMES = {"led": "LED屏", KIOSK: "电子触摸屏", BOARD: "公开栏"}
 
 
 @functools.cache
-def kiosk_chain() -> tuple[FontFile, ...]:
-    """What the kiosk draws with (no fallback: pygame.freetype sets one face per text)."""
+def board_chain() -> tuple[FontFile, ...]:
+    """What the boards draw with: the CJK font, then the fallback fonts."""
     try:
-        return (find_cjk_font(),)
+        return (find_cjk_font(), *find_fallback_fonts())
     except FontNotFoundError:
         return ()
 
 
 @functools.cache
-def board_chain() -> tuple[FontFile, ...]:
-    """What the boards draw with: the CJK font, then the fallback fonts."""
-    return (*kiosk_chain(), *find_fallback_fonts())
+def kiosk_chain() -> tuple[FontFile, ...]:
+    """What the kiosk draws with: the same chain, run by run (players/kiosk/fonts.py)."""
+    return board_chain()
 
 
 def _on(obj: object, channel: str) -> bool:
@@ -109,8 +109,9 @@ def outline_glyphs(obj: PowerItem | Notice | Announcement | Unit, fields: list[T
         if kiosk:
             chars = missing_on(KIOSK, text.text)
             if chars:
-                yield KIOSK_GLYPH.finding(text.location, text.field, field=text.field,
-                                          font=kiosk_chain()[0].path.name, chars=_listed(chars),
+                fonts = "、".join(f.path.name for f in kiosk_chain())
+                yield KIOSK_GLYPH.finding(text.location, text.field, field=text.field, font=fonts,
+                                          chars=_listed(chars),
                                           others=_others(KIOSK, chars))
         if board:
             chars = missing_on(BOARD, text.text)
