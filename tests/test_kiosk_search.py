@@ -14,9 +14,9 @@ import pytest
 from conftest import REPO, TODAY
 from pypinyin import Style, lazy_pinyin, pinyin
 
-from players.kiosk.search import RARE, SCORES, Hit, SearchIndex, _characters, normalise, unit_names
 from players.plan import Entry, Plan
 from signage.publishing.preview import preview_plan
+from signage.text.search import RARE, SCORES, Hit, SearchIndex, _characters, normalise, unit_names
 
 
 def power(name: str, code: str = "", unit: str = "demo", **data: Any) -> Entry:

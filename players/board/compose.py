@@ -28,10 +28,10 @@ from players.board.canvas import (
     Shape,
     Text,
 )
-from players.board.flowchart import layout_flowchart, placed
 from players.board.layout import BoardLayout
 from players.board.typeset import LEADING, Row, Typesetter
 from players.plan import Entry
+from signage.diagrams.flowchart import layout_flowchart, placed
 from signage.text.dates import format_date
 from signage.text.linebreak import wrap
 from signage.text.numerals import to_chinese
