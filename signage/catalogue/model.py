@@ -202,7 +202,8 @@ class County(Sourced):
     area_code: str = ""  # landline area code, e.g. 0412
     code_pattern: str = ""  # regex for item codes; "" means the built-in default
     supervision_phone: str = ""
-    online_url: str = ""
+    online_url: str = ""  # an item's page: a template with {unit} and {code}
+    site_url: str = ""  # the web column's base URL (online_url defaults to its item pages)
 
 
 @dataclass(slots=True)
