@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -64,13 +64,18 @@ def describe_report(report: PublishReport) -> str:
 
 @contextlib.contextmanager
 def publishing(content: Path, screens: Path, url: str | BrokerAccess, data_dir: Path,
-               console: Console) -> Iterator[Publisher]:
+               console: Console, after_publish: Callable[[Any], None] | None = None) -> Iterator[Publisher]:
     publisher = Publisher(content, screens, url, data_dir)
     publisher.start()
     stop = threading.Event()
-    thread = threading.Thread(
-        target=serve, args=(publisher, stop),
-        kwargs={"on_report": lambda r: console.print(describe_report(r))}, daemon=True)
+
+    def on_report(report: Any) -> None:
+        console.print(describe_report(report))
+        if after_publish is not None:
+            after_publish(report)  # e.g. the web column (serve --site), from the same check
+
+    thread = threading.Thread(target=serve, args=(publisher, stop), kwargs={"on_report": on_report},
+                              daemon=True)
     thread.start()
     publisher.serve_thread = thread
     try:

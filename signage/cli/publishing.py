@@ -81,11 +81,14 @@ def keys_rotate(data_dir: Path, overlap: dt.timedelta) -> None:
 @click.option("--broker", "broker_url", metavar="URL",
               help="mqtt:// or mqtts:// broker; default: start mosquitto on 127.0.0.1.")
 @click.option("--port", type=int, help="Port for the embedded broker (default: a free one).")
+@click.option("--site", "site_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Also keep the web column in this folder up to date (see `signage site`).")
 @data_option
 def serve(content_dir: Path, screens_path: Path, broker_url: str | None, port: int | None,
-          data_dir: Path) -> None:
+          site_dir: Path | None, data_dir: Path) -> None:
     """Check and publish the catalogue, then republish on every saved change."""
     from signage.cli import demo
+    from signage.cli.site import after_publish_hook
     from signage.contract import service
     from signage.contract.keys import KeyFileError
     from signage.fleet.broker import BrokerError
@@ -95,8 +98,9 @@ def serve(content_dir: Path, screens_path: Path, broker_url: str | None, port: i
     try:
         demo.ensure_keys(data_dir, console)
         broker = broker_url or production_access(data_dir)
+        hook = after_publish_hook(site_dir) if site_dir else None
         with demo.broker_for(broker, data_dir, port, console) as url, \
-                demo.publishing(content_dir, screens_path, url, data_dir, console) as publisher, \
+                demo.publishing(content_dir, screens_path, url, data_dir, console, hook) as publisher, \
                 service.supervised(publisher.health_checks(), ready_text="publishing"):
             console.print(f"watching {content_dir} and {screens_path}; Ctrl-C to stop")
             demo.wait_for_signal(None)

@@ -56,10 +56,23 @@ class SiteBuilder:
         files |= _site_files(renderer, content, base_url, chars)
         return write_site(self.out, files, leaves)
 
-    def _unit_files(self, renderer: Renderer, content: SiteContent, unit: SiteUnit, base_url: str) -> _UnitFiles:
-        key = json.dumps([content.county, unit.data, [(p.path, p.data, p.index_number, p.expired,
-                                                       str(p.image or "")) for p in (*unit.powers, *unit.notices)],
-                          base_url], ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")
+    def _unit_files(
+        self, renderer: Renderer, content: SiteContent, unit: SiteUnit, base_url: str
+    ) -> _UnitFiles:
+        key = json.dumps(
+            [
+                content.county,
+                unit.data,
+                [
+                    (p.path, p.data, p.index_number, p.expired, str(p.image or ""))
+                    for p in (*unit.powers, *unit.notices)
+                ],
+                base_url,
+            ],
+            ensure_ascii=False,
+            sort_keys=True,
+            default=str,
+        ).encode("utf-8")
         cached = self._units.get(unit.id)
         if cached is not None and cached.key == key:
             return cached
@@ -98,8 +111,9 @@ def _site_files(renderer: Renderer, content: SiteContent, base_url: str, chars: 
         urls.SEARCH_MANIFEST: searchdata.manifest(content),
         urls.SEARCH_GLYPHS: searchdata.glyphs(chars),
         urls.SITEMAP: feeds.sitemap_index(content, base_url),
-        urls.unit_sitemap("_site"): feeds.urlset([(p, None) for p in (urls.HOME, urls.SEARCH, urls.GUIDE,
-                                                                       urls.CATALOGUE)], base_url),
+        urls.unit_sitemap("_site"): feeds.urlset(
+            [(p, None) for p in (urls.HOME, urls.SEARCH, urls.GUIDE, urls.CATALOGUE)], base_url
+        ),
         urls.FEED: feeds.atom(content, base_url, f"{renderer.county_name}政府信息公开"),
     }
 

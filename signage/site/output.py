@@ -35,7 +35,9 @@ def write_site(out: Path, files: dict[str, bytes], order: list[str]) -> WriteRep
     out.mkdir(parents=True, exist_ok=True)
     old = _read_manifest(out)
     digests = {path: hashlib.sha256(data).hexdigest() for path, data in files.items()}
-    changed = [p for p in dict.fromkeys([*order, *files]) if old.get(p) != digests[p] or not (out / p).exists()]
+    changed = [
+        p for p in dict.fromkeys([*order, *files]) if old.get(p) != digests[p] or not (out / p).exists()
+    ]
     durable = len(changed) <= DURABLE_UP_TO
     report = WriteReport(files=len(files), total_bytes=sum(map(len, files.values())))
     for path in changed:

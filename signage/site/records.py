@@ -79,8 +79,12 @@ def _unit(root: Path, unit: Unit, blocked: set[tuple[str, str]], today: dt.date)
     prefix = unit.code_prefix or unit.id.upper()
     powers = [p for p in unit.powers if _shown(p, blocked, today)]
     notices = [n for n in unit.notices if _shown(n, blocked, today)]
-    numbers = indexno.assign(prefix, unit.id, [(indexno.POWER, None, p.key) for p in powers]
-                             + [(indexno.NOTICE, n.date.year if n.date else None, n.key) for n in notices])
+    numbers = indexno.assign(
+        prefix,
+        unit.id,
+        [(indexno.POWER, None, p.key) for p in powers]
+        + [(indexno.NOTICE, n.date.year if n.date else None, n.key) for n in notices],
+    )
     site_unit = SiteUnit(unit.id, payloads.unit_object(unit, minimal=(unit.id, unit.id) in blocked), prefix)
     for item in powers:
         image = None
@@ -88,15 +92,34 @@ def _unit(root: Path, unit: Unit, blocked: set[tuple[str, str]], today: dt.date)
             found = resolve_image(root, unit.folder, item.flowchart.image)
             image = found if found is not None and is_readable_file(found) else None
         data = payloads.power_object(item, image.name if image else None)
-        site_unit.powers.append(Page("powers", unit.id, item.key, urls.item(unit.id, item.key), data,
-                                     numbers[f"{indexno.POWER}/{item.key}"],
-                                     expired(item.valid_until, today), image))
-    for notice in sorted(notices, key=lambda n: (n.date or dt.date.min), reverse=True):
-        data = payloads.notice_object(notice) | {"disclosure": notice.disclosure,
-                                                 "valid_until": _iso(notice.valid_until)}
-        site_unit.notices.append(Page("notices", unit.id, notice.key, urls.notice(unit.id, notice.key),
-                                      data, numbers[f"{indexno.NOTICE}/{notice.key}"],
-                                      expired(notice.valid_until, today)))
+        site_unit.powers.append(
+            Page(
+                "powers",
+                unit.id,
+                item.key,
+                urls.item(unit.id, item.key),
+                data,
+                numbers[f"{indexno.POWER}/{item.key}"],
+                expired(item.valid_until, today),
+                image,
+            )
+        )
+    for notice in sorted(notices, key=lambda n: n.date or dt.date.min, reverse=True):
+        data = payloads.notice_object(notice) | {
+            "disclosure": notice.disclosure,
+            "valid_until": _iso(notice.valid_until),
+        }
+        site_unit.notices.append(
+            Page(
+                "notices",
+                unit.id,
+                notice.key,
+                urls.notice(unit.id, notice.key),
+                data,
+                numbers[f"{indexno.NOTICE}/{notice.key}"],
+                expired(notice.valid_until, today),
+            )
+        )
     return site_unit
 
 

@@ -28,20 +28,31 @@ def _dumps(value: Any) -> bytes:
 
 
 def manifest(content: SiteContent) -> bytes:
-    return _dumps({"v": 1, "glyphs": urls.SEARCH_GLYPHS, "join": search.JOIN,
-                   "fields": list(FIELD_ORDER), "scores": search.SCORES, "codes": list(search.CODES),
-                   "shards": [urls.search_shard(u.id) for u in content.units]})
+    return _dumps(
+        {
+            "v": 1,
+            "glyphs": urls.SEARCH_GLYPHS,
+            "join": search.JOIN,
+            "fields": list(FIELD_ORDER),
+            "scores": search.SCORES,
+            "codes": list(search.CODES),
+            "shards": [urls.search_shard(u.id) for u in content.units],
+        }
+    )
 
 
 def shard(unit: SiteUnit, label: dict[str, str]) -> tuple[bytes, set[str]]:
     """A unit's shard and the characters it uses."""
-    names = {unit.id: tuple(dict.fromkeys(n for n in (unit.data.get("name"), unit.data.get("short_name"))
-                                          if n))}
+    names = {
+        unit.id: tuple(dict.fromkeys(n for n in (unit.data.get("name"), unit.data.get("short_name")) if n))
+    }
     docs: list[list[Any]] = []
     texts: dict[tuple[int, str], list[Any]] = {}
     chars: set[str] = set()
     for number, page in enumerate((*unit.powers, *unit.notices)):
-        data = page.data | ({"power_type": page.data.get("power_type") or ""} if page.kind == "powers" else {})
+        data = page.data | (
+            {"power_type": page.data.get("power_type") or ""} if page.kind == "powers" else {}
+        )
         primary = search.normalise(page.title)
         docs.append([page.path, page.title, _label(page, label), len(primary)])
         for field, text in search.searchable(_Doc(page.kind, page.unit, data), names):
@@ -64,5 +75,7 @@ def glyphs(chars: Iterable[str]) -> bytes:
 def _label(page: Page, unit_label: dict[str, str]) -> str:
     name = unit_label.get(page.unit, page.unit)
     if page.kind == "powers":
-        return f"{name} · {page.data.get('power_type') or '行政权力'} · {page.data.get('code') or ''}".rstrip(" ·")
+        return f"{name} · {page.data.get('power_type') or '行政权力'} · {page.data.get('code') or ''}".rstrip(
+            " ·"
+        )
     return f"{name} · {page.data.get('doc_number') or ''} {page.data.get('date') or ''}".strip()
