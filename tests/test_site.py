@@ -170,3 +170,21 @@ def test_unreadable_content_is_a_chinese_error_not_a_crash(tmp_path: Path, bad: 
     result = CliRunner().invoke(main, ["site", str(root), "-o", str(tmp_path / "web")])
     assert result.exit_code == 2, result.output
     assert not (tmp_path / "web" / "index.html").exists()
+
+
+def test_the_serve_hook_rebuilds_the_site_from_each_publish_and_never_raises(content, tmp_path) -> None:
+    from signage.cli.site import after_publish_hook
+    from signage.publishing.publisher import PublishReport
+
+    out = tmp_path / "web"
+    hook = after_publish_hook(out, "https://x.gov.cn/")
+    root = content.write(powers=[POWER])
+    hook(PublishReport(check=check_content(root, TODAY)))
+    assert (out / "xzql/demo/CSJ-XK-001.html").is_file()
+    (out / "index.html").unlink()
+    out.chmod(0o500)  # the folder cannot be written: reported, publishing goes on
+    try:
+        hook(PublishReport(check=check_content(root, TODAY)))
+    finally:
+        out.chmod(0o700)
+    assert (out / "xzql/demo/CSJ-XK-001.html").is_file()  # what was there stays
