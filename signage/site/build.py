@@ -16,11 +16,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from signage.catalogue.checking import CheckResult
+from signage.publishing import payloads
 from signage.publishing.payloads import MEDIA_TYPES
 from signage.site import feeds, searchdata, urls
 from signage.site.output import WriteReport, write_site
 from signage.site.pages import Renderer
-from signage.site.records import SiteContent, SiteUnit, site_content
+from signage.site.records import SiteContent, SiteUnit, site_unit
 
 DEFAULT_BASE_URL = "http://localhost/"
 
@@ -31,6 +32,8 @@ class _UnitFiles:
     files: dict[str, bytes]
     leaves: list[str]
     chars: set[str]
+    unit: SiteUnit
+    stamp: tuple[object, ...]
 
 
 class SiteBuilder:
@@ -40,16 +43,32 @@ class SiteBuilder:
         self.out = out
         self.base_url = base_url
         self._units: dict[str, _UnitFiles] = {}
+        self._stamps: dict[str, tuple[object, ...]] = {}
 
     def build(self, check: CheckResult, today: dt.date) -> WriteReport:
-        content = site_content(check, today)
         base_url = self.base_url or check.catalogue.county.site_url or DEFAULT_BASE_URL
+        blocked = check.blocked()
+        root = Path(check.catalogue.root)
+        county = json.dumps(payloads.county_object(check.catalogue.county), sort_keys=True)
+        units: list[SiteUnit] = []
+        stale: set[str] = set()
+        for unit in check.catalogue.units.values():
+            held = frozenset(key for unit_id, key in blocked if unit_id == unit.id)
+            stamp = (check.generations.get(unit.id), held, today, base_url, county)
+            cached = self._units.get(unit.id)
+            if cached is None or cached.stamp != stamp or stamp[0] is None:
+                units.append(site_unit(root, unit, blocked, today))
+                stale.add(unit.id)
+                self._stamps[unit.id] = stamp
+            else:
+                units.append(cached.unit)
+        content = SiteContent(payloads.county_object(check.catalogue.county), units, today)
         renderer = Renderer(content, urlsplit(base_url).hostname or "")
         files: dict[str, bytes] = {}
         leaves: list[str] = []
         chars: set[str] = set()
         for unit in content.units:
-            done = self._unit_files(renderer, content, unit, base_url)
+            done = self._unit_files(renderer, content, unit, base_url, unit.id in stale)
             files.update(done.files)
             leaves += done.leaves
             chars |= done.chars
@@ -57,8 +76,11 @@ class SiteBuilder:
         return write_site(self.out, files, leaves)
 
     def _unit_files(
-        self, renderer: Renderer, content: SiteContent, unit: SiteUnit, base_url: str
+        self, renderer: Renderer, content: SiteContent, unit: SiteUnit, base_url: str, stale: bool
     ) -> _UnitFiles:
+        cached = self._units.get(unit.id)
+        if cached is not None and not stale:
+            return cached
         key = json.dumps(
             [
                 content.county,
@@ -95,7 +117,7 @@ class SiteBuilder:
         shard, chars = searchdata.shard(unit, renderer.unit_names)
         files[urls.search_shard(unit.id)] = shard
         files[urls.unit_sitemap(unit.id)] = feeds.urlset(feeds.unit_urls(unit), base_url)
-        done = self._units[unit.id] = _UnitFiles(key, files, leaves, chars)
+        done = self._units[unit.id] = _UnitFiles(key, files, leaves, chars, unit, self._stamps[unit.id])
         return done
 
 

@@ -67,7 +67,7 @@ def site_content(check: CheckResult, today: dt.date) -> SiteContent:
     """The site's records of ``check`` on ``today``."""
     blocked = check.blocked()
     root = Path(check.catalogue.root)
-    units = [_unit(root, unit, blocked, today) for unit in check.catalogue.units.values()]
+    units = [site_unit(root, unit, blocked, today) for unit in check.catalogue.units.values()]
     return SiteContent(payloads.county_object(check.catalogue.county), units, today)
 
 
@@ -75,7 +75,8 @@ def _shown(obj: PowerItem | Notice, blocked: set[tuple[str, str]], today: dt.dat
     return not withheld(obj, blocked) and not (obj.valid_from and obj.valid_from > today)
 
 
-def _unit(root: Path, unit: Unit, blocked: set[tuple[str, str]], today: dt.date) -> SiteUnit:
+def site_unit(root: Path, unit: Unit, blocked: set[tuple[str, str]], today: dt.date) -> SiteUnit:
+    """One unit's records (see :func:`site_content`)."""
     prefix = unit.code_prefix or unit.id.upper()
     powers = [p for p in unit.powers if _shown(p, blocked, today)]
     notices = [n for n in unit.notices if _shown(n, blocked, today)]
