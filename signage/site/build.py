@@ -1,124 +1,148 @@
 """One build of the site: the publishable records of a check → every file → written incrementally.
 
 ``build_site`` is what ``signage site`` runs and what ``signage serve --site`` runs after every
-publish. Pages are rendered again only for units whose records changed since the last build in
-this process (:class:`SiteBuilder` keeps them); the writer then writes only files whose bytes
-changed, so a one-item edit rewrites its page, its unit's lists, its search shard and its sitemap.
+publish. A :class:`SiteBuilder` remembers, between builds, each unit's check generation and each
+page's inputs with the digest of what it rendered: a unit the check did not reload is not looked at
+again, and in a reloaded unit only pages whose inputs changed are rendered. The writer writes only
+files whose bytes changed, so a one-item edit rewrites its page, its unit's page and 目录, its
+search shard and (when its date changed) its unit's sitemap.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from signage.catalogue.checking import CheckResult
 from signage.publishing import payloads
 from signage.publishing.payloads import MEDIA_TYPES
 from signage.site import feeds, searchdata, urls
-from signage.site.output import WriteReport, write_site
+from signage.site.output import SiteWriter, WriteReport
 from signage.site.pages import Renderer
-from signage.site.records import SiteContent, SiteUnit, site_unit
+from signage.site.records import Page, SiteContent, SiteUnit, site_unit
 
 DEFAULT_BASE_URL = "http://localhost/"
 
 
 @dataclass(slots=True)
-class _UnitFiles:
-    key: bytes
-    files: dict[str, bytes]
-    leaves: list[str]
-    chars: set[str]
-    unit: SiteUnit
+class _Known:
+    """What a build left of a unit: its records, their inputs and the files they made."""
+
     stamp: tuple[object, ...]
+    unit: SiteUnit
+    chars: set[str]
+    files: dict[str, tuple[str, str, int]] = field(default_factory=dict)  # path → (inputs, digest, size)
 
 
 class SiteBuilder:
-    """Builds the site again and again (``serve``), re-rendering only the units that changed."""
+    """Builds the site again and again (``serve``), rendering only what changed."""
 
-    def __init__(self, out: Path, base_url: str | None = None) -> None:
+    def __init__(self, out: Path, base_url: str | None = None, *, verify: bool = True) -> None:
         self.out = out
         self.base_url = base_url
-        self._units: dict[str, _UnitFiles] = {}
-        self._stamps: dict[str, tuple[object, ...]] = {}
+        self.verify = verify  # stat every file on the first build; trust the manifest afterwards
+        self._known: dict[str, _Known] = {}
+        self._charts: dict[str, Any] = {}  # flowcharts laid out once per distinct steps
 
     def build(self, check: CheckResult, today: dt.date) -> WriteReport:
         base_url = self.base_url or check.catalogue.county.site_url or DEFAULT_BASE_URL
         blocked = check.blocked()
         root = Path(check.catalogue.root)
-        county = json.dumps(payloads.county_object(check.catalogue.county), sort_keys=True)
-        units: list[SiteUnit] = []
-        stale: set[str] = set()
+        county = payloads.county_object(check.catalogue.county)
+        county_key = json.dumps(county, sort_keys=True, ensure_ascii=False)
+        writer = SiteWriter(self.out, verify=self.verify)
+        units, stale = [], []
         for unit in check.catalogue.units.values():
             held = frozenset(key for unit_id, key in blocked if unit_id == unit.id)
-            stamp = (check.generations.get(unit.id), held, today, base_url, county)
-            cached = self._units.get(unit.id)
-            if cached is None or cached.stamp != stamp or stamp[0] is None:
-                units.append(site_unit(root, unit, blocked, today))
-                stale.add(unit.id)
-                self._stamps[unit.id] = stamp
-            else:
-                units.append(cached.unit)
-        content = SiteContent(payloads.county_object(check.catalogue.county), units, today)
-        renderer = Renderer(content, urlsplit(base_url).hostname or "")
-        files: dict[str, bytes] = {}
-        leaves: list[str] = []
-        chars: set[str] = set()
-        for unit in content.units:
-            done = self._unit_files(renderer, content, unit, base_url, unit.id in stale)
-            files.update(done.files)
-            leaves += done.leaves
-            chars |= done.chars
-        files |= _site_files(renderer, content, base_url, chars)
-        return write_site(self.out, files, leaves)
+            stamp = (check.generations.get(unit.id), held, today, base_url, county_key)
+            known = self._known.get(unit.id)
+            if known is None or known.stamp != stamp or stamp[0] is None:
+                known = _Known(
+                    stamp, site_unit(root, unit, blocked, today), set(), known.files if known else {}
+                )
+                stale.append(known)
+                self._known[unit.id] = known
+            elif not all(writer.keep(path, d, size) for path, (_, d, size) in known.files.items()):
+                stale.append(known)  # a file went missing or changed behind our back
+            units.append(known.unit)
+        content = SiteContent(county, units, today)
+        renderer = Renderer(content, urlsplit(base_url).hostname or "", self._charts)
+        for known in stale:
+            self._write_unit(writer, renderer, known, base_url, county_key)
+        chars = set().union(*(self._known[u.id].chars for u in units)) if units else set()
+        for path, data in _site_files(renderer, content, base_url, chars).items():
+            writer.put(path, data)
+        for gone in set(self._known) - {u.id for u in units}:
+            del self._known[gone]
+        self.verify = False
+        return writer.finish()
 
-    def _unit_files(
-        self, renderer: Renderer, content: SiteContent, unit: SiteUnit, base_url: str, stale: bool
-    ) -> _UnitFiles:
-        cached = self._units.get(unit.id)
-        if cached is not None and not stale:
-            return cached
-        key = json.dumps(
-            [
-                content.county,
-                unit.data,
-                [
-                    (p.path, p.data, p.index_number, p.expired, str(p.image or ""))
-                    for p in (*unit.powers, *unit.notices)
-                ],
-                base_url,
-            ],
-            ensure_ascii=False,
-            sort_keys=True,
-            default=str,
-        ).encode("utf-8")
-        cached = self._units.get(unit.id)
-        if cached is not None and cached.key == key:
-            return cached
-        files: dict[str, bytes] = {}
-        leaves: list[str] = []
+    def _write_unit(
+        self, writer: SiteWriter, renderer: Renderer, known: _Known, base_url: str, county_key: str
+    ) -> None:
+        unit = known.unit
+        old, known.files = known.files, {}
+        context = json.dumps(
+            [unit.data, county_key, base_url], sort_keys=True, ensure_ascii=False, default=str
+        )
+
+        def emit(path: str, inputs: str, render: Callable[[], bytes]) -> None:
+            key = hashlib.sha256(inputs.encode("utf-8")).hexdigest()
+            before = old.get(path)
+            if before is not None and before[0] == key and writer.keep(path, before[1], before[2]):
+                known.files[path] = before
+                return
+            data = render()
+            known.files[path] = (key, writer.put(path, data), len(data))
+
         for page in unit.powers:
-            image = None
-            if page.image is not None and page.image.suffix.lower() in MEDIA_TYPES:
-                image = urls.item_asset(unit.id, urls.slug(page.key) + page.image.suffix.lower())
-                files[image] = page.image.read_bytes()
-                leaves.append(image)
-            files[page.path] = renderer.item(unit, page, image)
-            leaves.append(page.path)
+            image = _image_path(page)
+            if image is not None:
+                emit(image, f"{page.image}:{_stamp(page.image)}", page.image.read_bytes)  # type: ignore[union-attr]
+            emit(
+                page.path,
+                _inputs(page, context, image),
+                lambda page=page, image=image: renderer.item(unit, page, image),
+            )
         for page in unit.notices:
-            files[page.path] = renderer.notice(unit, page)
-            leaves.append(page.path)
-        files[urls.unit_home(unit.id)] = renderer.unit(unit)
-        files[urls.unit_catalogue(unit.id)] = renderer.unit_catalogue(unit)
-        files[urls.unit_guide(unit.id)] = renderer.guide(unit)
-        shard, chars = searchdata.shard(unit, renderer.unit_names)
-        files[urls.search_shard(unit.id)] = shard
-        files[urls.unit_sitemap(unit.id)] = feeds.urlset(feeds.unit_urls(unit), base_url)
-        done = self._units[unit.id] = _UnitFiles(key, files, leaves, chars, unit, self._stamps[unit.id])
-        return done
+            emit(page.path, _inputs(page, context, None), lambda page=page: renderer.notice(unit, page))
+        everything = context + "".join(_inputs(p, "", None) for p in (*unit.powers, *unit.notices))
+        emit(urls.unit_home(unit.id), everything, lambda: renderer.unit(unit))
+        emit(urls.unit_catalogue(unit.id), everything, lambda: renderer.unit_catalogue(unit))
+        emit(urls.unit_guide(unit.id), context, lambda: renderer.guide(unit))
+        shard, known.chars = searchdata.shard(unit, renderer.unit_names)
+        emit(urls.search_shard(unit.id), everything, lambda: shard)
+        emit(urls.unit_sitemap(unit.id), everything, lambda: feeds.urlset(feeds.unit_urls(unit), base_url))
+
+
+def _image_path(page: Page) -> str | None:
+    if page.image is None or page.image.suffix.lower() not in MEDIA_TYPES:
+        return None
+    return urls.item_asset(page.unit, urls.slug(page.key) + page.image.suffix.lower())
+
+
+def _stamp(path: Path) -> str:
+    try:
+        stat = path.stat()
+    except OSError:
+        return ""
+    return f"{stat.st_mtime_ns}:{stat.st_size}"
+
+
+def _inputs(page: Page, context: str, image: str | None) -> str:
+    return json.dumps(
+        [page.path, page.data, page.index_number, page.expired, image, context],
+        sort_keys=True,
+        ensure_ascii=False,
+        default=str,
+    )
 
 
 def _site_files(renderer: Renderer, content: SiteContent, base_url: str, chars: set[str]) -> dict[str, bytes]:

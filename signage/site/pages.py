@@ -3,7 +3,6 @@ autoescape on (a ``<script>`` a unit pastes into a name is text on the page)."""
 
 from __future__ import annotations
 
-import functools
 import json
 from typing import Any
 
@@ -31,7 +30,9 @@ _ENV = jinja2.Environment(
 class Renderer:
     """Renders pages for one site; charts are laid out once per distinct list of steps."""
 
-    def __init__(self, content: SiteContent, site_domain: str = "") -> None:
+    def __init__(
+        self, content: SiteContent, site_domain: str = "", charts: dict[str, Any] | None = None
+    ) -> None:
         self.content = content
         self.county = content.county
         self.county_name = str(self.county.get("name") or "")
@@ -39,6 +40,7 @@ class Renderer:
         self.site_domain = site_domain
         self.unit_names = {u.id: u.name for u in content.units}
         self._fonts: Fonts | None = None
+        self._charts = {} if charts is None else charts  # steps and title → SVG, kept by the builder
 
     def _render(self, template: str, here: str, **context: Any) -> bytes:
         def u(target: str) -> str:
@@ -103,6 +105,7 @@ class Renderer:
             units=units,
             latest=latest,
             crumbs=[("首页", None)],
+            show_today=True,
         )
 
     def unit(self, unit: SiteUnit) -> bytes:
@@ -267,11 +270,16 @@ class Renderer:
             crumbs=[("首页", urls.HOME), ("搜索", None)],
         )
 
-    @functools.lru_cache(maxsize=4096)  # noqa: B019 (one renderer per build)
     def _chart(self, steps_json: str, title: str) -> Markup:
-        self._fonts = self._fonts or Fonts()
-        chart = layout_flowchart(json.loads(steps_json), CHART_WIDTH, self._fonts)
-        return Markup(to_svg(chart.width, chart.height, chart.shapes, title=f"{title}办理流程图"))
+        key = f"{title}\x00{steps_json}"
+        svg = self._charts.get(key)
+        if svg is None:
+            self._fonts = self._fonts or Fonts()
+            chart = layout_flowchart(json.loads(steps_json), CHART_WIDTH, self._fonts)
+            svg = self._charts[key] = to_svg(
+                chart.width, chart.height, chart.shapes, title=f"{title}办理流程图"
+            )
+        return Markup(svg)
 
 
 def _contacts(data: dict[str, Any]) -> list[tuple[str, str]]:
