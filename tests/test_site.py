@@ -136,6 +136,10 @@ def test_a_one_item_edit_rewrites_its_page_its_units_lists_its_shard_and_sitemap
     assert one.bytes_written < full.bytes_written / 2  # the 10,000-item ratio: bench/site.py
     assert "建设工程规划许可核发" in (out / "xzql/demo/CSJ-XK-001.html").read_text("utf-8")
 
+    root = content.write(county=COUNTY, powers=[edited, other])
+    next_day = build_site(check_content(root, TODAY), out, TODAY.replace(day=28), "https://zwgk.example.gov.cn/")
+    assert next_day.written == ["index.html"]  # a new day: only the home page's date
+
     gone = _build(content, out, powers=[edited])  # an item deleted: its page goes, last
     assert gone.removed == ["xzql/demo/CSJ-XK-004.html"]
     assert not (out / "xzql/demo/CSJ-XK-004.html").exists()
@@ -181,10 +185,9 @@ def test_the_serve_hook_rebuilds_the_site_from_each_publish_and_never_raises(con
     root = content.write(powers=[POWER])
     hook(PublishReport(check=check_content(root, TODAY)))
     assert (out / "xzql/demo/CSJ-XK-001.html").is_file()
-    (out / "index.html").unlink()
-    out.chmod(0o500)  # the folder cannot be written: reported, publishing goes on
-    try:
-        hook(PublishReport(check=check_content(root, TODAY)))
-    finally:
-        out.chmod(0o700)
-    assert (out / "xzql/demo/CSJ-XK-001.html").is_file()  # what was there stays
+    blocked_out = tmp_path / "a-file"
+    blocked_out.write_text("not a folder", "utf-8")
+    with pytest.raises(OSError):  # what the hook meets: the folder cannot be written
+        build_site(check_content(root, TODAY), blocked_out, TODAY)
+    after_publish_hook(blocked_out)(PublishReport(check=check_content(root, TODAY)))  # reported, no raise
+    assert (out / "xzql/demo/CSJ-XK-001.html").is_file()
