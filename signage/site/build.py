@@ -50,6 +50,8 @@ class SiteBuilder:
         self.verify = verify  # stat every file on the first build; trust the manifest afterwards
         self._known: dict[str, _Known] = {}
         self._charts: dict[str, Any] = {}  # flowcharts laid out once per distinct steps
+        self._county: dict[str, tuple[str, int]] = {}  # county pages: path → (digest, size)
+        self._county_key = ""
 
     def build(self, check: CheckResult, today: dt.date) -> WriteReport:
         base_url = self.base_url or check.catalogue.county.site_url or DEFAULT_BASE_URL
@@ -77,12 +79,44 @@ class SiteBuilder:
         for known in stale:
             self._write_unit(writer, renderer, known, base_url, county_key)
         chars = set().union(*(self._known[u.id].chars for u in units)) if units else set()
-        for path, data in _site_files(renderer, content, base_url, chars).items():
-            writer.put(path, data)
+        self._write_county(writer, renderer, content, base_url, chars, county_key)
         for gone in set(self._known) - {u.id for u in units}:
             del self._known[gone]
         self.verify = False
         return writer.finish()
+
+    def _write_county(
+        self,
+        writer: SiteWriter,
+        renderer: Renderer,
+        content: SiteContent,
+        base_url: str,
+        chars: set[str],
+        county_key: str,
+    ) -> None:
+        """The county's pages, rendered only when what they show changed (names, counts, notices)."""
+        units = [
+            (
+                u.id,
+                u.data.get("name"),
+                [(p.data.get("power_type"), p.expired) for p in u.powers],
+                [(p.path, p.data, p.expired) for p in u.notices],
+            )
+            for u in content.units
+        ]
+        summary = json.dumps(
+            [county_key, base_url, content.today.isoformat(), sorted(chars), units],
+            ensure_ascii=False,
+            sort_keys=True,
+            default=str,
+        )
+        key = hashlib.sha256(summary.encode("utf-8")).hexdigest()
+        if key == self._county_key and all(writer.keep(path, d, n) for path, (d, n) in self._county.items()):
+            return
+        self._county = {}
+        for path, data in _site_files(renderer, content, base_url, chars).items():
+            self._county[path] = (writer.put(path, data), len(data))
+        self._county_key = key
 
     def _write_unit(
         self, writer: SiteWriter, renderer: Renderer, known: _Known, base_url: str, county_key: str

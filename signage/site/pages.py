@@ -18,6 +18,7 @@ from signage.site.records import Page, SiteContent, SiteUnit
 
 CHART_WIDTH = 150.0  # mm: the chart is laid out once at this width; the browser scales it
 LATEST = 10
+CHART_CACHE = 512  # laid-out charts kept (items sharing a flow share one)
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("signage.site", "templates"),
     autoescape=True,
@@ -276,6 +277,8 @@ class Renderer:
         if svg is None:
             self._fonts = self._fonts or Fonts()
             chart = layout_flowchart(json.loads(steps_json), CHART_WIDTH, self._fonts)
+            if len(self._charts) >= CHART_CACHE:
+                self._charts.clear()  # bounded: pages are re-rendered only when their inputs change
             svg = self._charts[key] = to_svg(
                 chart.width, chart.height, chart.shapes, title=f"{title}办理流程图"
             )
