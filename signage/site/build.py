@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from signage.catalogue.checking import CheckResult
+from signage.catalogue.checking import CheckResult, collector_paused
 from signage.publishing import payloads
 from signage.publishing.payloads import MEDIA_TYPES
 from signage.site import feeds, searchdata, urls
@@ -54,6 +54,10 @@ class SiteBuilder:
         self._county_key = ""
 
     def build(self, check: CheckResult, today: dt.date) -> WriteReport:
+        with collector_paused():  # many small objects, no cycles: the cyclic collector only costs time
+            return self._build(check, today)
+
+    def _build(self, check: CheckResult, today: dt.date) -> WriteReport:
         base_url = self.base_url or check.catalogue.county.site_url or DEFAULT_BASE_URL
         blocked = check.blocked()
         root = Path(check.catalogue.root)
