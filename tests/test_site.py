@@ -191,3 +191,29 @@ def test_the_serve_hook_rebuilds_the_site_from_each_publish_and_never_raises(con
         build_site(check_content(root, TODAY), blocked_out, TODAY)
     after_publish_hook(blocked_out)(PublishReport(check=check_content(root, TODAY)))  # reported, no raise
     assert (out / "xzql/demo/CSJ-XK-001.html").is_file()
+
+
+def test_serve_with_site_rebuilds_the_page_of_an_edited_item(content, tmp_path: Path) -> None:
+    """`signage serve --site DIR` as a user runs it: its own mosquitto on loopback, a real edit."""
+    import signal
+    import subprocess
+    import sys
+
+    from conftest import REPO
+    from harness import wait_until
+
+    root = content.write(powers=[POWER])
+    out, data = tmp_path / "web", tmp_path / "data"
+    serve = subprocess.Popen([sys.executable, "-m", "signage.cli", "serve", "--content", root, "--screens",
+                              REPO / "layouts", "--data", data, "--site", out],
+                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    page = out / "xzql/demo/CSJ-XK-001.html"
+    try:
+        wait_until(lambda: page.is_file() and "建设工程规划许可证核发" in page.read_text("utf-8"), 60,
+                   "the site after the first publish")
+        content.write(powers=[patched(POWER, {"name": "建设工程规划许可证核发（变更）"})])
+        wait_until(lambda: "（变更）" in page.read_text("utf-8"), 60, "the edited item's page")
+    finally:
+        serve.send_signal(signal.SIGTERM)
+        serve.wait(30)
+    assert serve.returncode == 0, serve.stdout.read()[-2000:]
