@@ -116,7 +116,7 @@ def test_an_expired_item_keeps_its_page_marked(content, tmp_path: Path) -> None:
     _build(content, out, powers=[POWER, EXPIRED])
     page = (out / "xzql/demo/CSJ-XK-003.html").read_text("utf-8")
     assert "已失效" in page
-    row = re.search(r"<tr><td[^>]*>[^<]*</td><td><a href=\"../../xzql/demo/CSJ-XK-003.html\">.*?</tr>",
+    row = re.search(r"<tr><td[^>]*>[^<]*</td><td[^>]*><a href=\"../../xzql/demo/CSJ-XK-003.html\">.*?</tr>",
                     (out / "zfxxgk/demo/mulu.html").read_text("utf-8"))
     assert row and "已失效" in row.group(0)
 
