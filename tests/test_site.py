@@ -140,6 +140,13 @@ def test_a_one_item_edit_rewrites_its_page_its_units_lists_its_shard_and_sitemap
     next_day = build_site(check_content(root, TODAY), out, TODAY.replace(day=28), "https://zwgk.example.gov.cn/")
     assert next_day.written == ["index.html"]  # a new day: only the home page's date
 
+    held = patched(edited, {"updated": "2026-11-25"})  # changed after its review: held back
+    kept = _build(content, out, powers=[held, other])
+    assert ("demo", "CSJ-XK-001") in check_content(content.root, TODAY).blocked()
+    assert "xzql/demo/CSJ-XK-001.html" not in kept.removed + kept.written  # its last good page stays
+    assert "建设工程规划许可核发" in (out / "xzql/demo/CSJ-XK-001.html").read_text("utf-8")
+    assert "CSJ-XK-001" not in (out / "search/demo.json").read_text("utf-8")  # but it leaves the lists
+
     gone = _build(content, out, powers=[edited])  # an item deleted: its page goes, last
     assert gone.removed == ["xzql/demo/CSJ-XK-004.html"]
     assert not (out / "xzql/demo/CSJ-XK-004.html").exists()

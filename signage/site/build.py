@@ -84,6 +84,7 @@ class SiteBuilder:
             self._write_unit(writer, renderer, known, base_url, county_key)
         chars = set().union(*(self._known[u.id].chars for u in units)) if units else set()
         self._write_county(writer, renderer, content, base_url, chars, county_key)
+        _keep_last_good(writer, blocked)
         for gone in set(self._known) - {u.id for u in units}:
             del self._known[gone]
         self.verify = False
@@ -158,6 +159,19 @@ class SiteBuilder:
         shard, known.chars = searchdata.shard(unit, renderer.unit_names)
         emit(urls.search_shard(unit.id), everything, lambda: shard)
         emit(urls.unit_sitemap(unit.id), everything, lambda: feeds.urlset(feeds.unit_urls(unit), base_url))
+
+
+def _keep_last_good(writer: SiteWriter, blocked: set[tuple[str, str]]) -> None:
+    """An item held back by a new error keeps the page it had (as screens keep its last good
+    version): its QR code still opens it. It leaves the lists, the search and the sitemap until
+    it is fixed; a record withdrawn (deleted, or no longer 主动公开) loses its page."""
+    for unit_id, key in blocked:
+        for path in (urls.item(unit_id, key), urls.notice(unit_id, key)):
+            known = writer.old.get(path)
+            if known is not None and path not in writer.digests:
+                size = (writer.out / path).stat().st_size if (writer.out / path).is_file() else 0
+                if size:
+                    writer.keep(path, known, size)
 
 
 def _image_path(page: Page) -> str | None:
