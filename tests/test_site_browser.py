@@ -14,6 +14,7 @@ import pytest
 from browser import serious_violations
 from conftest import COUNTY, NOTICE, POWER, TODAY, patched
 
+from players.board.compose import _column_url
 from players.kiosk.content import KioskContent
 from players.plan import Entry
 from signage.catalogue.checking import check_content
@@ -88,6 +89,10 @@ def test_the_qr_url_a_kiosk_prints_opens_the_items_page(site, page) -> None:
     response = page.goto(url)
     assert response.status == 200
     assert page.locator("h1").inner_text() == "失业保险金申领"
+    board_qr = _column_url(county.online_url, "demo")  # the board's supervision box
+    assert board_qr == base + "xzql/demo/"
+    assert page.goto(board_qr).status == 200
+    assert page.locator("h1").inner_text() == "台安县测试局"
 
 
 @pytest.mark.parametrize("name", list(TEMPLATES))
