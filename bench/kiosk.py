@@ -81,10 +81,10 @@ from players.kiosk.content import KioskContent, kiosk_content  # noqa: E402
 from players.kiosk.fonts import KioskFonts  # noqa: E402
 from players.kiosk.layout import Theme, kiosk_layout  # noqa: E402
 from players.kiosk.screens import ListView, Row, item_list  # noqa: E402
-from players.kiosk.search import SearchIndex  # noqa: E402
 from players.kiosk.ui import Canvas, Label, Model, Rect  # noqa: E402
 from players.plan import Entry, Plan  # noqa: E402
 from signage.catalogue.vocab import POWER_TYPES  # noqa: E402
+from signage.text.search import SearchIndex  # noqa: E402
 
 TARGET_FRAME_MS = 16.0
 TARGET_KEY_MS = 20.0

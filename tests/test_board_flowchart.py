@@ -12,7 +12,7 @@ from conftest import POWER
 from PIL import Image, ImageDraw
 
 from players.board.canvas import PT, Fonts, Line, Polygon, Rect, Shape, Text
-from players.board.flowchart import ASCENT, DESCENT, MIN_SIZE, Chart, layout_flowchart, placed
+from signage.diagrams.flowchart import ASCENT, DESCENT, MIN_SIZE, Chart, layout_flowchart, placed
 from signage.text.fonts import find_cjk_font, load_pillow_font
 
 CONTENT = Path(__file__).parents[1] / "content"

@@ -18,10 +18,10 @@ import segno
 from conftest import POWER
 
 from players.board.canvas import Fonts, Picture, Polygon, Rect, Text
-from players.board.flowchart import Chart, layout_flowchart
 from players.kiosk.draw import HIGH_CONTRAST, chart_surface, draw_shapes, qr_surface, text_px
 from players.kiosk.fonts import KioskFonts
 from players.kiosk.speech import Speaker, _mandarin_voice, truncate
+from signage.diagrams.flowchart import Chart, layout_flowchart
 from signage.text.linebreak import NO_LINE_END, NO_LINE_START
 
 STEPS = POWER["flowchart"]["steps"]

@@ -14,9 +14,9 @@ import pytest
 from conftest import REPO, TODAY
 from pypinyin import Style, lazy_pinyin, pinyin
 
-from players.kiosk.search import Hit, SearchIndex, _characters, normalise, unit_names
 from players.plan import Entry, Plan
 from signage.publishing.preview import preview_plan
+from signage.text.search import Hit, SearchIndex, _characters, normalise, unit_names
 
 # The ranking as docs/KIOSK.md states it, written out here rather than read from the code: a test
 # that took its expectation from the code's own constants would pass whatever they became.

@@ -20,7 +20,7 @@ ALLOWED: dict[str, set[str]] = {
     "signage.text": set(),
     "signage.catalogue": {"signage.text"},
     "signage.contract": {"signage.text"},
-    "players": {"signage.text", "signage.contract", "signage.catalogue.vocab"},
+    "players": {"signage.text", "signage.contract", "signage.catalogue.vocab", "signage.diagrams"},
     "signage.publishing": {"signage.text", "signage.catalogue", "signage.contract",
                            "players.plan", "players.led.layout"},
     "signage.fleet": {"signage.text", "signage.contract"},

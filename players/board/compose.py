@@ -28,10 +28,10 @@ from players.board.canvas import (
     Shape,
     Text,
 )
-from players.board.flowchart import layout_flowchart, placed
 from players.board.layout import BoardLayout
 from players.board.typeset import LEADING, Row, Typesetter
 from players.plan import Entry
+from signage.diagrams.flowchart import layout_flowchart, placed
 from signage.text.dates import format_date
 from signage.text.linebreak import wrap
 from signage.text.numerals import to_chinese
@@ -170,7 +170,7 @@ class BoardComposer(Typesetter):
                  ("县政务公开监督电话", county.get("supervision_phone")),
                  ("办公地址", unit.get("address")), ("办公时间", unit.get("hours"))]
         lines = [f"{label}：{value}" for label, value in facts if value]
-        url = _column_url(str(county.get("online_url") or ""))
+        url = _column_url(str(county.get("online_url") or ""), str(unit.get("id") or ""))
         qr_size = 30.0 * self.layout.scale if url else 0.0
         size = self.layout.body + 1
         text_width = self.width - qr_size - 8.0
@@ -212,9 +212,13 @@ def _days(value: Any) -> str:
     return str(value) if value not in (None, "") else "—"
 
 
-def _column_url(template: str) -> str:
-    """The online disclosure column: the item page template without its item part."""
-    return template.split("{", 1)[0] if template else ""
+def _column_url(template: str, unit_id: str = "") -> str:
+    """The unit's page of the online column: the item page template up to its item part, with
+    the unit filled in (``…/xzql/{unit}/{code}.html`` → ``…/xzql/renshe/``)."""
+    head = template.split("{code}", 1)[0] if template else ""
+    if "{unit}" in head and unit_id:
+        head = head.replace("{unit}", unit_id)
+    return head.split("{", 1)[0]
 
 
 def _qr_png(url: str) -> bytes:

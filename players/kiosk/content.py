@@ -9,9 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from players.kiosk.search import SearchIndex, unit_names
 from players.plan import Entry, Plan
 from signage.catalogue.vocab import POWER_TYPES
+from signage.text.search import SearchIndex, unit_names
 
 
 @dataclass(slots=True)

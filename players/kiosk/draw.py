@@ -1,7 +1,7 @@
 """The boards' drawing list (``players.board.canvas`` shapes, in millimetres) drawn with pygame.
 
 The kiosk shows an item's flowchart exactly as the printed board lays it out
-(``players.board.flowchart``), only scaled to pixels, so the two never disagree. Orthogonal lines
+(``signage.diagrams.flowchart``), only scaled to pixels, so the two never disagree. Orthogonal lines
 (nearly every line of a flowchart) are filled pixel rectangles, crisp at any scale; slanted lines
 and polygon edges use pygame-ce's anti-aliased ``aaline``. Text goes through ``KioskFonts`` with
 its baseline where the shape says (canvas ``Text.y`` is the baseline).
@@ -34,8 +34,8 @@ from players.board.canvas import (
     Rect,
     Text,
 )
-from players.board.flowchart import TERMINAL_FILL, layout_flowchart
 from players.kiosk.fonts import KioskFonts
+from signage.diagrams.flowchart import TERMINAL_FILL, layout_flowchart
 
 WHITE: Colour = (255, 255, 255)
 Theme = Mapping[Colour, Colour]

@@ -217,7 +217,8 @@ class County(Sourced):
     area_code: str = ""  # landline area code, e.g. 0412
     code_pattern: str = ""  # regex for item codes; "" means the built-in default
     supervision_phone: str = ""
-    online_url: str = ""
+    online_url: str = ""  # an item's page: a template with {unit} and {code}
+    site_url: str = ""  # the web column's base URL (online_url defaults to its item pages)
     review_keys: list[str] = field(default_factory=list)  # console review keys (base64 Ed25519)
     hand_reviews: str = ""  # 发布 (default) or 暂缓: whether reviews typed by hand still publish
     two_factor: bool | None = None  # the console asks reviewers and office staff for a TOTP code

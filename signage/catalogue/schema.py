@@ -35,7 +35,7 @@ from signage.catalogue.rules import dates as date_rules
 from signage.catalogue.rules import loading as load_rules
 from signage.catalogue.rules import timelimits as time_rules
 from signage.catalogue.rules import vocabulary as vocab_rules
-from signage.catalogue.vocab import CHANNELS
+from signage.catalogue.vocab import CHANNELS, ITEM_PAGE
 from signage.catalogue.yamlsource import LocatedDict, LocatedList
 from signage.text.dates import parse_date
 from signage.text.numerals import ascii_digits
@@ -300,7 +300,7 @@ UNIT_FIELDS: dict[str, Converter] = {
 }
 COUNTY_FIELDS: dict[str, Converter] = {
     "name": text, "office": text, "area_code": text, "code_pattern": text,
-    "supervision_phone": text, "online_url": text, "review_keys": text_list,
+    "supervision_phone": text, "online_url": text, "site_url": text, "review_keys": text_list,
     "hand_reviews": text, "two_factor": boolean,
 }
 
@@ -343,4 +343,7 @@ def build_unit(b: Builder, data: Any, line: int) -> Unit | None:
 
 
 def build_county(b: Builder, data: Any, line: int) -> County | None:
-    return b.build(County, COUNTY_FIELDS, data, "county", line)
+    county = b.build(County, COUNTY_FIELDS, data, "county", line)
+    if county is not None and county.site_url and not county.online_url:
+        county.online_url = county.site_url.rstrip("/") + "/" + ITEM_PAGE  # QR codes open the site
+    return county

@@ -99,3 +99,7 @@ def canonical_document_kind(name: str) -> str | None:
         return name
     legacy = LEGACY_DOCUMENT_KINDS.get(name)
     return legacy.current if legacy else None
+
+# The web column's item pages, relative to its base URL (see docs/SITE.md): county.yaml's
+# online_url defaults to site_url + this, so kiosk and board QR codes open the item's page.
+ITEM_PAGE = "xzql/{unit}/{code}.html"

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -67,14 +67,20 @@ def describe_report(report: PublishReport) -> str:
 
 @contextlib.contextmanager
 def publishing(content: Path, screens: Path, url: str | BrokerAccess, data_dir: Path,
-               console: Console) -> Iterator[Publisher]:
+               console: Console, after_publish: Callable[[Any], None] | None = None) -> Iterator[Publisher]:
     publisher = Publisher(content, screens, url, data_dir)
     publisher.start()
     stop = threading.Event()
+
+    def on_report(report: Any) -> None:
+        console.print(describe_report(report))
+        if after_publish is not None:
+            after_publish(report)  # e.g. the web column (serve --site), from the same check
+
     thread = threading.Thread(
         target=serve, args=(publisher, stop),
-        kwargs={"on_report": lambda r: console.print(describe_report(r)),
-                "on_problem": lambda text: console.print(text, markup=False)}, daemon=True)
+        kwargs={"on_report": on_report, "on_problem": lambda text: console.print(text, markup=False)},
+        daemon=True)
     thread.start()
     publisher.serve_thread = thread
     try:

@@ -82,13 +82,16 @@ def keys_rotate(data_dir: Path, overlap: dt.timedelta) -> None:
 @click.option("--broker", "broker_url", metavar="URL",
               help="mqtt:// or mqtts:// broker; default: start mosquitto on 127.0.0.1.")
 @click.option("--port", type=int, help="Port for the embedded broker (default: a free one).")
+@click.option("--site", "site_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Also keep the web column in this folder up to date (see `signage site`).")
 @data_option
 @web_options
 def serve(content_dir: Path, screens_path: Path, broker_url: str | None, port: int | None,
-          data_dir: Path, web_bind: str, no_web: bool, public_url: str | None) -> None:
+          site_dir: Path | None, data_dir: Path, web_bind: str, no_web: bool, public_url: str | None) -> None:
     """Check and publish the catalogue, then republish on every saved change; serve the web
-    console (127.0.0.1:8080 unless --web/--no-web)."""
+    console (127.0.0.1:8080 unless --web/--no-web) and, with --site, keep the web column current."""
     from signage.cli import demo
+    from signage.cli.site import after_publish_hook
     from signage.contract import service
     from signage.contract.keys import KeyFileError
     from signage.fleet.broker import BrokerError
@@ -98,8 +101,9 @@ def serve(content_dir: Path, screens_path: Path, broker_url: str | None, port: i
     try:
         demo.ensure_keys(data_dir, console)
         broker = broker_url or production_access(data_dir)
+        hook = after_publish_hook(site_dir) if site_dir else None
         with demo.broker_for(broker, data_dir, port, console) as url, \
-                demo.publishing(content_dir, screens_path, url, data_dir, console) as publisher, \
+                demo.publishing(content_dir, screens_path, url, data_dir, console, hook) as publisher, \
                 web_console(content_dir, data_dir, screens_path, url, publisher, console, bind=web_bind,
                             enabled=not no_web, public_url=public_url), \
                 service.supervised(publisher.health_checks(), ready_text="publishing"):

@@ -151,7 +151,7 @@ def build_fleet(check: CheckResult, screens: ScreenSet, today: dt.date,
 def _unit_records(build: FleetBuild, root: Path, unit: Unit, blocked: set[tuple[str, str]],
                   today: dt.date) -> Iterator[Record]:
     for item in unit.powers:
-        if (unit.id, item.key) in blocked or _expired(item.valid_until, today):
+        if withheld(item, blocked) or _expired(item.valid_until, today):
             continue
         image_id, deps = None, ()
         if item.flowchart and item.flowchart.image:
@@ -163,16 +163,29 @@ def _unit_records(build: FleetBuild, root: Path, unit: Unit, blocked: set[tuple[
         ref = build.add(wire_objects.power_object(item, image_id))
         yield _record("powers", item, ref, deps, power_type=item.type)
     for notice in unit.notices:
-        if ((unit.id, notice.key) in blocked or notice.disclosure != DISCLOSURE_ACTIVE
-                or _expired(notice.valid_until, today)):
+        if withheld(notice, blocked) or _expired(notice.valid_until, today):
             continue
         ref = build.add(wire_objects.notice_object(notice))
         yield _record("notices", notice, ref, (), order=_iso(notice.date) or "")
     for announcement in unit.announcements:
-        if (unit.id, announcement.key) in blocked or _expired(announcement.valid_until, today):
+        if withheld(announcement, blocked) or _expired(announcement.valid_until, today):
             continue
         ref = build.add(wire_objects.announcement_object(announcement))
         yield _record("announcements", announcement, ref, (), urgent=announcement.urgent)
+
+
+def withheld(obj: PowerItem | Notice | Announcement, blocked: set[tuple[str, str]]) -> bool:
+    """The publish gate every channel shares (screens and the web column): held back by an error
+    finding (unreviewed, classified, invalid) or, for a notice, not 主动公开. Validity dates are
+    the channel's own concern (:func:`expired`)."""
+    if (obj.unit_id, obj.key) in blocked:
+        return True
+    return isinstance(obj, Notice) and obj.disclosure != DISCLOSURE_ACTIVE
+
+
+def expired(until: dt.date | str | None, today: dt.date) -> bool:
+    """Past its valid_until date (screens drop it; the web column marks it 已失效)."""
+    return _expired(until, today)
 
 
 def _record(kind: str, obj: PowerItem | Notice | Announcement, ref: str, deps: tuple[str, ...],

@@ -1,4 +1,4 @@
-"""Search for the kiosk: pinyin initials, full pinyin, Chinese and item codes, on every key.
+"""Search for the kiosk and the web column: pinyin initials, full pinyin, Chinese, item codes.
 
 The on-screen keyboard has letters and digits only, so citizens type ``jsgc``, ``jianshe``,
 ``jian she gong`` or ``xk001``; a hardware keyboard may also bring Chinese (``规划许可``).
@@ -19,6 +19,10 @@ What each recent query found, and where it stopped, is remembered: a query that 
 starts from there (each key narrows the last answer), and a backspace finds the shorter query
 remembered or recomputes it from its own prefix, so results never depend on the typing
 history. The index is not thread-safe (the kiosk searches from its UI thread).
+
+**The web column** ships the same rules to the browser: :func:`glyph_table` gives each
+character's encoded forms and :func:`characters` each text's places, so the page's script
+builds the same encoded texts and the same expression (:data:`JOIN`) as this index.
 """
 
 from __future__ import annotations
@@ -29,19 +33,31 @@ import re
 import unicodedata
 from array import array
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import compress, repeat
-from typing import Any
+from typing import Any, Protocol
 
-from players.plan import Entry
+__all__ = ["Hit", "SearchIndex", "Searchable", "characters", "glyph_table", "normalise", "searchable",
+           "unit_names"]
 
-__all__ = ["Hit", "SearchIndex", "normalise", "unit_names"]
+
+class Searchable(Protocol):
+    """What the index reads of an entry (a kiosk's plan entry, a site's page record)."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def unit(self) -> str: ...
+
+    @property
+    def data(self) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True)
 class Hit:
-    entry: Entry
+    entry: Any  # the Searchable given to build()
     score: float
     field: str  # the field that matched (name, title, code, doc_number, unit, department …)
 
@@ -312,7 +328,7 @@ class SearchIndex:
     order of ``entries``. Each entry appears once, with the field of its best match.
     """
 
-    def __init__(self, entries: list[Entry], exact: dict[str, list[tuple[int, str]]],
+    def __init__(self, entries: list[Any], exact: dict[str, list[tuple[int, str]]],
                  corpus: _Corpus, values: list[tuple[str, array[int]]]) -> None:
         self._entries = entries  # by rank: shorter name first, then the order given
         self._exact = exact  # normalised code or 文号 → (entry rank, field)
@@ -327,7 +343,7 @@ class SearchIndex:
         self._corpus.known.clear()
 
     @classmethod
-    def build(cls, entries: Sequence[Entry],
+    def build(cls, entries: Sequence[Searchable],
               unit_names: Mapping[str, str | Sequence[str]] | None = None) -> SearchIndex:
         """Index ``entries``; ``unit_names`` maps a unit id to its name, or to several names
         (full and short: see :func:`unit_names`)."""
@@ -337,7 +353,7 @@ class SearchIndex:
         ids: dict[tuple[str, str], int] = {}
         values: list[tuple[str, array[int]]] = []  # numbered as first met: by their best entry
         for rank, entry in enumerate(ranked):
-            for field, text in _searchable(entry, unit_names or {}):
+            for field, text in searchable(entry, unit_names or {}):
                 value = ids.get((field, text))
                 if value is None:
                     value = ids[field, text] = len(values)
@@ -405,7 +421,7 @@ def unit_names(units: Mapping[str, Mapping[str, Any]]) -> dict[str, tuple[str, .
             for uid, u in units.items()}
 
 
-def _searchable(entry: Entry, names: Mapping[str, str | Sequence[str]]) -> Iterator[tuple[str, str]]:
+def searchable(entry: Searchable, names: Mapping[str, str | Sequence[str]]) -> Iterator[tuple[str, str]]:
     """(field, text) for every searchable text of an entry."""
     unit = names.get(entry.unit, ())
     for name in (unit,) if isinstance(unit, str) else unit:
@@ -421,3 +437,22 @@ def _searchable(entry: Entry, names: Mapping[str, str | Sequence[str]]) -> Itera
 
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else "" if value is None else str(value)
+
+
+JOIN = _JOIN.replace("*+", "*")  # for engines without possessive quantifiers (the same matches)
+
+
+def characters(text: str) -> list[tuple[str, int]]:
+    """The searchable characters of ``text`` with their places (PREFIX, WORD, INNER)."""
+    return _characters(text)
+
+
+def glyph_table(chars: Iterable[str]) -> dict[str, str]:
+    """Each character's encoded forms after its leading marker (``jian``, ``xing\x02hang``…),
+    for characters that have readings (the rest stand for themselves)."""
+    table = {}
+    for ch in sorted(set(chars)):
+        encoded = _glyph(ch).encoded[1:]
+        if encoded != ch:
+            table[ch] = encoded
+    return table

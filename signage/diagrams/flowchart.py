@@ -25,7 +25,7 @@ import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from players.board.canvas import PT, Colour, Fonts, Line, Polygon, Rect, Shape, Text, arrow
+from signage.diagrams.shapes import PT, Colour, Fonts, Line, Polygon, Rect, Shape, Text, arrow
 from signage.text.linebreak import Measure, wrap
 
 MIN_SIZE = 6.5  # points: nothing on a board is set smaller
