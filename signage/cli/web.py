@@ -33,7 +33,6 @@ def web_console(content: Path, data_dir: Path, screens: Path, url: str | BrokerA
         yield None
         return
     from signage.console.office.commands import send_command
-    from signage.console.review.seal import ensure_county_key
     from signage.console.server import WebServer, check_bind, parse_bind
     from signage.console.setup import configure
     from signage.console.site import Site
@@ -54,8 +53,6 @@ def web_console(content: Path, data_dir: Path, screens: Path, url: str | BrokerA
                 send_command=lambda screen, name: send_command(url, data_dir, screen, name))
     hosts = [public_url.split("://", 1)[1].split("/", 1)[0]] if public_url else []
     configure(site, tls=bool(public_url), hosts=hosts)
-    if ensure_county_key(site):
-        console.print(f"added the console's review key to {content / 'county.yaml'} (review_keys)")
     server = WebServer(host, port, behind_proxy=bool(public_url)).start()
     console.print(f"web console: {public_url or server.url}")
     try:

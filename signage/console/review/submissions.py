@@ -9,7 +9,7 @@ from django.db import transaction
 
 from signage.console.editing import checks, documents, records
 from signage.console.review.models import APPROVED, PENDING, RETURNED, SUPERSEDED, Baseline, Submission
-from signage.console.review.seal import sealed_review
+from signage.console.review.seal import ensure_county_key, sealed_review
 from signage.console.site import Site
 
 LABELS = {"name": "事项名称", "code": "事项编码", "type": "事项类型", "implementing_unit": "实施主体",
@@ -88,6 +88,7 @@ def approve(site: Site, submission: Submission, account: str, reviewer: str, not
         submission.status = SUPERSEDED
         submission.save()
         raise ReviewError("提交之后内容又被修改过，本次提交已作废：请等单位重新提交后再审查。")
+    ensure_county_key(site)  # the first seal makes the county trust this console's key
     document = documents.load(site.content_dir / row.obj.location.file)
     record = documents.find(document, submission.section, submission.key)
     documents.set_field(record, "review", sealed_review(site, account, reviewer, submission.digest,
