@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+
+# The session's browser (Playwright's sync API) keeps an event loop in the main thread; Django
+# would then take every test-client request for async code and refuse its (synchronous) database
+# calls. The console's tests are synchronous: tell Django so.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_CONTENT = REPO / "content"

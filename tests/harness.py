@@ -53,6 +53,7 @@ class RunningPlayer:
     renderer: Any  # LogRenderer unless a test passes another
     out: io.StringIO
     stop_event: threading.Event = field(default_factory=threading.Event)
+    errors: list[dict[str, Any]] = field(default_factory=list)  # every error reported, in order
     threads: list[threading.Thread] = field(default_factory=list)
 
     @property
@@ -63,10 +64,19 @@ class RunningPlayer:
     def error_code(self) -> str | None:
         return (self.runtime.last_error or {}).get("code")
 
+    def errors_since(self, since: object) -> list[dict[str, Any]]:
+        """The errors reported after ``since`` (a ``runtime.last_error`` read earlier), in order."""
+        history = self.errors
+        for index in range(len(history) - 1, -1, -1):
+            if history[index] is since:
+                return history[index + 1:]
+        return list(history)
+
     def error_after(self, since: object, code: str, timeout: float = 30.0) -> None:
         """Wait for an error *newer* than ``since`` (``runtime.last_error`` read before the action)
-        with ``code``: an earlier step's identical code cannot satisfy the wait."""
-        wait_until(lambda: self.runtime.last_error is not since and self.error_code == code, timeout,
+        with ``code``: an earlier step's identical code cannot satisfy the wait, and a later,
+        different error (the publisher repairing what the test forged) cannot hide it."""
+        wait_until(lambda: any(e.get("code") == code for e in self.errors_since(since)), timeout,
                    f"a new error {code} (last: {self.runtime.last_error})")
 
     def stop(self) -> None:
@@ -108,6 +118,7 @@ class Fleet:
         out = io.StringIO()
         renderer = renderer or LogRenderer(out=out, seconds_per_entry=0.02, screen=screen, now=lambda: NOW)
         running = RunningPlayer(Runtime(config, renderer), renderer, out)
+        _record_errors(running)
         if start:
             self.start_player(running)
         self.players.append(running)
@@ -126,3 +137,14 @@ class Fleet:
             running.stop()
         for publisher in self.publishers:
             publisher.stop()
+
+
+def _record_errors(running: RunningPlayer) -> None:
+    """Keep every error the runtime reports (it keeps only the last one)."""
+    runtime, report = running.runtime, running.runtime._error
+
+    def recorded(code: str, detail: str, **fields: Any) -> None:
+        report(code, detail, **fields)
+        running.errors.append(runtime.last_error)
+
+    runtime._error = recorded  # type: ignore[method-assign]

@@ -505,6 +505,7 @@ def test_generated_broker_config_bounds_queued_bytes(broker: EmbeddedBroker) -> 
 # --- 8. tools stay within bounded memory ------------------------------------------------------
 
 
+@pytest.mark.usefixtures("repo_cwd")
 def test_long_gif_preview_is_refused_with_advice_and_a_png_streams(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
