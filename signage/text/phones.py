@@ -117,13 +117,29 @@ def local_lengths(area_code: str, local: str) -> list[int]:
 
 
 def _join_area_code(digits: str) -> str:
-    """04124822110 → 0412-4822110 (an area code of 3 or 4 digits, then 7 or 8)."""
+    """04124822110 → 0412-4822110, 02422345678 → 024-22345678: an area code of 3 or 4 digits,
+    then 7 or 8. Written without a dash a number can split both ways; the numbering plan's own
+    area-code length decides (else the 4-digit split, the common case in counties)."""
     if not digits.isdigit() or not digits.startswith("0"):
         return ""
+    splits = {}
     for area in (4, 3):
         rest = digits[area:]
         if 7 <= len(rest) <= 8 and rest[0] != "0":
             if area == 3 and digits[1] not in "12":
                 continue  # 3-digit area codes are 010 and 02x
-            return f"{digits[:area]}-{rest}"
-    return ""
+            splits[area] = f"{digits[:area]}-{rest}"
+    if not splits:
+        return ""
+    return splits.get(_plan_area_length(digits), next(iter(splits.values())))
+
+
+@functools.lru_cache(maxsize=4096)
+def _plan_area_length(digits: str) -> int:
+    """The area code's length with its leading 0 (3 or 4) per the plan; 0 when it does not know."""
+    try:
+        number = phonenumbers.parse(digits, "CN")
+    except phonenumbers.NumberParseException:
+        return 0
+    length = phonenumbers.length_of_geographical_area_code(number)
+    return length + 1 if length and phonenumbers.is_valid_number(number) else 0
