@@ -224,3 +224,42 @@ def test_serve_with_site_rebuilds_the_page_of_an_edited_item(content, tmp_path: 
         serve.send_signal(signal.SIGTERM)
         serve.wait(30)
     assert serve.returncode == 0, serve.stdout.read()[-2000:]
+
+
+def test_a_notice_lists_its_attachments_and_they_download(content, tmp_path: Path) -> None:
+    pdf = b"%PDF-1.4\n% a small attachment\n" + bytes(range(256)) * 40
+    with_files = patched(NOTICE, {"attachments": [
+        {"title": "附件1：2026年度行政权力事项目录", "file": "files/目录.pdf"},
+        {"title": "附件2：<b>办理流程</b>", "file": "files/流程.xlsx"}]})
+    files = {"units/demo/files/目录.pdf": pdf, "units/demo/files/流程.xlsx": b"PK\x03\x04x"}
+    root = content.write(county=COUNTY, notices=[with_files], files=files)
+    check = check_content(root, TODAY)
+    assert not [f for f in check.findings if f.rule.id.startswith("GK-ATTACH")]
+    out = tmp_path / "site"
+    build_site(check, out, TODAY, "https://zwgk.example.gov.cn/")
+    page = next(out.glob("zfxxgk/demo/*.html"), None)
+    pages = [p for p in out.glob("zfxxgk/demo/*.html") if "台测发" in p.read_text("utf-8")
+             and "附件1" in p.read_text("utf-8")]
+    assert page is not None and len(pages) == 1
+    document = html5lib.parse(pages[0].read_text("utf-8"), treebuilder="etree", namespaceHTMLElements=False)
+    links = [a for a in document.iter("a") if a.get("download") is not None]
+    assert [a.text for a in links] == ["附件1：2026年度行政权力事项目录", "附件2：<b>办理流程</b>"]  # escaped
+    files = [(pages[0].parent / unquote(a.get("href"))).resolve() for a in links]
+    assert files[0].read_bytes() == pdf and files[1].read_bytes() == b"PK\x03\x04x"
+    assert files[0].suffix == ".pdf" and "fujian" in files[0].parts
+    assert "PDF，" in pages[0].read_text("utf-8")
+
+
+@pytest.mark.parametrize(("file", "rule"), [("files/没有这个.pdf", "GK-ATTACH-001"),
+                                            ("../../county.yaml", "GK-ATTACH-002")])
+def test_a_notice_whose_attachment_is_missing_or_outside_is_held_back(content, tmp_path: Path, file: str,
+                                                                      rule: str) -> None:
+    broken = patched(NOTICE, {"attachments": [{"title": "附件1", "file": file}]})
+    root = content.write(county=COUNTY, notices=[broken])
+    check = check_content(root, TODAY)
+    assert rule in [f.rule.id for f in check.findings]
+    assert ("demo", NOTICE["doc_number"]) in check.blocked()
+    out = tmp_path / "site"
+    build_site(check, out, TODAY, "https://zwgk.example.gov.cn/")
+    assert not list(out.rglob("fujian/*"))
+    assert all(NOTICE["title"] not in p.read_text("utf-8") for p in _site_files(out) if p.suffix == ".html")

@@ -128,6 +128,14 @@ class PowerItem(Sourced):
 
 
 @dataclass(slots=True)
+class Attachment(Sourced):
+    """附件 of a notice: a file in the unit's folder, published beside the notice's page."""
+
+    title: str = ""
+    file: str = ""  # relative to the unit's folder, e.g. files/目录.pdf
+
+
+@dataclass(slots=True)
 class Notice(Sourced):
     """政府信息: a government document disclosed to the public."""
 
@@ -143,6 +151,7 @@ class Notice(Sourced):
     summary: str = ""
     body: str = ""
     channels: list[str] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
     valid_from: dt.date | None = None
     valid_until: dt.date | None = None
     updated: dt.date | None = None

@@ -18,6 +18,7 @@ from typing import Any
 from signage.catalogue.findings import Finding, Location
 from signage.catalogue.model import (
     Announcement,
+    Attachment,
     Branch,
     County,
     Fee,
@@ -281,10 +282,12 @@ POWER_FIELDS: dict[str, Converter] = {
     "channels": channels, "valid_from": date, "valid_until": date, "updated": date,
     "review": review,
 }
+ATTACHMENT_FIELDS: dict[str, Converter] = {"title": text, "file": text}
 NOTICE_FIELDS: dict[str, Converter] = {
     "title": text, "kind": text, "issuer": text, "doc_number": text, "date": date,
     "disclosure": text, "classification": text, "summary": block_text, "body": block_text,
-    "channels": channels, "valid_from": date, "valid_until": date, "updated": date,
+    "channels": channels, "attachments": _list_of(Attachment, ATTACHMENT_FIELDS, "附件列表（title/file）"),
+    "valid_from": date, "valid_until": date, "updated": date,
     "review": review,
 }
 ANNOUNCEMENT_FIELDS: dict[str, Converter] = {

@@ -151,7 +151,11 @@ class SiteBuilder:
                 lambda page=page, image=image: renderer.item(unit, page, image),
             )
         for page in unit.notices:
-            emit(page.path, _inputs(page, context, None), lambda page=page: renderer.notice(unit, page))
+            files = _attachment_paths(page)
+            for (_, source), path in zip(page.attachments, files, strict=True):
+                emit(path, f"{source}:{_stamp(source)}", source.read_bytes)
+            emit(page.path, _inputs(page, context, json.dumps([(t, _stamp(s)) for t, s in page.attachments])),
+                 lambda page=page, files=files: renderer.notice(unit, page, files))
         everything = context + "".join(_inputs(p, "", None) for p in (*unit.powers, *unit.notices))
         emit(urls.unit_home(unit.id), everything, lambda: renderer.unit(unit))
         emit(urls.unit_catalogue(unit.id), everything, lambda: renderer.unit_catalogue(unit))
@@ -178,6 +182,11 @@ def _image_path(page: Page) -> str | None:
     if page.image is None or page.image.suffix.lower() not in MEDIA_TYPES:
         return None
     return urls.item_asset(page.unit, urls.slug(page.key) + page.image.suffix.lower())
+
+
+def _attachment_paths(page: Page) -> list[str]:
+    return [urls.notice_file(page.unit, page.key, n, source.suffix)
+            for n, (_, source) in enumerate(page.attachments, start=1)]
 
 
 def _stamp(path: Path) -> str:

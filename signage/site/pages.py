@@ -158,8 +158,13 @@ class Renderer:
             crumbs=[("首页", urls.HOME), (unit.name, urls.unit_home(unit.id)), (page.title, None)],
         )
 
-    def notice(self, unit: SiteUnit, page: Page) -> bytes:
+    def notice(self, unit: SiteUnit, page: Page, files: list[str] | None = None) -> bytes:
         data = page.data
+        attachments = [
+            {"title": title, "href": urls.relative(page.path, path), "size": _size(source),
+             "kind": source.suffix.lstrip(".").upper()}
+            for (title, source), path in zip(page.attachments, files or [], strict=False)
+        ]
         facts = [
             (label, str(data.get(key) or ""))
             for label, key in (
@@ -186,6 +191,7 @@ class Renderer:
             page=page,
             facts=facts,
             paragraphs=paragraphs,
+            attachments=attachments,
             article=True,
             column="政府信息公开",
             pub_date=data.get("date") or "",
@@ -340,3 +346,12 @@ def _step_text(step: dict[str, Any]) -> str:
     for branch in step.get("branches") or []:
         parts.append(f"；{branch.get('when') or ''} → {branch.get('to') or ''}")
     return "".join(parts)
+
+
+def _size(path: Any) -> str:
+    """A file's size as a reader sees it: 850 KB, 2.4 MB."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return ""
+    return f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{max(1, round(size / 1024))} KB"

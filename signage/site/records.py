@@ -34,6 +34,7 @@ class Page:
     index_number: str
     expired: bool = False
     image: Path | None = None  # a unit's flowchart image file, copied beside the page
+    attachments: list[tuple[str, Path]] = field(default_factory=list)  # a notice's (title, file)
 
     @property
     def title(self) -> str:
@@ -119,9 +120,21 @@ def site_unit(root: Path, unit: Unit, blocked: set[tuple[str, str]], today: dt.d
                 data,
                 numbers[f"{indexno.NOTICE}/{notice.key}"],
                 expired(notice.valid_until, today),
+                attachments=_attachments(root, unit, notice),
             )
         )
     return site_unit
+
+
+def _attachments(root: Path, unit: Unit, notice: Notice) -> list[tuple[str, Path]]:
+    """The notice's attachments that exist inside its unit's folder (the checker holds back a
+    notice whose attachment is missing or outside, so on the site all of them are there)."""
+    found = []
+    for attachment in notice.attachments:
+        path = resolve_image(root, unit.folder, attachment.file) if attachment.file else None
+        if path is not None and is_readable_file(path):
+            found.append((attachment.title or path.name, path))
+    return found
 
 
 def _iso(value: dt.date | None) -> str | None:

@@ -45,6 +45,11 @@ def item_asset(unit: str, name: str) -> str:
     return f"xzql/{unit}/img/{name}"
 
 
+def notice_file(unit: str, key: str, number: int, suffix: str) -> str:
+    """A notice's attachment, beside its page: ``zfxxgk/<unit>/fujian/<notice>-<n><suffix>``."""
+    return f"zfxxgk/{unit}/fujian/{slug(key)}-{number}{suffix.lower()}"
+
+
 def notice(unit: str, key: str) -> str:
     return f"zfxxgk/{unit}/{slug(key)}.html"
 

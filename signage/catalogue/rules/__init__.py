@@ -14,6 +14,7 @@ from pathlib import Path
 from signage.catalogue.findings import Finding, Rule
 from signage.catalogue.model import Catalogue, Unit
 from signage.catalogue.rules import (  # noqa: F401  (importing registers the checks)
+    attachments,
     basis,
     channel_glyphs,
     characters,
