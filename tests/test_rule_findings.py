@@ -232,3 +232,25 @@ def test_boundaries(check, name: str, rule_id: str | None, parts: dict[str, Any]
         return
     found = [f for f in findings if f.rule.id == rule_id]
     assert len(found) == 1 and fragment in found[0].message + found[0].advice, [f.to_dict() for f in findings]
+
+
+def test_a_seal_of_this_very_content_passes_and_any_other_digest_voids_it(check) -> None:
+    """The seal's digest must equal the record's: the genuine one passes, a digest sorting either
+    side of it (or equal only in length) is refused (mutation testing found `!=` untested)."""
+    from test_rules import SEAL_PUBLIC, _sealed, county
+
+    keys = county(review_keys=[SEAL_PUBLIC])
+    digest = check(**keys, **power()).catalogue.units["demo"].powers[0].content_digest
+    assert digest.startswith("sha256:")
+    genuine = check(**keys, **power(review=_sealed(digest)))
+    def review_ids(result) -> list[str]:  # the item's own (the fixture's notice is hand-reviewed)
+        return [f.rule.id for f in result.findings
+                if f.rule.id.startswith("GK-REVIEW") and f.location.file == "units/demo/powers.yaml"]
+
+    assert review_ids(genuine) == []
+    assert ("demo", "CSJ-XK-001") not in genuine.blocked()
+    near = digest[:-1] + ("0" if digest[-1] != "0" else "1")
+    for other in ("sha256:" + "0" * 64, "sha256:" + "f" * 64, near):
+        voided = check(**keys, **power(review=_sealed(other)))
+        assert review_ids(voided) == ["GK-REVIEW-005"]
+        assert ("demo", "CSJ-XK-001") in voided.blocked()
