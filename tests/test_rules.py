@@ -399,8 +399,8 @@ def test_an_empty_value_is_still_missing(check) -> None:
 # --- telephones against the national numbering plan (class 6) ------------------------------
 
 @pytest.mark.parametrize(("written", "reason", "example"), [
-    ("0412-48223100", "区号 0412 的本地号码为 7 位，“48223100”为 8 位", "0412-XXXXXXX"),
-    ("024-2234567", "区号 024 的本地号码为 8 位，“2234567”为 7 位", "024-XXXXXXXX"),
+    ("0412-48223100", "区号 0412 的本地号码为 7 位，“48223100”为 8 位", "0412-后接7位数字"),
+    ("024-2234567", "区号 024 的本地号码为 8 位，“2234567”为 7 位", "024-后接8位数字"),
     ("14012345678", "没有 140 号段的手机号码", "13912345678"),
 ])
 def test_numbers_outside_the_numbering_plan(check, written: str, reason: str, example: str) -> None:

@@ -91,7 +91,7 @@ def _plan_reason(phone: Phone, area: str) -> tuple[str, str]:
         return f"区号 {code} 不存在或不接受以 {local[:1]} 开头的号码", example
     allowed = "或".join(str(n) for n in lengths)
     return (f"区号 {code} 的本地号码为 {allowed} 位，“{local}”为 {len(local)} 位",
-            f"{code}-{'X' * lengths[0]}")
+            f"{code}-后接{lengths[0]}位数字")
 
 
 def _phones_of(obj: PowerItem | Unit | County, ctx: CheckContext) -> Iterator[Finding]:
