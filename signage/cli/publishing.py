@@ -217,42 +217,24 @@ def status(broker_url: str | None, screens_path: Path, data_dir: Path, as_json: 
 def command(screen_id: str, name: str, broker_url: str | None, data_dir: Path, output: Path,
             timeout: float) -> None:
     """Send a signed command to a screen: reload, identify (flash its id), screenshot."""
-    import queue
-    import uuid
-
-    from signage.contract.connection import Connection
-    from signage.contract.keys import KeyFileError, load_signing_key
-    from signage.contract.topics import Topics
-    from signage.contract.wire import encode_command
+    from signage.contract.keys import KeyFileError
+    from signage.fleet.commands import send_command
 
     url = broker_target(broker_url, data_dir)
     try:
-        key = load_signing_key(data_dir)
+        shot = send_command(url, data_dir, screen_id, name, timeout)
     except KeyFileError as exc:
         fail(str(exc))
-    topics = Topics()
-    shots: queue.Queue = queue.Queue()
-    connection = Connection(url, f"signage-command-{uuid.uuid4().hex[:8]}", inbox=shots,
-                            on_connect=lambda c: c.subscribe([topics.screenshot(screen_id)]))
-    connection.start()
-    try:
-        if not connection.wait_connected(timeout):
-            fail(f"cannot reach the broker at {url}")
-        payload = encode_command(screen_id, name, key, uuid.uuid4().hex)
-        connection.publish(topics.command(screen_id), payload).wait_for_publish(timeout)
-        if name == "screenshot":
-            try:
-                message = shots.get(timeout=timeout)
-            except queue.Empty:
-                fail(f"{screen_id} sent no screenshot within {timeout:g} s "
-                      f"(offline? see `signage status`)", EXIT_ERRORS)
-            output.write_bytes(message.payload)
-            click.echo(f"screenshot of {screen_id} written to {output}")
-        else:
-            click.echo(f"{name} sent to {screen_id}")
-    finally:
-        connection.stop()
-
+    except ConnectionError:
+        fail(f"cannot reach the broker at {url}")
+    if name != "screenshot":
+        click.echo(f"{name} sent to {screen_id}")
+        return
+    if shot is None:
+        fail(f"{screen_id} sent no screenshot within {timeout:g} s (offline? see `signage status`)",
+             EXIT_ERRORS)
+    output.write_bytes(shot)
+    click.echo(f"screenshot of {screen_id} written to {output}")
 
 
 @main.command()

@@ -32,10 +32,10 @@ def web_console(content: Path, data_dir: Path, screens: Path, url: str | BrokerA
     if not enabled:
         yield None
         return
-    from signage.console.office.commands import send_command
     from signage.console.server import WebServer, check_bind, parse_bind
     from signage.console.setup import configure
     from signage.console.site import Site
+    from signage.fleet.commands import send_command
     from signage.fleet.status import FleetWatcher
     from signage.publishing.screens import ScreensError, load_screens
 
@@ -50,7 +50,8 @@ def web_console(content: Path, data_dir: Path, screens: Path, url: str | BrokerA
         fleet = own_fleet = FleetWatcher(url, known_screens=known)
         fleet.start()
     site = Site(content, data_dir, screens, request_publish=publisher.dirty.set, fleet=fleet,
-                send_command=lambda screen, name: send_command(url, data_dir, screen, name))
+                send_command=lambda screen, name: send_command(url, data_dir, screen, name,
+                                                                  client="signage-console"))
     hosts = [public_url.split("://", 1)[1].split("/", 1)[0]] if public_url else []
     configure(site, tls=bool(public_url), hosts=hosts)
     server = WebServer(host, port, behind_proxy=bool(public_url)).start()

@@ -1,5 +1,5 @@
-"""Signed commands to a screen from the console (screenshot, identify, reload), over the project's
-one MQTT face (signage.contract.connection), exactly as `signage command` sends them."""
+"""Signed commands to a screen (screenshot, identify, reload) over the project's one MQTT face
+(signage.contract.connection): what `signage command` and the console's fleet page both send."""
 
 from __future__ import annotations
 
@@ -13,12 +13,13 @@ from signage.contract.wire import encode_command
 
 
 def send_command(broker: str | BrokerAccess, data_dir, screen: str, name: str,
-                 timeout: float = 10.0) -> bytes | None:
-    """Send ``name`` to ``screen``; for a screenshot, the PNG it sent back (None if none came)."""
+                 timeout: float = 10.0, client: str = "signage-command") -> bytes | None:
+    """Send ``name`` to ``screen``; for a screenshot, the PNG it sent back (None if none came).
+    ConnectionError when the broker cannot be reached; KeyFileError without the publisher key."""
     key = load_signing_key(data_dir)
     topics = Topics()
     inbox: queue.Queue = queue.Queue()
-    connection = Connection(broker, f"signage-console-{uuid.uuid4().hex[:8]}", inbox=inbox,
+    connection = Connection(broker, f"{client}-{uuid.uuid4().hex[:8]}", inbox=inbox,
                             on_connect=lambda c: c.subscribe([topics.screenshot(screen)]))
     connection.start()
     try:
