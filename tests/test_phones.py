@@ -53,6 +53,13 @@ from signage.text.phones import (
     ("03124822110", "0312-4822110", "landline"),  # 031x is never a 3-digit area code
     ("031248221100", "0312-48221100", "landline"),  # (the plan rule then says 0312's length)
     ("041248221100", "0412-48221100", "landline"),
+    # Joining an area code on: only 7 or 8 digits after it, never a local number starting 0.
+    ("0412482211", "0412482211", ""),
+    ("0412482211000", "0412482211000", ""),
+    ("04120822110", "04120822110", ""),
+    ("0242234567", "024-2234567", "landline"),  # 3 + 7: the 3-digit split is the only one
+    ("02422345678", "024-22345678", "landline"),
+    ("0", "0", ""),
 ])
 def test_normalise(written: str, normal: str, kind: str) -> None:
     phone = normalise(written)
@@ -127,7 +134,27 @@ def test_numbering_plan(normal: str, valid: bool) -> None:
     assert in_numbering_plan(normal) is valid
 
 
+def test_numbering_plan_of_what_is_not_a_number() -> None:
+    assert in_numbering_plan("0-") is False  # libphonenumber refuses to parse it
+    assert in_numbering_plan("0412-") is False
+
+
+@pytest.mark.parametrize(("digits", "length"), [
+    ("04124822110", 4),  # Anshan: 0412
+    ("02422345678", 3),  # Shenyang: 024
+    ("01062345678", 3),
+    ("0412482211", 0),  # 0412 exists, but not with a 6-digit number: the plan does not say
+    ("0", 0),  # libphonenumber refuses to parse it
+])
+def test_area_code_length_per_the_plan(digits: str, length: int) -> None:
+    from signage.text.phones import _plan_area_length
+
+    assert _plan_area_length(digits) == length
+
+
 def test_local_lengths() -> None:
+    assert local_lengths("0433", "482211") == [7, 8]  # Yanbian: 7 or 8 digits
+    assert local_lengths("0412", "4") == [7]
     assert local_lengths("0412", "4822110") == [7]
     assert local_lengths("024", "22345678") == [8]
     assert local_lengths("0401", "1234567") == []

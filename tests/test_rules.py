@@ -412,6 +412,68 @@ def test_numbers_outside_the_numbering_plan(check, written: str, reason: str, ex
     assert finding.location.line == line_of("powers", record, "supervision_phone")
 
 
+def _phone_findings(result: Any, field: str = "supervision_phone") -> list[Any]:
+    return [f for f in result.findings if f.rule.id.startswith("GK-TEL") and f.field == field
+            and f.location.file.endswith("powers.yaml")]
+
+
+@pytest.mark.parametrize(("written", "rule_id", "in_message", "in_advice"), [
+    # The county's own area code, not the sample's 0412, is what the advice writes.
+    ("电话待定", "GK-TEL-001", "电话待定", "0433-4822110"),
+    ("0401-2822110", "GK-TEL-005", "区号 0401 不存在或不接受以 2 开头的号码", "0433-4822110"),
+    ("0433-482211", "GK-TEL-001", "0433-482211", "0433-4822110"),  # too short for any plan
+])
+def test_advice_names_the_countys_own_area_code(check, written, rule_id, in_message,
+                                                in_advice) -> None:
+    result = check(county=county(area_code="0433")["county"],
+                   powers=[patched(POWER, {"supervision_phone": written})])
+    [finding] = _phone_findings(result)
+    assert finding.rule.id == rule_id
+    assert in_message in finding.message and in_advice in finding.advice
+
+
+def test_number_outside_the_plan_with_an_extension(check) -> None:
+    result = check(powers=[patched(POWER, {"supervision_phone": "0412-48223100 EXT 8021"})])
+    [finding] = _phone_findings(result)
+    assert finding.rule.id == "GK-TEL-005"
+    assert "区号 0412 的本地号码为 7 位，“48223100”为 8 位" in finding.message
+
+
+@pytest.mark.parametrize(("written", "normal"), [
+    ("0412 4822301", "0412-4822301"),  # a space sorts before the dash it stands for
+    ("0412 4822301转8021", "0412-4822301-8021"),
+    ("0412—4822301", "0412-4822301"),  # an em dash sorts after it
+])
+def test_any_separator_but_the_dash_is_a_format_finding(check, written, normal) -> None:
+    [finding] = _phone_findings(check(powers=[patched(POWER, {"supervision_phone": written})]))
+    assert finding.rule.id == "GK-TEL-002" and f"改为“{normal}”" in finding.advice
+
+
+@pytest.mark.parametrize("written", ["024-22345678", "0415-2123456"])
+def test_another_area_code_either_side_of_ours_is_noted(check, written) -> None:
+    [finding] = _phone_findings(check(powers=[patched(POWER, {"supervision_phone": written})]))
+    assert finding.rule.id == "GK-TEL-004" and written[:4].rstrip("-") in finding.message
+
+
+def test_the_countys_own_numbers_are_checked(check) -> None:
+    result = check(county=county(supervision_phone="电话待定")["county"])
+    [finding] = [f for f in result.findings if f.rule.id.startswith("GK-TEL")]
+    assert finding.rule.id == "GK-TEL-001" and finding.location.file == "county.yaml"
+    assert finding.field == "supervision_phone"
+
+
+def test_plan_reason_for_each_kind_of_number() -> None:
+    """Every 400/800 number phonenumbers knows today is valid; the reason is pinned for the day
+    its data marks a range unused."""
+    from signage.catalogue.rules.phones import _plan_reason
+    from signage.text.phones import Phone
+
+    service = Phone("400-123-456", "400-123-456", "service")
+    mobile = Phone("14012345678", "14012345678", "mobile")
+    assert _plan_reason(service, "0412") == ("该 400/800 号码位数或号段不对", "400-123-4567")
+    assert _plan_reason(mobile, "0412") == ("没有 140 号段的手机号码", "13912345678")
+
+
 def test_extension_written_with_zhuan_is_accepted_but_its_base_still_normalised(check) -> None:
     fine = check(powers=[patched(POWER, {"consult_phone": "0412-4822301转8021"})])
     assert fine.findings == [] and not fine.blocked()

@@ -57,7 +57,7 @@ def normalise(written: str) -> Phone:
     parts = split_extension(text)
     if parts:
         base = _normalise(parts[0])
-        match = LANDLINE.fullmatch(base.normal) if base.kind == "landline" else None
+        match = LANDLINE.fullmatch(base.normal)  # only a landline's normal form matches
         if match and not match.group(3):
             return Phone(written, f"{base.normal}-{parts[1]}", "landline", True)
     phone = _normalise(text)
@@ -67,7 +67,7 @@ def normalise(written: str) -> Phone:
 def split_extension(text: str) -> tuple[str, str] | None:
     """(number, extension) when an extension is written with 转, 分机, ext or x; else None."""
     match = _EXTENSION.search(text)
-    if not match or match.start() == 0:
+    if not match or not match.start():  # nothing before the extension: no number
         return None
     return text[:match.start()].rstrip(), match.group(1)
 
@@ -113,7 +113,7 @@ def in_numbering_plan(normal: str) -> bool:
 def local_lengths(area_code: str, local: str) -> list[int]:
     """The local number lengths (7 or 8) the plan allows after ``area_code``, tried with the
     written number's own leading digits; [] when the area code itself does not exist."""
-    return [n for n in (7, 8) if in_numbering_plan(f"{area_code}-{(local + '0' * 8)[:n]}")]
+    return [n for n in (7, 8) if in_numbering_plan(f"{area_code}-{local.ljust(n, '0')[:n]}")]
 
 
 def _join_area_code(digits: str) -> str:
@@ -123,11 +123,10 @@ def _join_area_code(digits: str) -> str:
     if not digits.isdigit() or not digits.startswith("0"):
         return ""
     splits = {}
-    for area in (4, 3):
+    # 3-digit area codes are 010 and 02x only.
+    for area in (4, 3) if digits[1:2] in ("1", "2") else (4,):
         rest = digits[area:]
-        if 7 <= len(rest) <= 8 and rest[0] != "0":
-            if area == 3 and digits[1] not in "12":
-                continue  # 3-digit area codes are 010 and 02x
+        if len(rest) in (7, 8) and not rest.startswith("0"):
             splits[area] = f"{digits[:area]}-{rest}"
     if not splits:
         return ""

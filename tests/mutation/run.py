@@ -46,7 +46,7 @@ TARGETS = [
     Target("docnumbers", "signage/catalogue/rules/docnumbers.py", RULE_TESTS),
     Target("phones", "signage/catalogue/rules/phones.py", RULE_TESTS),
     Target("phone-text", "signage/text/phones.py", f"tests/test_phones.py {RULE_TESTS}"),
-    Target("secrecy", "signage/catalogue/rules/secrecy.py", RULE_TESTS),
+    Target("secrecy", "signage/catalogue/rules/secrecy.py", f"tests/test_secrecy.py {RULE_TESTS}"),
 ]
 
 

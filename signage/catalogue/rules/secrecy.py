@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -49,14 +51,15 @@ _MARKERS = re.compile(
 _UNCLASSIFIED = frozenset(("", "无", "公开", "非密", "不涉密", "none", "无密级"))
 # Clerks write numbers in full-width digits, split by spaces or hyphens (in any width):
 # digits are folded to ASCII first, then a run of digits with single separators is a candidate.
-_FOLD = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "Ｘ": "X", "ｘ": "x",
-                       "－": "-", "—": "-", "–": "-", "‐": "-", "\u3000": " "})
+_FOLD = str.maketrans("０１２３４５６７８９Ｘｘ－—–‐\u3000", "0123456789Xx---- ")
 # Cheap gate on the text as written (Python's \d is any Unicode digit, full-width ones too):
 # every kind needs 11+ digits with at most one separator between two.
 _GATE = re.compile(r"\d(?:[ \-－—–‐\u3000]?\d){10}")
 _RUN = re.compile(r"(?<![0-9A-Za-z])\d(?:[ -]?\d)+(?:[ -]?[Xx])?(?![0-9A-Za-z])")
 _MOBILE = re.compile(r"1[3-9]\d{9}")
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_LONGEST = 19  # characters of the longest personal number (a 19-digit bank card)
+# GB 11643: the weight of the i-th of the first 17 digits is 2^(17-i) mod 11.
+_ID_WEIGHTS = tuple(2 ** (17 - i) % 11 for i in range(17))
 
 
 def is_id_number(candidate: str) -> bool:
@@ -65,8 +68,8 @@ def is_id_number(candidate: str) -> bool:
     return "10X98765432"[total % 11] == candidate[17].upper()
 
 
-def _mask(number: str) -> str:
-    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+def _mask_id(number: str) -> str:
+    return number[:6] + "*" * 8 + number[-4:]
 
 
 def luhn_ok(digits: str) -> bool:
@@ -75,12 +78,16 @@ def luhn_ok(digits: str) -> bool:
     for index, char in enumerate(reversed(digits)):
         value = int(char) * (2 if index % 2 else 1)
         total += value - 9 if value > 9 else value
-    return total % 10 == 0
+    return not total % 10
 
 
 def _is_birth_date(digits: str) -> bool:
-    year, month, day = int(digits[6:10]), int(digits[10:12]), int(digits[12:14])
-    return 1900 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31
+    """Whether characters 7–14 are a real date (no 2月30日) between 1900 and 2100."""
+    try:
+        born = dt.datetime.strptime(digits[6:14], "%Y%m%d")
+    except ValueError:
+        return False
+    return 1900 <= born.year <= 2100
 
 
 def personal_numbers(value: str) -> Iterator[tuple[str, str, bool]]:
@@ -93,27 +100,35 @@ def personal_numbers(value: str) -> Iterator[tuple[str, str, bool]]:
         return
     folded = value.translate(_FOLD)
     for match in _RUN.finditer(folded):
-        groups = re.split(r"[ -]", match.group())
-        start = 0
-        while start < len(groups):  # the longest run of groups that is a personal number
-            for end in range(len(groups), start, -1):
-                found = _classify("".join(groups[start:end]))
-                if found:
-                    yield found
-                    start = end
-                    break
-            else:
-                start += 1
+        yield from _numbers_in(re.split(r"[ -]", match.group()))
+
+
+def _numbers_in(groups: list[str]) -> Iterator[tuple[str, str, bool]]:
+    """Left to right, the longest run of whole groups that is a personal number. A run joins at
+    most ``_LONGEST`` groups (each is a digit or more), so a hostile run of ten thousand
+    single digits costs linear time, not cubic."""
+    start = 0
+    while start < len(groups):
+        joined = list(itertools.accumulate(groups[start:start + _LONGEST]))
+        for count in range(len(joined), 0, -1):
+            found = _classify(joined[count - 1])
+            if found:
+                yield found
+                start += count
+                break
+        else:
+            start += 1
 
 
 def _classify(digits: str) -> tuple[str, str, bool] | None:
-    if len(digits) == 18 and digits[0] != "0" and digits[:17].isdigit() and _is_birth_date(digits):
+    if len(digits) == 18 and digits[:17].isdigit() and not digits.startswith("0") \
+            and _is_birth_date(digits):
         return "id", digits.upper(), is_id_number(digits)
     if not digits.isdigit():
         return None
-    if 16 <= len(digits) <= 19 and luhn_ok(digits):
+    if 16 <= len(digits) <= _LONGEST and luhn_ok(digits):
         return "card", digits, True
-    if len(digits) == 11 and _MOBILE.fullmatch(digits):
+    if _MOBILE.fullmatch(digits):
         return "mobile", digits, True
     return None
 
@@ -139,19 +154,30 @@ def secrets_and_personal_data(
 
 def _personal_data(obj: PowerItem | Notice | Announcement | Unit, text: TextField,
                    ctx: CheckContext) -> Iterator[Finding]:
-    name = text.field
     for kind, digits, check_ok in personal_numbers(text.text):
-        if kind == "id":
-            checked = "" if check_ok else "（校验码不符，可能是笔误，仍属个人信息）"
-            yield ID_NUMBER.finding(text.location, name, field=name, masked=_mask(digits),
-                                    checked=checked)
-        elif kind == "card":
-            yield BANK_CARD.finding(text.location, name, field=name,
-                                    masked="*" * (len(digits) - 4) + digits[-4:])
-        else:
-            masked = digits[:3] + "****" + digits[-4:]
-            if isinstance(obj, Notice | Announcement):
-                yield NOTICE_MOBILE.finding(text.location, name, field=name, masked=masked,
-                                            example=f"{ctx.area_code or '0412'}-4822110")
-            else:
-                yield PERSONAL_MOBILE.finding(text.location, name, field=name, masked=masked)
+        yield _FINDINGS[kind](obj, text, ctx, digits, check_ok)
+
+
+def _id_finding(obj: object, text: TextField, ctx: CheckContext, digits: str,
+                check_ok: bool) -> Finding:
+    checked = "" if check_ok else "（校验码不符，可能是笔误，仍属个人信息）"
+    return ID_NUMBER.finding(text.location, text.field, field=text.field, masked=_mask_id(digits),
+                             checked=checked)
+
+
+def _card_finding(obj: object, text: TextField, ctx: CheckContext, digits: str,
+                  check_ok: bool) -> Finding:
+    return BANK_CARD.finding(text.location, text.field, field=text.field,
+                             masked="*" * (len(digits) - 4) + digits[-4:])
+
+
+def _mobile_finding(obj: object, text: TextField, ctx: CheckContext, digits: str,
+                    check_ok: bool) -> Finding:
+    masked = digits[:3] + "****" + digits[-4:]
+    if isinstance(obj, Notice | Announcement):
+        return NOTICE_MOBILE.finding(text.location, text.field, field=text.field, masked=masked,
+                                     example=f"{ctx.area_code or '0412'}-4822110")
+    return PERSONAL_MOBILE.finding(text.location, text.field, field=text.field, masked=masked)
+
+
+_FINDINGS = {"id": _id_finding, "card": _card_finding, "mobile": _mobile_finding}
