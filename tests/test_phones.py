@@ -129,6 +129,7 @@ def test_area_code_only_for_landlines() -> None:
     ("12345", True),  # hotlines are not in the national plan: taken as they are
     ("4822110", True),
     ("0401-1234567", False),  # no such area code
+    ("400-810-8888", True),
 ])
 def test_numbering_plan(normal: str, valid: bool) -> None:
     assert in_numbering_plan(normal) is valid
@@ -137,19 +138,6 @@ def test_numbering_plan(normal: str, valid: bool) -> None:
 def test_numbering_plan_of_what_is_not_a_number() -> None:
     assert in_numbering_plan("0-") is False  # libphonenumber refuses to parse it
     assert in_numbering_plan("0412-") is False
-
-
-@pytest.mark.parametrize(("digits", "length"), [
-    ("04124822110", 4),  # Anshan: 0412
-    ("02422345678", 3),  # Shenyang: 024
-    ("01062345678", 3),
-    ("0412482211", 0),  # 0412 exists, but not with a 6-digit number: the plan does not say
-    ("0", 0),  # libphonenumber refuses to parse it
-])
-def test_area_code_length_per_the_plan(digits: str, length: int) -> None:
-    from signage.text.phones import _plan_area_length
-
-    assert _plan_area_length(digits) == length
 
 
 def test_local_lengths() -> None:

@@ -96,9 +96,9 @@ def _normalise(text: str) -> Phone:
 def in_numbering_plan(normal: str) -> bool:
     """Whether a normalised landline, mobile or 400/800 number exists in China's numbering plan
     (hotlines and local numbers are not in libphonenumber's national plan: always True)."""
-    digits = normal.split("-")
-    if normal[:1] == "0" and len(digits) >= 2:
-        national = digits[0] + digits[1]  # the extension is not part of the number
+    area_code, dash, rest = normal.partition("-")
+    if normal.startswith("0") and dash:
+        national = area_code + rest.partition("-")[0]  # the extension is not part of the number
     elif MOBILE.fullmatch(normal) or SERVICE.fullmatch(normal):
         national = normal.replace("-", "")
     else:
@@ -117,28 +117,12 @@ def local_lengths(area_code: str, local: str) -> list[int]:
 
 
 def _join_area_code(digits: str) -> str:
-    """04124822110 → 0412-4822110, 02422345678 → 024-22345678: an area code of 3 or 4 digits,
-    then 7 or 8. Written without a dash a number can split both ways; the numbering plan's own
-    area-code length decides (else the 4-digit split, the common case in counties)."""
+    """04124822110 → 0412-4822110, 02422345678 → 024-22345678: the area code is 3 digits for
+    010 and 02x (China's only 3-digit codes) and 4 for every other, then 7 or 8 digits."""
     if not digits.isdigit() or not digits.startswith("0"):
         return ""
-    splits = {}
-    # 3-digit area codes are 010 and 02x only.
-    for area in (4, 3) if digits[1:2] in ("1", "2") else (4,):
-        rest = digits[area:]
-        if len(rest) in (7, 8) and not rest.startswith("0"):
-            splits[area] = f"{digits[:area]}-{rest}"
-    if not splits:
-        return ""
-    return splits.get(_plan_area_length(digits), next(iter(splits.values())))
-
-
-@functools.lru_cache(maxsize=4096)
-def _plan_area_length(digits: str) -> int:
-    """The area code's length with its leading 0 (3 or 4) per the plan; 0 when it does not know."""
-    try:
-        number = phonenumbers.parse(digits, "CN")
-    except phonenumbers.NumberParseException:
-        return 0
-    length = phonenumbers.length_of_geographical_area_code(number)
-    return length + 1 if length and phonenumbers.is_valid_number(number) else 0
+    area = 3 if digits[1:2] in ("1", "2") else 4
+    rest = digits[area:]
+    if len(rest) in (7, 8) and not rest.startswith("0"):
+        return f"{digits[:area]}-{rest}"
+    return ""
