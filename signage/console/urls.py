@@ -8,6 +8,7 @@ from django.urls import path, re_path
 from django.views.static import serve
 
 from signage.console.accounts import views as accounts
+from signage.console.editing import recordviews
 from signage.console.editing import views as editing
 from signage.console.office import views as office
 from signage.console.review import views as review
@@ -22,6 +23,14 @@ urlpatterns = [
     path("unit/<str:unit_id>/", editing.unit_page, name="unit"),
     path("unit/<str:unit_id>/power/<str:key>/", editing.power_form, name="power"),
     path("unit/<str:unit_id>/power/<str:key>/check", editing.power_check, name="power-check"),
+    path("unit/<str:unit_id>/notice/<str:key>/", recordviews.record_form, {"section": "notices"},
+         name="notice"),
+    path("unit/<str:unit_id>/notice/<str:key>/check", recordviews.record_check, {"section": "notices"},
+         name="notice-check"),
+    path("unit/<str:unit_id>/announcement/<str:key>/", recordviews.record_form, {"section": "announcements"},
+         name="announcement"),
+    path("unit/<str:unit_id>/announcement/<str:key>/check", recordviews.record_check,
+         {"section": "announcements"}, name="announcement-check"),
     path("unit/<str:unit_id>/<str:section>/<str:key>/submit", editing.submit, name="submit"),
     path("unit/<str:unit_id>/import", editing.import_page, name="import"),
     path("template.xlsx", editing.template_download, name="template"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from django.contrib import messages
@@ -41,11 +42,11 @@ def unit_page(request: HttpRequest, unit_id: str) -> HttpResponse:
         "can_edit": role_of(request) in EDITORS})
 
 
-def _editable(request: HttpRequest, unit_id: str, key: str, *,
-              shared: bool = False) -> tuple[records.Row, documents.Document]:
+def _editable(request: HttpRequest, unit_id: str, key: str, *, shared: bool = False,
+              section: str = "powers") -> tuple[records.Row, documents.Document]:
     """The record's row and its file (``shared``: the parsed file for reading only)."""
     unit_allowed(request, unit_id)
-    row = records.find(current(), unit_id, "powers", key)
+    row = records.find(current(), unit_id, section, key)
     path = current().content_dir / row.obj.location.file
     return row, documents.load_shared(path) if shared else documents.load(path)
 
@@ -67,7 +68,8 @@ def power_form(request: HttpRequest, unit_id: str, key: str) -> HttpResponse:
         errors = powerform.problems(values)
         if not errors:
             try:
-                return _save(request, row, document, record, old, values, version)
+                return _save(request, row, document, record, version,
+                             lambda r: powerform.apply(r, old, values), "power")
             except documents.DocumentError as exc:
                 messages.error(request, str(exc))
     return render(request, "console/power_form.html", {
@@ -78,25 +80,27 @@ def power_form(request: HttpRequest, unit_id: str, key: str) -> HttpResponse:
 
 
 def _save(request: HttpRequest, row: records.Row, document: documents.Document, record: dict,
-          old: dict, values: dict, version: str) -> HttpResponse:
+          version: str, change: Callable[[dict], list[str]], url_name: str) -> HttpResponse:
+    """Write ``change`` into the record's file unless it changed meanwhile; audit; back to the form."""
     site = current()
+    section = row.section
     before = row.obj.content_digest
-    submissions.remember_baseline(row.obj.unit_id, "powers", row.key, record, before)
-    changed = powerform.apply(record, old, values)
+    submissions.remember_baseline(row.obj.unit_id, section, row.key, record, before)
+    changed = change(record)
     if not changed:
         messages.info(request, "没有修改任何字段。")
-        return redirect("power", unit_id=row.obj.unit_id, key=row.key)
+        return redirect(url_name, unit_id=row.obj.unit_id, key=row.key)
     documents.set_field(record, "updated", site.today().isoformat())
     documents.save(document, version)
     checks.invalidate(site)
-    new_key = documents.record_key("powers", record)
-    saved = records.find_fresh(site, row.obj.unit_id, "powers", new_key)
-    audit(request, "save", f"{row.obj.unit_id}/powers/{new_key}", before=before,
+    new_key = documents.record_key(section, record)
+    saved = records.find_fresh(site, row.obj.unit_id, section, new_key)
+    audit(request, "save", f"{row.obj.unit_id}/{section}/{new_key}", before=before,
           after=saved.obj.content_digest, detail="修改字段：" + "、".join(changed))
     errors = sum(1 for f in saved.findings if f.is_error)
     messages.success(request, f"已保存（{document.path.name}）。" + (
         f"仍有 {errors} 个错误，修正后才能发布。" if errors else "") + "修改后须提交保密审查。")
-    return redirect("power", unit_id=row.obj.unit_id, key=new_key)
+    return redirect(url_name, unit_id=row.obj.unit_id, key=new_key)
 
 
 @role_required(*EDITORS)

@@ -1,8 +1,8 @@
-// Live check of the power-item form: posts the form (with its CSRF token) to the check endpoint
+// Live check of a record form (power item, notice, announcement): posts the form (with its CSRF token) to the check endpoint
 // a moment after the clerk stops typing and lists the findings. The form works without it.
 (function () {
   "use strict";
-  var form = document.getElementById("power-form");
+  var form = document.getElementById("power-form") || document.getElementById("record-form");
   var live = document.getElementById("live");
   if (!form || !live || !window.fetch) { return; }
   var timer = null;
