@@ -18,14 +18,18 @@ ACCOUNTS = {"clerk": ("unit", "gongshang"), "other": ("unit", "jiaotong"),
             "reviewer": ("reviewer", ""), "office": ("office", "")}
 
 
+_made: dict[str, Any] = {}  # Django is set up once per process, whichever test module asks first
+
+
 @pytest.fixture(scope="session")
 def console_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from signage.console.setup import configure
     from signage.console.site import Site
 
-    data = tmp_path_factory.mktemp("console-data")
-    configure(Site(SAMPLE_CONTENT, data, today=lambda: TODAY))
-    return data
+    if "data" not in _made:
+        _made["data"] = tmp_path_factory.mktemp("console-data")
+        configure(Site(SAMPLE_CONTENT, _made["data"], today=lambda: TODAY))
+    return _made["data"]
 
 
 @pytest.fixture
@@ -51,8 +55,10 @@ def session_accounts(console_data: Path) -> dict[str, Any]:
     """Made once: argon2 is deliberately slow (Django's default cost), and tests sign in a lot."""
     from signage.console.accounts.users import add_user
 
-    return {name: add_user(name, role, unit, PASSWORD, full_name=name.upper())
-            for name, (role, unit) in ACCOUNTS.items()}
+    if "accounts" not in _made:
+        _made["accounts"] = {name: add_user(name, role, unit, PASSWORD, full_name=name.upper())
+                             for name, (role, unit) in ACCOUNTS.items()}
+    return _made["accounts"]
 
 
 @pytest.fixture
