@@ -11,6 +11,7 @@ from signage.console.accounts import views as accounts
 from signage.console.editing import recordviews
 from signage.console.editing import views as editing
 from signage.console.office import views as office
+from signage.console.rectification import views as rectification
 from signage.console.review import views as review
 
 STATIC = Path(__file__).parent / "static" / "console"
@@ -46,6 +47,12 @@ urlpatterns = [
     path("office/fleet/<str:screen>/screenshot.png", office.screenshot_image, name="screenshot-image"),
     path("office/audit", office.audit_log, name="audit"),
     path("office/audit.csv", office.audit_csv, name="audit-csv"),
+    path("office/rectifications", rectification.index, name="rectifications"),
+    path("office/rectifications/issue", rectification.issue, name="rectification-issue"),
+    path("rectification/<int:pk>/", rectification.detail, name="rectification"),
+    path("rectification/<int:pk>.pdf", rectification.pdf, name="rectification-pdf"),
+    path("rectification/<int:pk>/recheck", rectification.recheck, name="rectification-recheck"),
+    path("rectification/<int:pk>/close", rectification.close, name="rectification-close"),
     # three files of our own (style, live check, fleet); never the data folder
     re_path(r"^static/(?P<path>[a-z]+\.(?:css|js))$", serve, {"document_root": STATIC}),
 ]

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from signage.console.audit.log import record as audit
 from signage.console.editing import checks, documents, powerform, records, uploads
+from signage.console.rectification import notices as rectification
 from signage.console.review import submissions
 from signage.console.review.models import PENDING, RETURNED, Submission
 from signage.console.security import OFFICE, REVIEWER, UNIT, role_of, role_required, unit_allowed, unit_of
@@ -38,7 +39,8 @@ def unit_page(request: HttpRequest, unit_id: str) -> HttpResponse:
     recent = Submission.objects.filter(unit=unit_id, status__in=(PENDING, RETURNED)).order_by("-id")[:50]
     return render(request, "console/unit.html", {
         "unit": unit, "table": [(records.SECTIONS[s], s, rows) for s, rows in table.items()],
-        "unit_findings": unit_findings, "submissions": recent,
+        "unit_findings": unit_findings, "submissions": recent, "today": current().today(),
+        "rectifications": rectification.open_for(unit_id).order_by("deadline")[:20],
         "can_edit": role_of(request) in EDITORS})
 
 

@@ -16,6 +16,7 @@ from signage.console.audit.log import csv_rows
 from signage.console.audit.log import record as audit
 from signage.console.audit.models import AuditEntry
 from signage.console.editing.checks import county_result
+from signage.console.rectification.notices import open_counts
 from signage.console.review.models import PENDING, Submission
 from signage.console.security import OFFICE, role_required
 from signage.console.site import current
@@ -32,6 +33,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     pending = {}
     for unit in Submission.objects.filter(status=PENDING).values_list("unit", flat=True):
         pending[unit] = pending.get(unit, 0) + 1
+    rectifying = open_counts()
     rows = []
     for unit_id, unit in result.catalogue.units.items():
         findings = result.for_unit(unit_id)
@@ -41,7 +43,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                      "held": sum(1 for r in records if (unit_id, r.key) in blocked),
                      "errors": sum(1 for f in findings if f.is_error),
                      "warnings": sum(1 for f in findings if not f.is_error),
-                     "pending": pending.get(unit_id, 0)})
+                     "pending": pending.get(unit_id, 0), "rectifying": rectifying.get(unit_id, 0)})
     last = AuditEntry.objects.filter(action="publish").first()
     return render(request, "console/dashboard.html", {
         "rows": rows, "last_publish": last, "fleet": _fleet_rows(),
