@@ -9,6 +9,7 @@ screen on the latest version and its screenshot. axe-core on every page; screens
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -189,4 +190,5 @@ def test_clerk_reviewer_office_to_the_screen(office: dict, browser: Any) -> None
 
 def _up_to_date(row: Any) -> bool:
     cells = row.locator("td").all_inner_texts()
-    return len(cells) >= 3 and cells[0] == "在线" and cells[1] != "—" and cells[1] == cells[2]
+    return len(cells) >= 3 and cells[0] == "在线" and cells[1] != "—" and cells[1] == cells[2] \
+        and bool(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", cells[3]))  # local time, not ISO UTC

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from console_support import *  # noqa: F403 - the console fixtures (accounts, site …)
-from console_support import client_for, csrf_token
+from console_support import audit_entries, client_for, csrf_token
 
 POWERS = Path("units/gongshang/powers.yaml")
 GOOD_PHONE = 'consult_phone: "0412-4827402"'
@@ -85,9 +85,7 @@ def test_issue_recheck_close(site: Any, accounts: dict, tmp_path: Path) -> None:
     assert notice.doc_number not in clerk.get("/unit/gongshang/").content.decode()
     assert '<a href="/office/rectifications">1</a>' not in office.get("/office/").content.decode()
 
-    from signage.console.audit.models import AuditEntry
-
-    actions = list(AuditEntry.objects.filter(action__startswith="rectify").order_by("id")
+    actions = list(audit_entries().filter(action__startswith="rectify").order_by("id")
                    .values_list("actor", "action"))
     assert actions == [("office", "rectify-issue"), ("clerk", "rectify-recheck"),
                        ("office", "rectify-recheck"), ("office", "rectify-close")]

@@ -16,6 +16,7 @@ from signage.console.audit.log import csv_rows
 from signage.console.audit.log import record as audit
 from signage.console.audit.models import AuditEntry
 from signage.console.editing.checks import county_result
+from signage.console.office.times import local, zone_of
 from signage.console.rectification.notices import open_counts
 from signage.console.review.models import PENDING, Submission
 from signage.console.security import OFFICE, role_required
@@ -67,9 +68,11 @@ def _fleet_rows() -> list[dict]:
     fleet = current().fleet
     if fleet is None:
         return []
+    zone = zone_of(county_result(current()).catalogue.county)
     rows = []
     for row in fleet.snapshot():
         data = asdict(row)
+        data["last_seen"] = local(row.last_seen, zone)  # the county's time, not UTC
         data["up_to_date"] = row.up_to_date
         data["has_screenshot"] = (current().screenshots_dir / f"{row.screen}.png").exists()
         rows.append(data)
