@@ -86,6 +86,8 @@ def office(tmp_path: Path) -> Iterator[dict[str, Any]]:
                                    "--config", str(config)], stdout=player_log.open("w"),
                                   stderr=subprocess.STDOUT)
         _wait_for(lambda: "version " in player_log.read_text("utf-8"), 60, "the player's first version")
+        county = yaml.safe_load((content / "county.yaml").read_text("utf-8"))["county"]
+        assert len(county["review_keys"]) == 1  # from the start: the first approval reloads nothing
         yield {"base": f"http://127.0.0.1:{port}", "content": content, "player_log": player_log,
                "serve_log": tmp_path / "serve.log"}
     finally:

@@ -64,6 +64,16 @@ def web_console(content: Path, data_dir: Path, screens: Path, url: str | BrokerA
             own_fleet.stop()
 
 
+def trust_console_reviews(content: Path, data_dir: Path, console: Console) -> None:
+    """Put the console's public review key in county.yaml before publishing starts, so that the
+    first approval changes only the approved record (no county-wide reload on the publisher)."""
+    from signage.console.review.seal import ensure_county_key
+    from signage.console.site import Site
+
+    if ensure_county_key(Site(content, data_dir)):
+        console.print(f"{content / 'county.yaml'}: added the console's review key (review_keys)")
+
+
 DEMO_ACCOUNTS = (("office", "office", "", "政务公开办 李明"), ("reviewer", "reviewer", "", "王立新"),
                  ("gongshang", "unit", "gongshang", "工商局 张华"))
 

@@ -12,9 +12,10 @@ from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
+from ruamel.yaml.comments import CommentedMap
 
 from signage.console.audit.log import record as audit
-from signage.console.editing import checks, documents, powerform, records, uploads
+from signage.console.editing import checks, documents, images, powerform, records, uploads
 from signage.console.rectification import notices as rectification
 from signage.console.review import submissions
 from signage.console.review.models import PENDING, RETURNED, Submission
@@ -68,10 +69,11 @@ def power_form(request: HttpRequest, unit_id: str, key: str) -> HttpResponse:
         values = {**old, **powerform.from_post(request.POST)}
         version = request.POST.get("version", "")
         errors = powerform.problems(values)
+        image = _uploaded_image(request, unit_id, row.key, errors)
         if not errors:
             try:
                 return _save(request, row, document, record, version,
-                             lambda r: powerform.apply(r, old, values), "power")
+                             lambda r: powerform.apply(r, old, values) + _set_image(r, image), "power")
             except documents.DocumentError as exc:
                 messages.error(request, str(exc))
     return render(request, "console/power_form.html", {
@@ -79,6 +81,26 @@ def power_form(request: HttpRequest, unit_id: str, key: str) -> HttpResponse:
         "fields": [(f, values.get(f.name, ""), errors.get(f.name)) for f in powerform.FIELDS],
         "types": powerform.TYPE_CHOICES,
         "channels": powerform.CHANNEL_LABELS, "file": row.obj.location.file})
+
+
+def _uploaded_image(request: HttpRequest, unit_id: str, key: str, errors: dict[str, str]) -> str | None:
+    """The flowchart image the clerk uploaded, checked and stored in the unit's images folder."""
+    upload = request.FILES.get("flowchart_image")
+    if upload is None or errors:
+        return None
+    try:
+        return images.store(upload, current().content_dir / "units" / unit_id, key)
+    except images.ImageError as exc:
+        errors["flowchart_image"] = str(exc)
+        return None
+
+
+def _set_image(record: dict, image: str | None) -> list[str]:
+    """Point the flowchart at the uploaded image (an image replaces drawn steps)."""
+    if image is None:
+        return []
+    documents.set_field(record, "flowchart", CommentedMap(image=image))
+    return ["flowchart"]
 
 
 def _save(request: HttpRequest, row: records.Row, document: documents.Document, record: dict,
