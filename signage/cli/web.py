@@ -50,6 +50,7 @@ def web_console(content: Path, data_dir: Path, screens: Path, url: str | BrokerA
         fleet = own_fleet = FleetWatcher(url, known_screens=known)
         fleet.start()
     site = Site(content, data_dir, screens, request_publish=publisher.dirty.set, fleet=fleet,
+                checker=getattr(publisher, "checker", None),  # one check of the county, not two
                 send_command=lambda screen, name: send_command(url, data_dir, screen, name,
                                                                   client="signage-console"))
     hosts = [public_url.split("://", 1)[1].split("/", 1)[0]] if public_url else []

@@ -50,7 +50,7 @@ def county_result(site: Site, *, fresh: bool = False) -> CheckResult:
         cached = _results.get(root)
         if cached and not fresh and cached[0] == stamp:
             return cached[1]
-        checker = _checkers.setdefault(root, Checker(root))
+        checker = site.checker or _checkers.setdefault(root, Checker(root))
         result = checker.check(today)
         _results[root] = (stamp, result)
         return result
