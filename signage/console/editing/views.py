@@ -51,7 +51,7 @@ def _editable(request: HttpRequest, unit_id: str, key: str, *, shared: bool = Fa
     unit_allowed(request, unit_id)
     row = records.find(current(), unit_id, section, key)
     path = current().content_dir / row.obj.location.file
-    return row, documents.load_shared(path) if shared else documents.load(path)
+    return row, documents.load_shared(path) if shared else documents.load_for_edit(path)
 
 
 @role_required(*EDITORS)
@@ -163,7 +163,7 @@ def submit(request: HttpRequest, unit_id: str, section: str, key: str) -> HttpRe
     unit_allowed(request, unit_id)
     row = records.find_fresh(current(), unit_id, section, key)
     try:
-        document = documents.load(current().content_dir / row.obj.location.file)
+        document = documents.load_shared(current().content_dir / row.obj.location.file)  # read only
         record = documents.find(document, section, key)
     except documents.DocumentError as exc:
         messages.error(request, str(exc))
