@@ -10,6 +10,7 @@ from django.views.static import serve
 from signage.console.accounts import views as accounts
 from signage.console.editing import recordviews
 from signage.console.editing import views as editing
+from signage.console.office import coverage_views
 from signage.console.office import views as office
 from signage.console.rectification import views as rectification
 from signage.console.review import views as review
@@ -40,6 +41,7 @@ urlpatterns = [
     path("review/<int:pk>/approve", review.approve, name="review-approve"),
     path("review/<int:pk>/return", review.return_, name="review-return"),
     path("office/", office.dashboard, name="dashboard"),
+    path("office/coverage/<str:unit_id>/", coverage_views.unit_coverage, name="coverage"),
     path("office/publish", office.publish, name="publish"),
     path("office/fleet", office.fleet, name="fleet"),
     path("office/fleet/stream", office.fleet_stream, name="fleet-stream"),
