@@ -11,11 +11,14 @@ from typing import Any
 import pytest
 from conftest import SAMPLE_CONTENT, TODAY
 
-__all__ = ["accounts", "console_data", "session_accounts", "site"]
+__all__ = ["accounts", "console_data", "session_accounts", "site"]  # the fixtures
 
 PASSWORD = "Tai-an-2026-console"
 ACCOUNTS = {"clerk": ("unit", "gongshang"), "other": ("unit", "jiaotong"),
             "reviewer": ("reviewer", ""), "office": ("office", "")}
+
+
+_made: dict[str, Any] = {}  # Django is set up once per process, whichever test module asks first
 
 
 @pytest.fixture(scope="session")
@@ -23,9 +26,10 @@ def console_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from signage.console.setup import configure
     from signage.console.site import Site
 
-    data = tmp_path_factory.mktemp("console-data")
-    configure(Site(SAMPLE_CONTENT, data, today=lambda: TODAY))
-    return data
+    if "data" not in _made:
+        _made["data"] = tmp_path_factory.mktemp("console-data")
+        configure(Site(SAMPLE_CONTENT, _made["data"], today=lambda: TODAY))
+    return _made["data"]
 
 
 @pytest.fixture
@@ -37,8 +41,10 @@ def site(console_data: Path, tmp_path: Path) -> Any:
     from signage.console.review.seal import ensure_county_key
     from signage.console.site import Site, install
 
-    for model in (LoginFailure, AuditEntry, Baseline, Submission):
+    for model in (LoginFailure, Baseline, Submission):
         model.objects.all().delete()  # QuerySet.delete: the test's reset, not the app's
+    # the audit log refuses DELETE (database triggers): each test reads the entries after this one
+    _made["audit_start"] = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
     content = tmp_path / "content"
     shutil.copytree(SAMPLE_CONTENT, content)
     site = install(Site(content, console_data, today=lambda: TODAY))
@@ -51,13 +57,22 @@ def session_accounts(console_data: Path) -> dict[str, Any]:
     """Made once: argon2 is deliberately slow (Django's default cost), and tests sign in a lot."""
     from signage.console.accounts.users import add_user
 
-    return {name: add_user(name, role, unit, PASSWORD, full_name=name.upper())
-            for name, (role, unit) in ACCOUNTS.items()}
+    if "accounts" not in _made:
+        _made["accounts"] = {name: add_user(name, role, unit, PASSWORD, full_name=name.upper())
+                             for name, (role, unit) in ACCOUNTS.items()}
+    return _made["accounts"]
 
 
 @pytest.fixture
 def accounts(site: Any, session_accounts: dict[str, Any]) -> dict[str, Any]:
     return session_accounts
+
+
+def audit_entries() -> Any:
+    """The audit entries this test made (the log itself is never emptied)."""
+    from signage.console.audit.models import AuditEntry
+
+    return AuditEntry.objects.filter(id__gt=_made.get("audit_start", 0))
 
 
 def client_for(name: str | None = None, *, csrf: bool = False) -> Any:

@@ -56,3 +56,25 @@ def test_county_or_date_change_rechecks_everything(content) -> None:
     (root / "county.yaml").write_text(dump({"county": {"name": "台安县", "area_code": "024"}}), "utf-8")
     ids = [f.rule.id for f in checker.check(TODAY).findings]
     assert "GK-TEL-004" in ids  # every unit's phones re-checked against the new area code
+
+
+def test_nothing_changed_returns_the_last_result(content) -> None:
+    """Publisher and console share one checker: the second to ask after a save gets the first's
+    result instead of running the cross-unit rules over the county again."""
+    import threading
+
+    root = content.write()
+    checker = Checker(root)
+    first = checker.check(TODAY)
+    assert checker.check(TODAY) is first
+    assert checker.check(TODAY.replace(day=26)) is not first  # another date: checked again
+    (root / "units" / "demo" / "powers.yaml").write_text(
+        dump({"powers": [patched(POWER, {"promised_days": "30"})]}), "utf-8")
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(checker.check(TODAY))) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(r is results[0] for r in results) and results[0] is not first
+    assert "GK-TIME-004" in [f.rule.id for f in results[0].findings]

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from conftest import TODAY
 from console_support import *  # noqa: F403 - the console fixtures (accounts, site …)
-from console_support import PASSWORD, client_for, csrf_token, form_values
+from console_support import PASSWORD, audit_entries, client_for, csrf_token, form_values
 
 from signage.catalogue.checking import check_content
 
@@ -370,7 +370,7 @@ def test_audit_log_of_changes(site: Any, accounts: dict) -> None:
     from signage.console.review.models import Submission
 
     reviewer.post(f"/review/{Submission.objects.get().pk}/approve")
-    entries = list(AuditEntry.objects.order_by("id").values_list("actor", "action", "target", "before",
+    entries = list(audit_entries().order_by("id").values_list("actor", "action", "target", "before",
                                                                  "after"))
     ignored = ("login", "login-failed", "user")
     actions = [(actor, action) for actor, action, *_ in entries if action not in ignored]
@@ -385,13 +385,33 @@ def test_audit_log_of_changes(site: Any, accounts: dict) -> None:
         AuditEntry.objects.first().delete()
 
 
+def test_audit_log_append_only_in_the_database(site: Any, accounts: dict) -> None:
+    """Below the application: raw SQL can add a row but neither change nor delete one."""
+    from django.db import DatabaseError, connection, transaction
+
+    from signage.console.audit.log import record
+
+    entry = record(None, "login-failed", "raw-sql-test", actor="tester")
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO audit_auditentry (time, actor, role, action, target, before, after,"
+                       " detail) VALUES (CURRENT_TIMESTAMP, 'raw', '', 'login', 'inserted', '', '', '')")
+    for statement in ("UPDATE audit_auditentry SET actor = 'forged' WHERE id = %s",
+                      "DELETE FROM audit_auditentry WHERE id = %s"):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), \
+                connection.cursor() as cursor:
+            cursor.execute(statement, [entry.pk])
+    with pytest.raises(DatabaseError), transaction.atomic():
+        audit_entries().filter(pk=entry.pk).update(actor="forged")  # the ORM's bulk path too
+    assert audit_entries().get(pk=entry.pk).actor == "tester"
+    assert audit_entries().filter(target="inserted").exists()
+
+
 def test_audit_csv_defuses_formulas(site: Any) -> None:
     from signage.console.audit.log import csv_rows, record
 
     record(None, "login-failed", "=HYPERLINK(\"http://x\")", actor="=cmd")
-    from signage.console.audit.models import AuditEntry
 
-    text = "".join(csv_rows(AuditEntry.objects.all()))
+    text = "".join(csv_rows(audit_entries()))
     assert "'=HYPERLINK" in text and ",'=cmd," in text
 
 
@@ -501,3 +521,20 @@ def test_users_cli(tmp_path: Path) -> None:
     assert users("passwd", "nobody", "--password-stdin", password=PASSWORD).returncode != 0
     listed = users("list")
     assert "zhang" in listed.stdout and "gongshang" in listed.stdout
+
+
+def test_fleet_times_are_local() -> None:
+    """Players report UTC; the office reads Beijing time (or the county's time_zone)."""
+    from types import SimpleNamespace
+
+    from signage.console.office.times import local, zone_of
+
+    shanghai = zone_of(SimpleNamespace())
+    assert local("2026-12-03T06:35:40Z", shanghai) == "2026-12-03 14:35:40"
+    assert local("2026-12-03T06:35:40+00:00", shanghai) == "2026-12-03 14:35:40"
+    assert local("2026-12-03T23:10:00", shanghai) == "2026-12-04 07:10:00"  # no zone: UTC
+    assert local("2026-12-03T14:35:40+08:00", shanghai) == "2026-12-03 14:35:40"
+    urumqi = zone_of(SimpleNamespace(time_zone="Asia/Urumqi"))
+    assert local("2026-12-03T06:35:40Z", urumqi) == "2026-12-03 12:35:40"
+    assert zone_of(SimpleNamespace(time_zone="Mars/Olympus")) == shanghai
+    assert local(None, shanghai) is None and local("昨天", shanghai) == "昨天"

@@ -9,6 +9,7 @@ screen on the latest version and its screenshot. axe-core on every page; screens
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -85,6 +86,8 @@ def office(tmp_path: Path) -> Iterator[dict[str, Any]]:
                                    "--config", str(config)], stdout=player_log.open("w"),
                                   stderr=subprocess.STDOUT)
         _wait_for(lambda: "version " in player_log.read_text("utf-8"), 60, "the player's first version")
+        county = yaml.safe_load((content / "county.yaml").read_text("utf-8"))["county"]
+        assert len(county["review_keys"]) == 1  # from the start: the first approval reloads nothing
         yield {"base": f"http://127.0.0.1:{port}", "content": content, "player_log": player_log,
                "serve_log": tmp_path / "serve.log"}
     finally:
@@ -189,4 +192,5 @@ def test_clerk_reviewer_office_to_the_screen(office: dict, browser: Any) -> None
 
 def _up_to_date(row: Any) -> bool:
     cells = row.locator("td").all_inner_texts()
-    return len(cells) >= 3 and cells[0] == "在线" and cells[1] != "—" and cells[1] == cells[2]
+    return len(cells) >= 3 and cells[0] == "在线" and cells[1] != "—" and cells[1] == cells[2] \
+        and bool(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", cells[3]))  # local time, not ISO UTC

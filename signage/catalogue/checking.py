@@ -12,6 +12,7 @@ import datetime as dt
 import gc
 import itertools
 import os
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,9 +98,13 @@ class Checker:
         self._county_stamp: tuple[int, int] | None = None
         self._county: LoadResult | None = None
         self._context_key: tuple[object, ...] | None = None
+        self._lock = threading.Lock()  # one checker may be shared (the publisher and the console)
+        self._last: tuple[object, CheckResult] | None = None
 
     def check(self, today: dt.date | None = None) -> CheckResult:
-        with collector_paused():
+        """The folder's check; when nothing changed since the last one (no file, not the date),
+        that same result, without re-running the cross-unit rules over the whole county."""
+        with self._lock, collector_paused():
             return self._check(today)
 
     def _check(self, today: dt.date | None) -> CheckResult:
@@ -119,6 +124,10 @@ class Checker:
             for state in self._units.values():
                 state.check_findings = None
             self._context_key = context_key
+        memo_key = (context_key, self._county_stamp,
+                    tuple((uid, state.generation) for uid, state in self._units.items()))
+        if self._last is not None and self._last[0] == memo_key:
+            return self._last[1]
         findings += county.findings
         for state in self._units.values():
             if state.check_findings is None:
@@ -127,7 +136,9 @@ class Checker:
         findings += check_catalogue(catalogue, context)
         findings.sort(key=Finding.sort_key)
         generations = {uid: state.generation for uid, state in self._units.items()}
-        return CheckResult(catalogue, findings, generations)
+        result = CheckResult(catalogue, findings, generations)
+        self._last = (memo_key, result)
+        return result
 
     def _refresh_county(self) -> bool:
         try:

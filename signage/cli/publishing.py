@@ -20,7 +20,7 @@ from signage.cli.common import (
     screens_option,
     table_console,
 )
-from signage.cli.web import web_console, web_options
+from signage.cli.web import trust_console_reviews, web_console, web_options
 
 
 @main.group()
@@ -100,6 +100,8 @@ def serve(content_dir: Path, screens_path: Path, broker_url: str | None, port: i
     data_dir.mkdir(parents=True, exist_ok=True)
     try:
         demo.ensure_keys(data_dir, console)
+        if not no_web:
+            trust_console_reviews(content_dir, data_dir, console)  # before the publisher's first check
         broker = broker_url or production_access(data_dir)
         hook = after_publish_hook(site_dir) if site_dir else None
         with demo.broker_for(broker, data_dir, port, console) as url, \

@@ -50,6 +50,7 @@ def web_console(content: Path, data_dir: Path, screens: Path, url: str | BrokerA
         fleet = own_fleet = FleetWatcher(url, known_screens=known)
         fleet.start()
     site = Site(content, data_dir, screens, request_publish=publisher.dirty.set, fleet=fleet,
+                checker=getattr(publisher, "checker", None),  # one check of the county, not two
                 send_command=lambda screen, name: send_command(url, data_dir, screen, name,
                                                                   client="signage-console"))
     hosts = [public_url.split("://", 1)[1].split("/", 1)[0]] if public_url else []
@@ -62,6 +63,16 @@ def web_console(content: Path, data_dir: Path, screens: Path, url: str | BrokerA
         server.stop()
         if own_fleet is not None:
             own_fleet.stop()
+
+
+def trust_console_reviews(content: Path, data_dir: Path, console: Console) -> None:
+    """Put the console's public review key in county.yaml before publishing starts, so that the
+    first approval changes only the approved record (no county-wide reload on the publisher)."""
+    from signage.console.review.seal import ensure_county_key
+    from signage.console.site import Site
+
+    if ensure_county_key(Site(content, data_dir)):
+        console.print(f"{content / 'county.yaml'}: added the console's review key (review_keys)")
 
 
 DEMO_ACCOUNTS = (("office", "office", "", "政务公开办 李明"), ("reviewer", "reviewer", "", "王立新"),

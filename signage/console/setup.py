@@ -12,7 +12,7 @@ from signage.console.site import Site, install
 SECRET_FILE = "console-secret.key"
 DATABASE_FILE = "console.sqlite3"
 UPLOAD_LIMIT = 5 * 1024 * 1024  # an office's power list is well under 1 MB
-APPS = ["accounts", "audit", "editing", "review", "office"]
+APPS = ["accounts", "audit", "editing", "review", "office", "rectification"]
 
 
 def secret_key(data_dir: Path) -> str:

@@ -21,6 +21,7 @@ class Site:
     fleet: Any = None  # a signage.fleet.status.FleetWatcher, when a broker runs
     send_command: Callable[[str, str], bytes | None] | None = None  # screen, command → screenshot
     today: Callable[[], dt.date] = field(default=dt.date.today)
+    checker: Any = None  # the publisher's Checker when serving beside it: one county check, shared
 
     @property
     def review_key_path(self) -> Path:

@@ -8,8 +8,11 @@ from django.urls import path, re_path
 from django.views.static import serve
 
 from signage.console.accounts import views as accounts
+from signage.console.editing import recordviews
 from signage.console.editing import views as editing
+from signage.console.office import coverage_views
 from signage.console.office import views as office
+from signage.console.rectification import views as rectification
 from signage.console.review import views as review
 
 STATIC = Path(__file__).parent / "static" / "console"
@@ -22,6 +25,14 @@ urlpatterns = [
     path("unit/<str:unit_id>/", editing.unit_page, name="unit"),
     path("unit/<str:unit_id>/power/<str:key>/", editing.power_form, name="power"),
     path("unit/<str:unit_id>/power/<str:key>/check", editing.power_check, name="power-check"),
+    path("unit/<str:unit_id>/notice/<str:key>/", recordviews.record_form, {"section": "notices"},
+         name="notice"),
+    path("unit/<str:unit_id>/notice/<str:key>/check", recordviews.record_check, {"section": "notices"},
+         name="notice-check"),
+    path("unit/<str:unit_id>/announcement/<str:key>/", recordviews.record_form, {"section": "announcements"},
+         name="announcement"),
+    path("unit/<str:unit_id>/announcement/<str:key>/check", recordviews.record_check,
+         {"section": "announcements"}, name="announcement-check"),
     path("unit/<str:unit_id>/<str:section>/<str:key>/submit", editing.submit, name="submit"),
     path("unit/<str:unit_id>/import", editing.import_page, name="import"),
     path("template.xlsx", editing.template_download, name="template"),
@@ -30,6 +41,7 @@ urlpatterns = [
     path("review/<int:pk>/approve", review.approve, name="review-approve"),
     path("review/<int:pk>/return", review.return_, name="review-return"),
     path("office/", office.dashboard, name="dashboard"),
+    path("office/coverage/<str:unit_id>/", coverage_views.unit_coverage, name="coverage"),
     path("office/publish", office.publish, name="publish"),
     path("office/fleet", office.fleet, name="fleet"),
     path("office/fleet/stream", office.fleet_stream, name="fleet-stream"),
@@ -37,6 +49,12 @@ urlpatterns = [
     path("office/fleet/<str:screen>/screenshot.png", office.screenshot_image, name="screenshot-image"),
     path("office/audit", office.audit_log, name="audit"),
     path("office/audit.csv", office.audit_csv, name="audit-csv"),
+    path("office/rectifications", rectification.index, name="rectifications"),
+    path("office/rectifications/issue", rectification.issue, name="rectification-issue"),
+    path("rectification/<int:pk>/", rectification.detail, name="rectification"),
+    path("rectification/<int:pk>.pdf", rectification.pdf, name="rectification-pdf"),
+    path("rectification/<int:pk>/recheck", rectification.recheck, name="rectification-recheck"),
+    path("rectification/<int:pk>/close", rectification.close, name="rectification-close"),
     # three files of our own (style, live check, fleet); never the data folder
     re_path(r"^static/(?P<path>[a-z]+\.(?:css|js))$", serve, {"document_root": STATIC}),
 ]

@@ -50,7 +50,7 @@ def county_result(site: Site, *, fresh: bool = False) -> CheckResult:
         cached = _results.get(root)
         if cached and not fresh and cached[0] == stamp:
             return cached[1]
-        checker = _checkers.setdefault(root, Checker(root))
+        checker = site.checker or _checkers.setdefault(root, Checker(root))
         result = checker.check(today)
         _results[root] = (stamp, result)
         return result
@@ -83,12 +83,11 @@ def check_draft(site: Site, unit_id: str, record: dict, section: str, key: str) 
         for name in ("unit.yaml", "unit.yml"):
             if (source / name).exists():
                 shutil.copy(source / name, folder / name)
-        if (source / "images").is_dir():
-            (folder / "images").symlink_to((source / "images").resolve())
         text = yaml.safe_dump({section: [record]}, allow_unicode=True, sort_keys=False)
         (folder / "draft.yaml").write_text(text, "utf-8")
         unit, loaded = load_unit(root, folder)
-        catalogue = Catalogue(str(root), county, {unit.id: unit})
+        # rooted at the real content folder: images and attachments resolve to the unit's own files
+        catalogue = Catalogue(str(site.content_dir), county, {unit.id: unit})
         context, _ = make_context(catalogue, site.today())
         findings = loaded.findings + check_unit(unit, context)
     return sorted((f for f in findings if f.subject == key), key=Finding.sort_key)

@@ -4,6 +4,7 @@ update) and is written atomically through signage.contract.files (never half a f
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import threading
@@ -82,6 +83,22 @@ def load_shared(path: Path) -> Document:
     return document
 
 
+def load_for_edit(path: Path) -> Document:
+    """A private copy of the parsed file to change and save: copying the shared parse takes a
+    few ms where parsing again takes hundreds (the save still checks the version on disk)."""
+    shared = load_shared(path)
+    return Document(shared.path, copy.deepcopy(shared.data), shared.version)
+
+
+def _remember(document: Document, raw: bytes) -> None:
+    """The file as just written, for the next reader (the form shown after a save, the approval)."""
+    info = document.path.stat()
+    if len(_cache) >= _CACHE_FILES:
+        _cache.pop(next(iter(_cache)))
+    _cache[document.path] = ((info.st_mtime_ns, info.st_size),
+                             Document(document.path, copy.deepcopy(document.data), version_of(raw)))
+
+
 def dump(data: CommentedMap) -> bytes:
     buffer = io.StringIO()
     _yaml().dump(data, buffer)
@@ -114,6 +131,7 @@ def save(document: Document, expected_version: str) -> str:
             raise Conflict(f"{document.path.name} 在您打开表单后已被修改（可能是同事或表格导入）。"
                            "您的修改没有保存：请重新打开，核对后再修改。")
         atomic_write(document.path, data)
+        _remember(document, data)
     return version_of(data)
 
 

@@ -5,15 +5,18 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
+from ruamel.yaml.comments import CommentedMap
 
 from signage.console.audit.log import record as audit
-from signage.console.editing import checks, documents, powerform, records, uploads
+from signage.console.editing import checks, documents, images, powerform, records, uploads
+from signage.console.rectification import notices as rectification
 from signage.console.review import submissions
 from signage.console.review.models import PENDING, RETURNED, Submission
 from signage.console.security import OFFICE, REVIEWER, UNIT, role_of, role_required, unit_allowed, unit_of
@@ -37,17 +40,18 @@ def unit_page(request: HttpRequest, unit_id: str) -> HttpResponse:
     recent = Submission.objects.filter(unit=unit_id, status__in=(PENDING, RETURNED)).order_by("-id")[:50]
     return render(request, "console/unit.html", {
         "unit": unit, "table": [(records.SECTIONS[s], s, rows) for s, rows in table.items()],
-        "unit_findings": unit_findings, "submissions": recent,
+        "unit_findings": unit_findings, "submissions": recent, "today": current().today(),
+        "rectifications": rectification.open_for(unit_id).order_by("deadline")[:20],
         "can_edit": role_of(request) in EDITORS})
 
 
-def _editable(request: HttpRequest, unit_id: str, key: str, *,
-              shared: bool = False) -> tuple[records.Row, documents.Document]:
+def _editable(request: HttpRequest, unit_id: str, key: str, *, shared: bool = False,
+              section: str = "powers") -> tuple[records.Row, documents.Document]:
     """The record's row and its file (``shared``: the parsed file for reading only)."""
     unit_allowed(request, unit_id)
-    row = records.find(current(), unit_id, "powers", key)
+    row = records.find(current(), unit_id, section, key)
     path = current().content_dir / row.obj.location.file
-    return row, documents.load_shared(path) if shared else documents.load(path)
+    return row, documents.load_shared(path) if shared else documents.load_for_edit(path)
 
 
 @role_required(*EDITORS)
@@ -65,9 +69,11 @@ def power_form(request: HttpRequest, unit_id: str, key: str) -> HttpResponse:
         values = {**old, **powerform.from_post(request.POST)}
         version = request.POST.get("version", "")
         errors = powerform.problems(values)
+        image = _uploaded_image(request, unit_id, row.key, errors)
         if not errors:
             try:
-                return _save(request, row, document, record, old, values, version)
+                return _save(request, row, document, record, version,
+                             lambda r: powerform.apply(r, old, values) + _set_image(r, image), "power")
             except documents.DocumentError as exc:
                 messages.error(request, str(exc))
     return render(request, "console/power_form.html", {
@@ -77,26 +83,48 @@ def power_form(request: HttpRequest, unit_id: str, key: str) -> HttpResponse:
         "channels": powerform.CHANNEL_LABELS, "file": row.obj.location.file})
 
 
+def _uploaded_image(request: HttpRequest, unit_id: str, key: str, errors: dict[str, str]) -> str | None:
+    """The flowchart image the clerk uploaded, checked and stored in the unit's images folder."""
+    upload = request.FILES.get("flowchart_image")
+    if upload is None or errors:
+        return None
+    try:
+        return images.store(upload, current().content_dir / "units" / unit_id, key)
+    except images.ImageError as exc:
+        errors["flowchart_image"] = str(exc)
+        return None
+
+
+def _set_image(record: dict, image: str | None) -> list[str]:
+    """Point the flowchart at the uploaded image (an image replaces drawn steps)."""
+    if image is None:
+        return []
+    documents.set_field(record, "flowchart", CommentedMap(image=image))
+    return ["flowchart"]
+
+
 def _save(request: HttpRequest, row: records.Row, document: documents.Document, record: dict,
-          old: dict, values: dict, version: str) -> HttpResponse:
+          version: str, change: Callable[[dict], list[str]], url_name: str) -> HttpResponse:
+    """Write ``change`` into the record's file unless it changed meanwhile; audit; back to the form."""
     site = current()
+    section = row.section
     before = row.obj.content_digest
-    submissions.remember_baseline(row.obj.unit_id, "powers", row.key, record, before)
-    changed = powerform.apply(record, old, values)
+    submissions.remember_baseline(row.obj.unit_id, section, row.key, record, before)
+    changed = change(record)
     if not changed:
         messages.info(request, "没有修改任何字段。")
-        return redirect("power", unit_id=row.obj.unit_id, key=row.key)
+        return redirect(url_name, unit_id=row.obj.unit_id, key=row.key)
     documents.set_field(record, "updated", site.today().isoformat())
     documents.save(document, version)
     checks.invalidate(site)
-    new_key = documents.record_key("powers", record)
-    saved = records.find_fresh(site, row.obj.unit_id, "powers", new_key)
-    audit(request, "save", f"{row.obj.unit_id}/powers/{new_key}", before=before,
+    new_key = documents.record_key(section, record)
+    saved = records.find_fresh(site, row.obj.unit_id, section, new_key)
+    audit(request, "save", f"{row.obj.unit_id}/{section}/{new_key}", before=before,
           after=saved.obj.content_digest, detail="修改字段：" + "、".join(changed))
     errors = sum(1 for f in saved.findings if f.is_error)
     messages.success(request, f"已保存（{document.path.name}）。" + (
         f"仍有 {errors} 个错误，修正后才能发布。" if errors else "") + "修改后须提交保密审查。")
-    return redirect("power", unit_id=row.obj.unit_id, key=new_key)
+    return redirect(url_name, unit_id=row.obj.unit_id, key=new_key)
 
 
 @role_required(*EDITORS)
@@ -135,7 +163,7 @@ def submit(request: HttpRequest, unit_id: str, section: str, key: str) -> HttpRe
     unit_allowed(request, unit_id)
     row = records.find_fresh(current(), unit_id, section, key)
     try:
-        document = documents.load(current().content_dir / row.obj.location.file)
+        document = documents.load_shared(current().content_dir / row.obj.location.file)  # read only
         record = documents.find(document, section, key)
     except documents.DocumentError as exc:
         messages.error(request, str(exc))

@@ -16,6 +16,9 @@ from signage.console.audit.log import csv_rows
 from signage.console.audit.log import record as audit
 from signage.console.audit.models import AuditEntry
 from signage.console.editing.checks import county_result
+from signage.console.office import coverage
+from signage.console.office.times import local, zone_of
+from signage.console.rectification.notices import open_counts
 from signage.console.review.models import PENDING, Submission
 from signage.console.security import OFFICE, role_required
 from signage.console.site import current
@@ -32,6 +35,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     pending = {}
     for unit in Submission.objects.filter(status=PENDING).values_list("unit", flat=True):
         pending[unit] = pending.get(unit, 0) + 1
+    rectifying = open_counts()
+    shown = coverage.county_summary(coverage.read(current().data_dir, current().today()),
+                                    list(result.catalogue.units))
     rows = []
     for unit_id, unit in result.catalogue.units.items():
         findings = result.for_unit(unit_id)
@@ -41,10 +47,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                      "held": sum(1 for r in records if (unit_id, r.key) in blocked),
                      "errors": sum(1 for f in findings if f.is_error),
                      "warnings": sum(1 for f in findings if not f.is_error),
-                     "pending": pending.get(unit_id, 0)})
+                     "pending": pending.get(unit_id, 0), "rectifying": rectifying.get(unit_id, 0),
+                     "shown": shown[unit_id]})
     last = AuditEntry.objects.filter(action="publish").first()
     return render(request, "console/dashboard.html", {
-        "rows": rows, "last_publish": last, "fleet": _fleet_rows(),
+        "rows": rows, "last_publish": last, "fleet": fleet_rows(),
         "can_publish": current().request_publish is not None})
 
 
@@ -61,13 +68,15 @@ def publish(request: HttpRequest) -> HttpResponse:
     return redirect("dashboard")
 
 
-def _fleet_rows() -> list[dict]:
+def fleet_rows() -> list[dict]:
     fleet = current().fleet
     if fleet is None:
         return []
+    zone = zone_of(county_result(current()).catalogue.county)
     rows = []
     for row in fleet.snapshot():
         data = asdict(row)
+        data["last_seen"] = local(row.last_seen, zone)  # the county's time, not UTC
         data["up_to_date"] = row.up_to_date
         data["has_screenshot"] = (current().screenshots_dir / f"{row.screen}.png").exists()
         rows.append(data)
@@ -76,7 +85,7 @@ def _fleet_rows() -> list[dict]:
 
 @role_required(OFFICE)
 def fleet(request: HttpRequest) -> HttpResponse:
-    return render(request, "console/fleet.html", {"rows": _fleet_rows(),
+    return render(request, "console/fleet.html", {"rows": fleet_rows(),
                                                   "connected": current().fleet is not None})
 
 
@@ -89,7 +98,7 @@ def fleet_stream(request: HttpRequest) -> StreamingHttpResponse:
         deadline = time.monotonic() + STREAM_SECONDS
         yield "retry: 3000\n\n"
         while time.monotonic() < deadline:
-            rows = json.dumps(_fleet_rows(), ensure_ascii=False)
+            rows = json.dumps(fleet_rows(), ensure_ascii=False)
             if rows != last:
                 last = rows
                 yield f"data: {rows}\n\n"

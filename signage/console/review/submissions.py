@@ -89,7 +89,7 @@ def approve(site: Site, submission: Submission, account: str, reviewer: str, not
         submission.save()
         raise ReviewError("提交之后内容又被修改过，本次提交已作废：请等单位重新提交后再审查。")
     ensure_county_key(site)  # the first seal makes the county trust this console's key
-    document = documents.load(site.content_dir / row.obj.location.file)
+    document = documents.load_for_edit(site.content_dir / row.obj.location.file)
     record = documents.find(document, submission.section, submission.key)
     documents.set_field(record, "review", sealed_review(site, account, reviewer, submission.digest,
                                                         note=note))

@@ -1,8 +1,8 @@
-// Live check of the power-item form: posts the form (with its CSRF token) to the check endpoint
+// Live check of a record form (power item, notice, announcement): posts the form (with its CSRF token) to the check endpoint
 // a moment after the clerk stops typing and lists the findings. The form works without it.
 (function () {
   "use strict";
-  var form = document.getElementById("power-form");
+  var form = document.getElementById("power-form") || document.getElementById("record-form");
   var live = document.getElementById("live");
   if (!form || !live || !window.fetch) { return; }
   var timer = null;
@@ -29,7 +29,9 @@
   }
   function check() {
     var mine = ++sequence;
-    fetch(live.dataset.url, {method: "POST", body: new FormData(form), credentials: "same-origin"})
+    var data = new FormData(form);
+    data.delete("flowchart_image");  // the image is checked when saved, not sent on every keystroke
+    fetch(live.dataset.url, {method: "POST", body: data, credentials: "same-origin"})
       .then(function (response) { return response.json(); })
       .then(function (data) { if (mine === sequence && data.findings) { show(data.findings); } })
       .catch(function () { /* the saved form is checked anyway */ });
