@@ -1,8 +1,11 @@
 """A complete, verified content version as renderers see it, resolved from the object store.
 
-Resolving walks the Merkle tree from the plan object: plan → units and chunks → entries' items
-→ flowchart blobs → parts. :func:`missing_objects` tells the runtime what it still has to fetch
-(level by level: a chunk's items are only known once the chunk is here).
+Resolving walks the Merkle tree from the plan object: plan → units and chunks (a flat list, or
+since schema 1.1 a tree of index nodes whose root holds the units) → entries' items → flowchart
+blobs → parts. Every complete chunk and index node is remembered with its entries, so a new
+version resolves only the subtrees it does not share with the last one. :class:`Incomplete`
+tells the runtime what it still has to fetch (level by level: a chunk's items are only known
+once the chunk is here).
 """
 
 from __future__ import annotations
@@ -156,15 +159,26 @@ def _resolve(store: Resolver, plan_id: str, version: int) -> Plan:
         raise Incomplete(missing)
     if store.choose_fields is not None:
         store.only_fields(store.choose_fields(dict(plan.get("layout", {}))))
+    entries: list[Entry] = []
+    unit_refs = plan.get("units", {})
+    if plan.get("tree") is not None:  # schema 1.1: the chunks as a tree of index nodes
+        root_id = str(plan["tree"])
+        root = _json(store, root_id, missing, "index")
+        if root is None:
+            raise Incomplete(missing)
+        unit_refs = root.get("units", {})
+        root_entries, root_used = _index(store, root_id, root, missing)
+        entries += root_entries
+        used |= root_used
+    else:
+        for chunk_id in plan.get("chunks", []):
+            chunk_entries, chunk_used = _chunk(store, chunk_id, missing)
+            entries += chunk_entries
+            used |= chunk_used
     units = {}
-    for unit_id, object_id in dict(plan.get("units", {})).items():
+    for unit_id, object_id in dict(unit_refs).items():
         used.add(object_id)
         units[unit_id] = _json(store, object_id, missing, "unit")
-    entries: list[Entry] = []
-    for chunk_id in plan.get("chunks", []):
-        chunk_entries, chunk_used = _chunk(store, chunk_id, missing)
-        entries += chunk_entries
-        used |= chunk_used
     if missing:
         raise Incomplete(missing)
     return Plan(version, str(plan["screen"]), str(plan["kind"]), str(plan.get("site", "")),
@@ -184,6 +198,35 @@ def _chunk(store: Resolver, chunk_id: str,
     result = entries, frozenset(used)
     if chunk is not None and len(missing) == missing_before:
         store.chunks[chunk_id] = result  # complete: reusable as is
+    return result
+
+
+def _index(store: Resolver, node_id: str, node: dict[str, Any] | None,
+           missing: set[str]) -> tuple[tuple[Entry, ...], frozenset[str]]:
+    """An index node's entries (its chunks', or its child nodes', in order) and every object
+    below it; remembered once complete, like a chunk."""
+    cached = store.chunks.get(node_id)
+    if cached is not None:
+        return cached
+    node = node if node is not None else _json(store, node_id, missing, "index")
+    if node is None:
+        return (), frozenset((node_id,))
+    missing_before = len(missing)
+    entries: list[Entry] = []
+    used = {node_id}
+    if "nodes" in node:
+        for child in node["nodes"]:
+            child_entries, child_used = _index(store, str(child), None, missing)
+            entries += child_entries
+            used |= child_used
+    else:
+        for chunk_id in node["chunks"]:
+            chunk_entries, chunk_used = _chunk(store, str(chunk_id), missing)
+            entries += chunk_entries
+            used |= chunk_used
+    result = tuple(entries), frozenset(used)
+    if len(missing) == missing_before:
+        store.chunks[node_id] = result
     return result
 
 
