@@ -259,6 +259,24 @@ def _blob(store: Resolver, blob_id: str, missing: set[str], used: set[str]) -> N
             missing.add(part)
 
 
+def chunk_ids(plan: dict[str, Any], load: Callable[[str], dict[str, Any] | None]) -> list[str] | None:
+    """A plan's chunk ids in order, flat or through its index tree (``load`` gives a JSON
+    object by id); None when an index node is missing. For tools reading a store (assessment)."""
+    if plan.get("tree") is None:
+        return [str(c) for c in plan.get("chunks") or []]
+    out: list[str] = []
+    pending = [str(plan["tree"])]
+    while pending:  # depth first, in order
+        node = load(pending.pop())
+        if node is None:
+            return None
+        if "nodes" in node:
+            pending.extend(str(n) for n in reversed(node["nodes"]))
+        else:
+            out.extend(str(c) for c in node.get("chunks") or [])
+    return out
+
+
 def read_blob(store: ObjectStore, blob_id: str) -> bytes:
     """The bytes of a binary file (a flowchart image) from its blob object."""
     blob = decode_object(store.get(blob_id) or b"", blob_id)

@@ -153,9 +153,11 @@ class Planner:
 
 def build_fleet(check: CheckResult, screens: ScreenSet, today: dt.date,
                 last_good: dict[str, Record] | None = None,
-                stored: Callable[[str], bytes | None] | None = None) -> FleetBuild:
+                stored: Callable[[str], bytes | None] | None = None,
+                tree: Callable[[str], bool] | None = None) -> FleetBuild:
     """Plan every screen once (see :class:`Planner` for repeated planning)."""
-    return Planner().build(check, screens, today, last_good or {}, stored or (lambda _: None))
+    return Planner().build(check, screens, today, last_good or {}, stored or (lambda _: None),
+                           tree)
 
 
 def _unit_records(build: FleetBuild, root: Path, unit: Unit, blocked: set[tuple[str, str]],

@@ -1,0 +1,137 @@
+"""Tree plans (schema 1.1): the same entries as a flat plan, an edit moves only its path, and a
+screen that reads only 1.0 keeps getting flat plans."""
+
+from __future__ import annotations
+
+import collections
+import json
+import uuid
+from pathlib import Path
+
+import paho.mqtt.client as mqtt
+import pytest
+from conftest import POWER, TODAY, ContentFactory, patched
+from harness import Fleet, wait_until
+from paho.mqtt.enums import CallbackAPIVersion
+
+from players.plan import chunk_ids, resolve
+from signage.catalogue.checking import check_content
+from signage.contract import wire
+from signage.contract.objectstore import ObjectStore
+from signage.contract.topics import Topics
+from signage.publishing.plans import FleetBuild, build_fleet
+from signage.publishing.screens import load_screens
+
+SCREENS = "screens:\n  - id: hall-kiosk\n    kind: kiosk\n"
+
+
+def _powers(count: int, changed: int | None = None) -> list[dict]:
+    return [patched(POWER, {"code": f"CSJ-XK-{n:04d}",
+                            "name": f"事项{n}" + ("（变更）" if n == changed else "")})
+            for n in range(1, count + 1)]
+
+
+def _build(tmp: Path, powers: list[dict], tree: bool) -> FleetBuild:
+    root = ContentFactory(tmp / "content").write(powers=powers)
+    layouts = tmp / "layouts"
+    layouts.mkdir(exist_ok=True)
+    (layouts / "screens.yaml").write_text(SCREENS, "utf-8")
+    return build_fleet(check_content(root, today=TODAY), load_screens(layouts), TODAY,
+                       tree=lambda screen: tree)
+
+
+def _store(tmp: Path, build: FleetBuild) -> ObjectStore:
+    store = ObjectStore(tmp / "store")
+    for object_id, payload in build.objects.items():
+        store.put(object_id, payload)
+    return store
+
+
+def _types(build: FleetBuild, ids: set[str]) -> collections.Counter[str]:
+    return collections.Counter(json.loads(build.objects[o])["type"] for o in ids)
+
+
+def test_a_tree_plan_resolves_to_the_flat_plans_entries(tmp_path: Path) -> None:
+    flat = _build(tmp_path / "flat", _powers(700), tree=False)
+    tree = _build(tmp_path / "tree", _powers(700), tree=True)
+    flat_plan = resolve(_store(tmp_path / "flat", flat), flat.roots["hall-kiosk"], 1)
+    tree_plan = resolve(_store(tmp_path / "tree", tree), tree.roots["hall-kiosk"], 1)
+    assert len(tree_plan.entries) > 700
+    assert [(e.kind, e.unit, e.key, e.ref) for e in tree_plan.entries] == \
+        [(e.kind, e.unit, e.key, e.ref) for e in flat_plan.entries]
+    assert tree_plan.units == flat_plan.units and tree_plan.object_ids >= set(tree.roots.values())
+    plan = json.loads(tree.objects[tree.roots["hall-kiosk"]])
+    root = json.loads(tree.objects[plan["tree"]])
+    assert "nodes" in root and set(root["units"]) == {"demo"}  # 700 entries: two index levels
+    assert _types(tree, tree.uses["hall-kiosk"])["index"] > 2
+    # a 1.0 reader walks plan["chunks"]: null makes it refuse the version, never show it empty
+    assert plan["chunks"] is None and "chunks" in plan
+    with pytest.raises(TypeError):
+        list(plan.get("chunks", []))
+    # tools reading a store (the assessment) find the same chunks through the tree
+    chunks = chunk_ids(plan, lambda o: json.loads(tree.objects[o]) if o in tree.objects else None)
+    keys = [row["key"] for c in chunks for row in json.loads(tree.objects[c])["entries"]]
+    assert keys == [e.key for e in tree_plan.entries]
+
+
+def test_an_edit_moves_its_item_its_chunk_and_the_path_above(tmp_path: Path) -> None:
+    before = _build(tmp_path / "a", _powers(2000), tree=True)
+    after = _build(tmp_path / "b", _powers(2000, changed=1234), tree=True)
+    new = set(after.uses["hall-kiosk"]) - set(before.uses["hall-kiosk"])
+    kinds = _types(after, new)
+    assert kinds["power"] == kinds["chunk"] == kinds["plan"] == 1
+    depth = 1
+    node = json.loads(after.objects[json.loads(after.objects[after.roots["hall-kiosk"]])["tree"]])
+    while "nodes" in node:
+        node, depth = json.loads(after.objects[node["nodes"][0]]), depth + 1
+    assert kinds["index"] == depth and set(kinds) == {"power", "chunk", "plan", "index"}
+    item = next(o for o in new if _types(after, {o})["power"])
+    path = sum(len(after.objects[o]) for o in new) - len(after.objects[item])
+    assert path < 8_000, path  # a flat plan of 2,000 entries alone is ~5 kB of chunk ids
+    flat = _build(tmp_path / "c", _powers(2000), tree=False)
+    assert len(flat.objects[flat.roots["hall-kiosk"]]) > 4_000
+
+
+@pytest.fixture
+def fleet(tmp_path: Path, broker):
+    fleet = Fleet(tmp_path, broker)
+    yield fleet
+    fleet.close()
+
+
+def _retain(url: str, topic: str, payload: bytes) -> None:
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"old-{uuid.uuid4().hex[:8]}")
+    host, port = url.removeprefix("mqtt://").rsplit(":", 1)
+    client.connect(host, int(port))
+    client.loop_start()
+    try:
+        client.publish(topic, payload, qos=1, retain=True).wait_for_publish(10)
+    finally:
+        client.loop_stop()
+        client.disconnect()
+
+
+def _plan_of(fleet: Fleet, publisher, screen: str) -> dict:
+    return json.loads(publisher.store.get(publisher.state.manifests[screen]["plan"]))
+
+
+def test_a_screen_that_reads_1_0_gets_flat_plans(fleet: Fleet) -> None:
+    publisher = fleet.publisher()
+    first = publisher.publish()
+    led = fleet.player("lobby-led")
+    wait_until(lambda: led.version == first.versions["lobby-led"], what="first version")
+    assert "tree" in _plan_of(fleet, publisher, "hall-kiosk")  # a 1.1 reader, or unknown: tree
+    assert "tree" in _plan_of(fleet, publisher, "lobby-led")
+    assert led.runtime.plan.entries  # and the 1.1 player shows it
+    old_status = wire.canonical({"schema": "1.0", "type": "status", "screen": "hall-kiosk"})
+    _retain(fleet.broker.url, Topics().status("hall-kiosk"), old_status)
+    wait_until(lambda: "hall-kiosk" in publisher.flat_screens, what="the old reader noticed")
+    second = publisher.publish()
+    assert set(second.versions) == {"hall-kiosk"}  # the 1.1 player keeps its version
+    plan = _plan_of(fleet, publisher, "hall-kiosk")
+    assert "tree" not in plan and plan["chunks"] and plan["units"]
+    new_status = wire.canonical({"schema": "1.1", "type": "status", "screen": "hall-kiosk"})
+    _retain(fleet.broker.url, Topics().status("hall-kiosk"), new_status)
+    wait_until(lambda: "hall-kiosk" not in publisher.flat_screens, what="the upgrade noticed")
+    assert set(publisher.publish().versions) == {"hall-kiosk"}
+    assert "tree" in _plan_of(fleet, publisher, "hall-kiosk")
