@@ -1,7 +1,7 @@
 """A complete, verified content version as renderers see it, resolved from the object store.
 
 Resolving walks the Merkle tree from the plan object: plan → units and chunks (a flat list, or
-since schema 1.1 a tree of index nodes whose root holds the units) → entries' items → flowchart
+since schema 1.1 a tree of index nodes, the units in a roster) → entries' items → flowchart
 blobs → parts. Every complete chunk and index node is remembered with its entries, so a new
 version resolves only the subtrees it does not share with the last one. :class:`Incomplete`
 tells the runtime what it still has to fetch (level by level: a chunk's items are only known
@@ -162,12 +162,11 @@ def _resolve(store: Resolver, plan_id: str, version: int) -> Plan:
     entries: list[Entry] = []
     unit_refs = plan.get("units", {})
     if plan.get("tree") is not None:  # schema 1.1: the chunks as a tree of index nodes
-        root_id = str(plan["tree"])
-        root = _json(store, root_id, missing, "index")
-        if root is None:
-            raise Incomplete(missing)
-        unit_refs = root.get("units", {})
-        root_entries, root_used = _index(store, root_id, root, missing)
+        roster_id = str(plan["roster"])
+        used.add(roster_id)
+        roster = _json(store, roster_id, missing, "roster")
+        unit_refs = roster.get("units", {}) if roster else {}
+        root_entries, root_used = _index(store, str(plan["tree"]), None, missing)
         entries += root_entries
         used |= root_used
     else:

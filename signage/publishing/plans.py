@@ -31,7 +31,7 @@ from signage.publishing.screens import Screen, ScreenSet
 
 CHUNK_BOUNDARY = 32  # average entries per chunk (flat plans, schema 1.0 readers)
 CHUNK_MAX = 128
-TREE_CHUNK_BOUNDARY, TREE_CHUNK_MAX = 16, 48  # tree plans: small chunks, since the list is a tree
+TREE_CHUNK_BOUNDARY, TREE_CHUNK_MAX = 8, 32  # tree plans: small chunks, since the list is a tree
 INDEX_FANOUT, INDEX_MAX = 16, 48  # children per index node: average (content-defined), most
 FILE_FAILURES = frozenset(("GK-LOAD-001", "GK-LOAD-002", "GK-LOAD-004", "GK-LOAD-009"))
 _TYPE_ORDER = {name: i for i, name in enumerate(POWER_TYPES)}
@@ -286,8 +286,8 @@ def _choose(screen: Screen, ordered: list[Record], unit_order: list[str]) -> lis
 
 def _contents(build: FleetBuild, screen: Screen, chosen: list[Record], unit_ids: dict[str, str],
               as_tree: bool) -> tuple[list[str], set[str]]:
-    """A group's chunk ids (flat plans) or its root index id (tree plans), and every index and
-    chunk object it uses; screens with the same selection share them."""
+    """A group's chunk ids (flat plans) or its root index and roster ids (tree plans), and every
+    index, chunk and roster object it uses; screens with the same selection share them."""
     if not as_tree:
         chunks = [chunk for chunk, _ in _chunks(build, screen, chosen, CHUNK_BOUNDARY, CHUNK_MAX)]
         return chunks, set(chunks)
@@ -298,9 +298,9 @@ def _contents(build: FleetBuild, screen: Screen, chosen: list[Record], unit_ids:
         level = _group(build, level, field_name)
         used.update(node for node, _ in level)
         field_name = "nodes"
-    root = build.add({"type": "index", field_name: [node for node, _ in level],
-                      "units": _units(screen, chosen, unit_ids)})
-    return [root], used | {root}
+    root = build.add({"type": "index", field_name: [node for node, _ in level]})
+    roster = build.add({"type": "roster", "units": _units(screen, chosen, unit_ids)})
+    return [root, roster], used | {root, roster}
 
 
 def _chunks(build: FleetBuild, screen: Screen, chosen: list[Record], boundary: int,
@@ -343,14 +343,14 @@ def _units(screen: Screen, chosen: list[Record], unit_ids: dict[str, str]) -> di
 def _plan(build: FleetBuild, screen: Screen, county: dict[str, Any], unit_ids: dict[str, str],
           chosen: list[Record], chunks: list[str], reachable: set[str], as_tree: bool) -> str:
     """The screen's plan: flat (units and chunk ids inline) or a tree (``tree`` names the root
-    index, which holds the units; ``chunks`` is null so a 1.0 reader refuses it, never shows
-    it empty)."""
+    index, ``roster`` the units: an edit of an item changes neither the plan's size nor the
+    roster; ``chunks`` is null so a 1.0 reader refuses it, never shows it empty)."""
     units = _units(screen, chosen, unit_ids)
     body: dict[str, Any] = {"type": "plan", "screen": screen.id, "kind": screen.kind,
                             "site": screen.site, "layout": screen.layout, "county": county,
                             "count": len(chosen)}
     if as_tree:
-        body.update(chunks=None, tree=chunks[0])
+        body.update(chunks=None, tree=chunks[0], roster=chunks[1])
     else:
         body.update(units=units, chunks=chunks)
     plan_id = build.add(body)
@@ -363,3 +363,12 @@ def _plan(build: FleetBuild, screen: Screen, county: dict[str, Any], unit_ids: d
 def _is_boundary(identity: str, every: int = CHUNK_BOUNDARY) -> bool:
     return int.from_bytes(hashlib.sha1(identity.encode()).digest()[:4], "big") % every == 0
 
+
+
+def plan_records(screen: Screen, records: list[Record], unit_ids: dict[str, str],
+                 county: dict[str, Any], as_tree: bool) -> tuple[str, FleetBuild]:
+    """One screen's plan from records already chosen and ordered (benchmarks, tools): its
+    root id and a build holding the plan, index and chunk objects (not the items)."""
+    build = FleetBuild()
+    contents, used = _contents(build, screen, records, unit_ids, as_tree)
+    return _plan(build, screen, county, unit_ids, records, contents, set(used), as_tree), build
