@@ -14,13 +14,15 @@ from conftest import POWER, TODAY, ContentFactory, patched
 from harness import Fleet, wait_until
 from paho.mqtt.enums import CallbackAPIVersion
 
+from players.cache import GC_MIN_GROWTH, PlayerCache
 from players.plan import chunk_ids, resolve
 from signage.catalogue.checking import check_content
 from signage.contract import wire
+from signage.contract.keys import PUBLIC_KEY_FILE, init_keys, trusted_keys
 from signage.contract.objectstore import ObjectStore
 from signage.contract.topics import Topics
-from signage.publishing.plans import FleetBuild, build_fleet
-from signage.publishing.screens import load_screens
+from signage.publishing.plans import FleetBuild, Record, build_fleet, plan_records
+from signage.publishing.screens import Screen, Selection, load_screens
 
 SCREENS = "screens:\n  - id: hall-kiosk\n    kind: kiosk\n"
 
@@ -136,3 +138,43 @@ def test_a_screen_that_reads_1_0_gets_flat_plans(fleet: Fleet) -> None:
     wait_until(lambda: "hall-kiosk" not in publisher.flat_screens, what="the upgrade noticed")
     assert set(publisher.publish().versions) == {"hall-kiosk"}
     assert "tree" in _plan_of(fleet, publisher, "hall-kiosk")
+
+
+def _synthetic(size: int, revisions: dict[int, int]) -> tuple[str, dict[str, bytes]]:
+    screen = Screen(id="hall-kiosk", kind="kiosk", site="", groups=(), layout={}, select=Selection())
+    unit = wire.encode_object({"type": "unit", "id": "u", "name": "测试局"})
+    objects, records = {unit[0]: unit[1]}, []
+    for n in range(size):
+        ref, payload = wire.encode_object({"type": "power", "code": f"K{n:04d}",
+                                           "name": f"事项{n}" + "改" * revisions.get(n, 0)})
+        objects[ref] = payload
+        records.append(Record(kind="powers", unit="u", key=f"K{n:04d}", ref=ref, file="x"))
+    root, build = plan_records(screen, records, {"u": unit[0]}, {}, as_tree=True)
+    return root, {**objects, **build.objects}
+
+
+def test_the_cache_cleans_up_now_and_then_and_stays_bounded(tmp_path: Path) -> None:
+    key = init_keys(tmp_path / "keys")
+    trusted = trusted_keys([tmp_path / "keys" / PUBLIC_KEY_FILE])
+    cache = PlayerCache(tmp_path / "cache")
+    revisions: dict[int, int] = {}
+    largest, cleaned = 0, False
+    for version in range(1, 80):
+        revisions[version * 37 % 400] = version
+        root, objects = _synthetic(400, revisions)
+        for object_id, payload in objects.items():
+            cache.store.put(object_id, payload)
+        manifest = wire.decode_manifest(wire.encode_manifest("hall-kiosk", version, root, key),
+                                        trusted, "hall-kiosk")
+        plan = resolve(cache.resolver, root, version)
+        before = len(cache.store)
+        cache.commit(manifest, plan)
+        cleaned |= len(cache.store) < before
+        largest = max(largest, len(cache.store))
+        assert set(plan.object_ids) <= set(objects) and len(plan.object_ids) == len(objects)
+    assert cleaned  # old versions' objects went, in a clean-up
+    assert len(objects) < largest <= len(objects) * 1.25 + GC_MIN_GROWTH + 10  # …not every time
+    again = PlayerCache(tmp_path / "cache").load(trusted, "hall-kiosk")  # a restart: all there
+    assert again is not None and again[1].plan_id == root and len(again[1].entries) == 400
+    cache.clean(plan)
+    assert len(cache.store) == len(plan.object_ids)
