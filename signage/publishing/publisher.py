@@ -454,6 +454,7 @@ class Publisher:
         known = max([self.state.last_version,
                      *(m["version"] for m in self.retained_manifests.values())], default=0)
         outgoing: list[tuple[str, bytes]] = []
+        sent = set(report.sent_ids)
         for screen, plan in build.roots.items():
             current = self.retained_manifests.get(screen)
             if current and current["plan"] == plan and current.get("key") == self.key.id \
@@ -461,7 +462,9 @@ class Publisher:
                 continue  # unchanged (a rotated-out key's manifest or a replay is issued again)
             known += 1
             previous = self.uses.get(screen)
-            fresh = sorted(build.uses[screen] - previous) if previous is not None else []
+            # new to the screen; after a restart (its last version unknown), new to the broker
+            fresh = sorted(build.uses[screen] - previous if previous is not None
+                           else build.uses[screen] & sent)
             inline = {o: build.objects[o] for o in fresh} if len(fresh) <= MAX_INLINED else None
             payload = wire.encode_manifest(screen, known, plan, self.key, prefetch=fresh,
                                            inline=inline)  # all or none: a partial saves no hop
