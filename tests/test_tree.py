@@ -178,3 +178,25 @@ def test_the_cache_cleans_up_now_and_then_and_stays_bounded(tmp_path: Path) -> N
     assert again is not None and again[1].plan_id == root and len(again[1].entries) == 400
     cache.clean(plan)
     assert len(cache.store) == len(plan.object_ids)
+
+
+def test_after_a_restart_the_manifest_still_carries_the_edit(fleet: Fleet) -> None:
+    fleet.factory.write(powers=_powers(300))
+    first = fleet.publisher()
+    first.publish()
+    fleet.factory.write(powers=_powers(300, changed=5))
+    edit = first.publish()
+    carried = wire.decode_manifest(first.owned["lobby-led"], first.own_keys, "lobby-led")
+    assert carried.prefetch and len(carried.inline) == len(carried.prefetch)  # the running one
+    first.stop()
+    fleet.publishers.remove(first)
+    restarted = fleet.publisher()  # knows nothing of what each screen had
+    fleet.factory.write(powers=_powers(300, changed=6))
+    again = restarted.publish()
+    assert again.versions["lobby-led"] > edit.versions["lobby-led"]
+    manifest = wire.decode_manifest(restarted.owned["lobby-led"], restarted.own_keys, "lobby-led")
+    assert set(manifest.prefetch) == set(again.sent_ids) & restarted.uses["lobby-led"]
+    assert manifest.inline and {o for o, _ in manifest.inline} == set(manifest.prefetch)
+    led = fleet.player("lobby-led")  # a player from scratch takes it all the same
+    wait_until(lambda: led.version == again.versions["lobby-led"], what="the version after restart")
+    assert led.runtime.plan.entries[6].data["name"] == "事项6（变更）"
