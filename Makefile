@@ -29,6 +29,7 @@ rules-doc: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/check_catalogue.py
 	$(BIN)/python bench/publish.py
+	$(BIN)/python bench/player.py
 	$(BIN)/python bench/soak.py
 	$(BIN)/python bench/led.py
 	$(BIN)/python bench/board.py

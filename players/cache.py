@@ -22,6 +22,7 @@ from signage.contract.wire import Manifest, WireError, decode_manifest
 
 log = logging.getLogger(__name__)
 POINTER = "current.json"
+GC_MIN_GROWTH = 64  # objects the store may gain over the version's before a clean-up
 
 
 class PlayerCache:
@@ -34,6 +35,7 @@ class PlayerCache:
         self.store = ObjectStore(folder / "objects", durable=False)
         self.store.remove_leftovers()
         self.resolver = self._resolver()
+        self._clean_size = len(self.store)  # objects right after the last clean-up
 
     def _resolver(self) -> Resolver:
         resolver = Resolver(self.store)
@@ -55,14 +57,24 @@ class PlayerCache:
 
     def commit(self, manifest: Manifest, plan: Plan) -> None:
         """Make ``manifest`` the cached version: its objects (stored, or remembered by the
-        resolver) are flushed to disk before the pointer that names them is replaced."""
+        resolver) are flushed to disk before the pointer that names them is replaced.
+
+        Objects no version uses any more are removed once the store has grown by a quarter
+        (and GC_MIN_GROWTH) since the last clean-up, not at every version: a clean-up walks
+        the whole plan, and a one-item edit should cost what it changed (bench/player.py).
+        Disk and memory stay within 1.25× of the version's own, plus a little."""
         pointer = {"manifest": base64.b64encode(manifest.payload).decode("ascii"),
                    "version": manifest.version, "plan": manifest.plan}
         for object_id, payload in self.resolver.unwritten.items():
-            if object_id in plan.object_ids:
-                self.store.put(object_id, payload)
+            self.store.put(object_id, payload)  # verified inline objects of a signed manifest
         self.resolver.unwritten.clear()
         self.store.flush()
         atomic_write(self.folder / POINTER, json.dumps(pointer).encode("utf-8"))
+        if len(self.store) > self._clean_size + max(GC_MIN_GROWTH, self._clean_size // 4):
+            self.clean(plan)
+
+    def clean(self, plan: Plan) -> None:
+        """Remove every object ``plan`` does not use, from disk and from memory."""
         self.store.keep_only(plan.object_ids)
         self.resolver.forget_except(plan.object_ids)
+        self._clean_size = len(self.store)

@@ -41,7 +41,7 @@ def code_of(call) -> str:
 def test_the_documented_limits() -> None:
     assert (wire.MAX_PREFETCH, wire.MAX_INLINE) == (64, 32 * 1024)
     assert dt.timedelta(minutes=5) == wire.COMMAND_MAX_AGE
-    assert wire.SCHEMA == "1.0" and wire.PART_MAGIC == b"signage-part/1\n"
+    assert wire.SCHEMA == "1.1" and wire.PART_MAGIC == b"signage-part/1\n"
     assert wire.canonical({"b": 1, "a": "政"}) == '{"a":"政","b":1}'.encode()
     assert wire.digest(b"") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
     stamp = dt.datetime.fromisoformat(wire.now_iso())
@@ -274,5 +274,5 @@ def test_presence() -> None:
     assert wire.is_online(wire.encode_presence("s", False)) is False
     assert wire.is_online(wire.encode_message("status", screen="s")) is None
     assert wire.is_online(b"garbage") is None
-    assert json.loads(wire.encode_presence("s", True)) == {"schema": "1.0", "type": "presence",
+    assert json.loads(wire.encode_presence("s", True)) == {"schema": "1.1", "type": "presence",
                                                           "client": "s", "state": "online"}

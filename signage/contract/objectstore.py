@@ -37,6 +37,9 @@ class ObjectStore:
     def __contains__(self, object_id: str) -> bool:
         return object_id in self._present
 
+    def __len__(self) -> int:
+        return len(self._present)
+
     def put(self, object_id: str, payload: bytes) -> None:
         self._path(object_id)  # refuses what is not an object id
         if digest(payload) != object_id:
@@ -85,13 +88,11 @@ class ObjectStore:
 
     def keep_only(self, keep: Iterable[str]) -> int:
         """Delete every object not in ``keep``; returns how many were removed."""
-        wanted = set(keep)
-        removed = 0
-        for object_id in self._present - wanted:
+        gone = self._present - (keep if isinstance(keep, set | frozenset) else set(keep))
+        for object_id in gone:
             self._path(object_id).unlink(missing_ok=True)
-            removed += 1
-        self._present &= wanted
-        return removed
+        self._present -= gone
+        return len(gone)
 
     def remove_leftovers(self) -> None:
         """Delete temporary files a crash mid-write left behind (run at start-up)."""

@@ -8,6 +8,7 @@ Content travels as a Merkle tree of content-addressed objects::
 
     manifest (signed, per screen) ─▶ plan ─▶ chunk ─▶ power / notice / announcement ─▶ blob ─▶ part
                                           └─▶ unit
+    since 1.1, optionally:           plan ─▶ index ─▶ index … ─▶ chunk …   (the root index holds the units)
 
 Only the manifest is signed: it names the plan by hash, the plan names its chunks and units by
 hash, and so on, so verifying each object's hash on arrival verifies the whole version.
@@ -23,8 +24,9 @@ from typing import Any
 
 from signage.contract.keys import KeyRing, RingKey, SigningKey, TrustedKeys, public_from_raw, public_raw
 
-SCHEMA = "1.0"
+SCHEMA = "1.1"  # 1.1: tree plans (``tree`` → ``index`` objects); a 1.0 reader refuses one
 SCHEMA_MAJOR = 1
+TREE_MINOR = 1  # the first minor whose readers take tree plans
 MAX_PAYLOAD = 8 * 1024 * 1024  # players drop anything larger before parsing it
 PART_MAGIC = b"signage-part/1\n"  # binary parts say their schema too
 PART_SIZE = 256 * 1024
@@ -388,6 +390,17 @@ def _error_field(value: Any, what: str) -> dict[str, str] | None:
                                               for k in ("code", "detail", "at")):
         raise WireError("bad-message", f"{what}: error must be a mapping of code, detail, at")
     return {k: str(value.get(k, ""))[:MAX_TEXT] for k in ("code", "detail", "at")}
+
+
+def reader_minor(payload: bytes) -> int | None:
+    """The schema minor a screen's status was written in, i.e. the newest content it reads
+    (so the publisher sends a 1.0 reader flat plans); None when the status says nothing usable."""
+    try:
+        schema = _parse(payload, "status", SIZE_LIMITS["status"]).get("schema")
+        major, minor = str(schema).split(".")
+        return int(minor) if int(major) == SCHEMA_MAJOR and minor.isdigit() else None
+    except (WireError, ValueError):
+        return None
 
 
 def decode_status(payload: bytes, screen: str) -> dict[str, Any]:

@@ -8,6 +8,9 @@ the same input gives the same plan bytes, so an unchanged screen keeps its versi
   and so do the items of a file that cannot be read at all: bad input never blanks a screen.
 - A screen's entries are chunked at boundaries chosen by each entry's key, so inserting or
   editing one item changes one chunk, not the whole list (only what changed travels).
+- A screen that reads schema 1.1 gets its chunks as a tree of ``index`` objects (boundaries
+  chosen by content too), so an edit moves the item, its chunk and the path above it, whatever
+  the plan's size; an older player keeps the flat chunk list it reads.
 """
 
 from __future__ import annotations
@@ -26,8 +29,10 @@ from signage.contract.wire import encode_object
 from signage.publishing import payloads as wire_objects
 from signage.publishing.screens import Screen, ScreenSet
 
-CHUNK_BOUNDARY = 32  # average entries per chunk
+CHUNK_BOUNDARY = 32  # average entries per chunk (flat plans, schema 1.0 readers)
 CHUNK_MAX = 128
+TREE_CHUNK_BOUNDARY, TREE_CHUNK_MAX = 8, 32  # tree plans: small chunks, since the list is a tree
+INDEX_FANOUT, INDEX_MAX = 16, 48  # children per index node: average (content-defined), most
 FILE_FAILURES = frozenset(("GK-LOAD-001", "GK-LOAD-002", "GK-LOAD-004", "GK-LOAD-009"))
 _TYPE_ORDER = {name: i for i, name in enumerate(POWER_TYPES)}
 
@@ -98,9 +103,12 @@ class Planner:
         self._units: dict[str, tuple[tuple[object, ...], list[Record], dict[str, bytes]]] = {}
 
     def build(self, check: CheckResult, screens: ScreenSet, today: dt.date,
-              last_good: dict[str, Record], stored: Callable[[str], bytes | None]) -> FleetBuild:
+              last_good: dict[str, Record], stored: Callable[[str], bytes | None],
+              tree: Callable[[str], bool] | None = None) -> FleetBuild:
         """Plan every screen. ``last_good`` records and the payloads ``stored`` returns for them
-        come from the previous publish; they stand in for items now held back or unreadable."""
+        come from the previous publish; they stand in for items now held back or unreadable.
+        ``tree(screen)`` says whether that screen reads tree plans (schema 1.1); without it every
+        plan is flat (what every player reads)."""
         build = FleetBuild()
         root = Path(check.catalogue.root)
         blocked = check.blocked()
@@ -114,15 +122,17 @@ class Planner:
         unit_order = list(check.catalogue.units)
         ordered = list(build.records.values())
         reachable: set[str] = set()
-        shared: dict[tuple[object, ...], tuple[list[Record], list[str]]] = {}
+        shared: dict[tuple[object, ...], tuple[list[Record], list[str], set[str]]] = {}
         for screen in screens.screens.values():
-            group = (screen.select, screen.dayparts)
+            as_tree = bool(tree and tree(screen.id))
+            group = (screen.select, screen.dayparts, as_tree)
             if group not in shared:
                 chosen = _choose(screen, ordered, unit_order)
-                shared[group] = chosen, _chunks(build, screen, chosen)
-            chosen, chunks = shared[group]
-            uses: set[str] = set()
-            build.roots[screen.id] = _plan(build, screen, county, unit_ids, chosen, chunks, uses)
+                shared[group] = (chosen, *_contents(build, screen, chosen, unit_ids, as_tree))
+            chosen, chunks, tree_ids = shared[group]
+            uses = set(tree_ids)
+            build.roots[screen.id] = _plan(build, screen, county, unit_ids, chosen, chunks, uses,
+                                           as_tree)
             build.uses[screen.id] = frozenset(uses)
             reachable |= uses
         build.objects = {oid: build.objects[oid] for oid in reachable}  # only what screens use
@@ -143,9 +153,11 @@ class Planner:
 
 def build_fleet(check: CheckResult, screens: ScreenSet, today: dt.date,
                 last_good: dict[str, Record] | None = None,
-                stored: Callable[[str], bytes | None] | None = None) -> FleetBuild:
+                stored: Callable[[str], bytes | None] | None = None,
+                tree: Callable[[str], bool] | None = None) -> FleetBuild:
     """Plan every screen once (see :class:`Planner` for repeated planning)."""
-    return Planner().build(check, screens, today, last_good or {}, stored or (lambda _: None))
+    return Planner().build(check, screens, today, last_good or {}, stored or (lambda _: None),
+                           tree)
 
 
 def _unit_records(build: FleetBuild, root: Path, unit: Unit, blocked: set[tuple[str, str]],
@@ -272,34 +284,91 @@ def _choose(screen: Screen, ordered: list[Record], unit_order: list[str]) -> lis
     return sorted(chosen, key=lambda r: _sort_key(r, rank))
 
 
-def _chunks(build: FleetBuild, screen: Screen, chosen: list[Record]) -> list[str]:
-    chunks: list[str] = []
+def _contents(build: FleetBuild, screen: Screen, chosen: list[Record], unit_ids: dict[str, str],
+              as_tree: bool) -> tuple[list[str], set[str]]:
+    """A group's chunk ids (flat plans) or its root index and roster ids (tree plans), and every
+    index, chunk and roster object it uses; screens with the same selection share them."""
+    if not as_tree:
+        chunks = [chunk for chunk, _ in _chunks(build, screen, chosen, CHUNK_BOUNDARY, CHUNK_MAX)]
+        return chunks, set(chunks)
+    level = _chunks(build, screen, chosen, TREE_CHUNK_BOUNDARY, TREE_CHUNK_MAX)
+    used = {chunk for chunk, _ in level}
+    field_name = "chunks"
+    while len(level) > INDEX_FANOUT:  # content-defined index levels: an edit changes one path
+        level = _group(build, level, field_name)
+        used.update(node for node, _ in level)
+        field_name = "nodes"
+    root = build.add({"type": "index", field_name: [node for node, _ in level]})
+    roster = build.add({"type": "roster", "units": _units(screen, chosen, unit_ids)})
+    return [root, roster], used | {root, roster}
+
+
+def _chunks(build: FleetBuild, screen: Screen, chosen: list[Record], boundary: int,
+            maximum: int) -> list[tuple[str, str]]:
+    """(chunk id, identity of its last entry) for the screen's entries, cut where an entry's
+    identity hashes to a boundary (or at ``maximum``)."""
+    chunks: list[tuple[str, str]] = []
     current: list[dict[str, Any]] = []
     for record in chosen:
         current.append(_entry(record, screen))
-        if _is_boundary(record.identity) or len(current) >= CHUNK_MAX:
-            chunks.append(build.add({"type": "chunk", "entries": current}))
+        if _is_boundary(record.identity, boundary) or len(current) >= maximum:
+            chunks.append((build.add({"type": "chunk", "entries": current}), record.identity))
             current = []
     if current:
-        chunks.append(build.add({"type": "chunk", "entries": current}))
+        chunks.append((build.add({"type": "chunk", "entries": current}), chosen[-1].identity))
     return chunks
 
 
+def _group(build: FleetBuild, level: list[tuple[str, str]], field_name: str) -> list[tuple[str, str]]:
+    """One index level above ``level``: nodes cut where a child's last identity hashes to a
+    boundary (salted, so index and chunk boundaries are independent)."""
+    nodes: list[tuple[str, str]] = []
+    current: list[str] = []
+    for child, last in level:
+        current.append(child)
+        cut = len(current) > 1 and _is_boundary(f"index:{last}", INDEX_FANOUT)  # ≥ 2: levels shrink
+        if cut or len(current) >= INDEX_MAX:
+            nodes.append((build.add({"type": "index", field_name: current}), last))
+            current = []
+    if current:
+        nodes.append((build.add({"type": "index", field_name: current}), level[-1][1]))
+    return nodes
+
+
+def _units(screen: Screen, chosen: list[Record], unit_ids: dict[str, str]) -> dict[str, str]:
+    return {u: unit_ids[u] for u in sorted({r.unit for r in chosen} | set(screen.select.units))
+            if u in unit_ids}
+
+
 def _plan(build: FleetBuild, screen: Screen, county: dict[str, Any], unit_ids: dict[str, str],
-          chosen: list[Record], chunks: list[str], reachable: set[str]) -> str:
-    units = {u: unit_ids[u] for u in sorted({r.unit for r in chosen} | set(screen.select.units))
-             if u in unit_ids}
-    plan_id = build.add({
-        "type": "plan", "screen": screen.id, "kind": screen.kind, "site": screen.site,
-        "layout": screen.layout, "county": county, "units": units,
-        "chunks": chunks, "count": len(chosen),
-    })
-    reachable.update((plan_id, *chunks, *units.values()))
+          chosen: list[Record], chunks: list[str], reachable: set[str], as_tree: bool) -> str:
+    """The screen's plan: flat (units and chunk ids inline) or a tree (``tree`` names the root
+    index, ``roster`` the units: an edit of an item changes neither the plan's size nor the
+    roster; ``chunks`` is null so a 1.0 reader refuses it, never shows it empty)."""
+    units = _units(screen, chosen, unit_ids)
+    body: dict[str, Any] = {"type": "plan", "screen": screen.id, "kind": screen.kind,
+                            "site": screen.site, "layout": screen.layout, "county": county,
+                            "count": len(chosen)}
+    if as_tree:
+        body.update(chunks=None, tree=chunks[0], roster=chunks[1])
+    else:
+        body.update(units=units, chunks=chunks)
+    plan_id = build.add(body)
+    reachable.update((plan_id, *units.values()))
     for record in chosen:
         reachable.update((record.ref, *record.deps))
     return plan_id
 
 
-def _is_boundary(identity: str) -> bool:
-    return int.from_bytes(hashlib.sha1(identity.encode()).digest()[:4], "big") % CHUNK_BOUNDARY == 0
+def _is_boundary(identity: str, every: int = CHUNK_BOUNDARY) -> bool:
+    return int.from_bytes(hashlib.sha1(identity.encode()).digest()[:4], "big") % every == 0
 
+
+
+def plan_records(screen: Screen, records: list[Record], unit_ids: dict[str, str],
+                 county: dict[str, Any], as_tree: bool) -> tuple[str, FleetBuild]:
+    """One screen's plan from records already chosen and ordered (benchmarks, tools): its
+    root id and a build holding the plan, index and chunk objects (not the items)."""
+    build = FleetBuild()
+    contents, used = _contents(build, screen, records, unit_ids, as_tree)
+    return _plan(build, screen, county, unit_ids, records, contents, set(used), as_tree), build

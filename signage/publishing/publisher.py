@@ -53,6 +53,7 @@ REPORTED_REPAIR_GAP = 2.0  # seconds before an object a player reports is republ
 LINK_GRACE = 5.0  # seconds the broker link may be down before the health check fails
 LOOP_TICK = 5.0  # the watch loop goes round at least this often (for the watchdog)
 LOOP_STALL = 300.0  # a watch loop that has not gone round for this long is stuck
+MAX_INLINED = 16  # new objects a manifest may carry (if they fit wire.MAX_INLINE)
 
 
 @dataclass(slots=True)
@@ -131,6 +132,7 @@ class Publisher:
         self._inventory_payloads: dict[str, bytes] = {}
         self._echoes: dict[str, collections.Counter[str]] = {}  # our manifests on their way back
         self._reported: dict[str, float] = {}  # object id → when a player's report repaired it
+        self.flat_screens: set[str] = set()  # screens whose status says they read schema 1.0
         self._gate = EventGate()
         self.repairs = 0  # retained messages restored (objects, manifests, key ring)
         self.screen_set: ScreenSet | None = None  # the last layouts that loaded
@@ -197,7 +199,7 @@ class Publisher:
                            retain=True)
         connection.subscribe([self.topics.all_screens("event"), self.topics.all_objects,
                               self.topics.all_screens("manifest"), self.topics.keys,
-                              self._sync_topic])
+                              self.topics.all_screens("status"), self._sync_topic])
         # Retained messages are queued for us when the subscription is made; a message we
         # publish now arrives after them, so its arrival means the inventory is whole. The
         # subscriptions stay: what changes later on topics we own is checked as it comes.
@@ -236,6 +238,16 @@ class Publisher:
             self._on_keyring(payload)
         elif kind == "event":
             self._on_event(key, payload, oversize)
+        elif kind == "status" and not oversize:
+            self._on_status(key, payload)
+
+    def _on_status(self, screen: str, payload: bytes) -> None:
+        """A screen whose status is written in schema 1.0 cannot read tree plans: it gets flat
+        ones (a change of reader is a change of plan: publish)."""
+        old = (minor := wire.reader_minor(payload)) is not None and minor < wire.TREE_MINOR
+        if old != (screen in self.flat_screens):
+            (self.flat_screens.add if old else self.flat_screens.discard)(screen)
+            self.dirty.set()
 
     # --- what the broker holds: verified, and restored when someone else changes it -------
 
@@ -370,7 +382,7 @@ class Publisher:
             report.errors = check.errors
             screens = self._screens(report)
             build = self.planner.build(check, screens, today, self.state.last_good,
-                                       self.store.get)
+                                       self.store.get, tree=self._reads_tree)
             report.held_back = [(h.unit, h.key, h.reason) for h in build.held_back]
             self._send_keyring()
             self._send_objects(build, report)
@@ -381,6 +393,9 @@ class Publisher:
             self.state.save(self.data_dir / STATE_FILE)
             self._log_publication(report, build)
             return report
+
+    def _reads_tree(self, screen: str) -> bool:
+        return screen not in self.flat_screens
 
     def _screens(self, report: PublishReport) -> ScreenSet:
         """The layouts, or the last ones that loaded while a file is broken (reported; a fix
@@ -439,6 +454,7 @@ class Publisher:
         known = max([self.state.last_version,
                      *(m["version"] for m in self.retained_manifests.values())], default=0)
         outgoing: list[tuple[str, bytes]] = []
+        sent = set(report.sent_ids)
         for screen, plan in build.roots.items():
             current = self.retained_manifests.get(screen)
             if current and current["plan"] == plan and current.get("key") == self.key.id \
@@ -446,9 +462,12 @@ class Publisher:
                 continue  # unchanged (a rotated-out key's manifest or a replay is issued again)
             known += 1
             previous = self.uses.get(screen)
-            fresh = sorted(build.uses[screen] - previous) if previous is not None else []
+            # new to the screen; after a restart (its last version unknown), new to the broker
+            fresh = sorted(build.uses[screen] - previous if previous is not None
+                           else build.uses[screen] & sent)
+            inline = {o: build.objects[o] for o in fresh} if len(fresh) <= MAX_INLINED else None
             payload = wire.encode_manifest(screen, known, plan, self.key, prefetch=fresh,
-                                           inline={o: build.objects[o] for o in fresh[:16]})
+                                           inline=inline)  # all or none: a partial saves no hop
             outgoing.append((screen, payload))
             self.owned[screen] = payload
             report.versions[screen] = known

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from players.plan import chunk_ids
 from signage.contract.wire import digest
 from signage.publishing.plans import Record, record_from_json
 from signage.publishing.publisher import EVENT_LOG, PUBLICATION_LOG, STATE_FILE
@@ -117,7 +118,10 @@ def _screen_version(objects: Path, screen: str, plan_id: str) -> ScreenVersion |
     if plan is None:
         return None
     entries: set[Entry] = set()
-    for chunk_id in plan.get("chunks", []):
+    chunks = chunk_ids(plan, lambda object_id: _read_object(objects, object_id))
+    if chunks is None:
+        return None
+    for chunk_id in chunks:
         chunk = _read_object(objects, chunk_id)
         if chunk is None:
             return None
