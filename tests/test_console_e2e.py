@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 import yaml
 from browser import serious_violations
-from conftest import REPO, SAMPLE_CONTENT
+from conftest import REPO, SAMPLE_CONTENT, TODAY
 from playwright.sync_api import expect
 
 PASSWORD = "Tai-an-2026-console"
@@ -72,7 +72,8 @@ def office(tmp_path: Path) -> Iterator[dict[str, Any]]:
     serve_log = (tmp_path / "serve.log").open("w")
     serve = subprocess.Popen([sys.executable, "-m", "signage.cli", "serve", "--content", str(content),
                               "--screens", str(REPO / "layouts"), "--data", str(data),
-                              "--web", f"127.0.0.1:{port}"], stdout=serve_log, stderr=subprocess.STDOUT)
+                              "--web", f"127.0.0.1:{port}", "--today", TODAY.isoformat()],
+                             stdout=serve_log, stderr=subprocess.STDOUT)
     player = None
     try:
         _wait_for(lambda: "web console:" in (tmp_path / "serve.log").read_text(), 60, "the console")

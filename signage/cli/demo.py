@@ -6,6 +6,7 @@ Everything runs on this machine: the embedded mosquitto listens on 127.0.0.1 onl
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -67,8 +68,9 @@ def describe_report(report: PublishReport) -> str:
 
 @contextlib.contextmanager
 def publishing(content: Path, screens: Path, url: str | BrokerAccess, data_dir: Path,
-               console: Console, after_publish: Callable[[Any], None] | None = None) -> Iterator[Publisher]:
-    publisher = Publisher(content, screens, url, data_dir)
+               console: Console, after_publish: Callable[[Any], None] | None = None,
+               today: Callable[[], dt.date] = dt.date.today) -> Iterator[Publisher]:
+    publisher = Publisher(content, screens, url, data_dir, today=today)
     publisher.start()
     stop = threading.Event()
 

@@ -14,6 +14,7 @@ from signage.cli.common import (
     EXIT_ERRORS,
     broker_target,
     data_option,
+    date_option,
     fail,
     main,
     production_access,
@@ -86,8 +87,10 @@ def keys_rotate(data_dir: Path, overlap: dt.timedelta) -> None:
               help="Also keep the web column in this folder up to date (see `signage site`).")
 @data_option
 @web_options
+@date_option("--today", "Check and publish as of this date (default: each day's own; to rehearse a date).")
 def serve(content_dir: Path, screens_path: Path, broker_url: str | None, port: int | None,
-          site_dir: Path | None, data_dir: Path, web_bind: str, no_web: bool, public_url: str | None) -> None:
+          site_dir: Path | None, data_dir: Path, web_bind: str, no_web: bool, public_url: str | None,
+          today: dt.date | None) -> None:
     """Check and publish the catalogue, then republish on every saved change; serve the web
     console (127.0.0.1:8080 unless --web/--no-web) and, with --site, keep the web column current."""
     from signage.cli import demo
@@ -98,6 +101,7 @@ def serve(content_dir: Path, screens_path: Path, broker_url: str | None, port: i
 
     console = Console(highlight=False)
     data_dir.mkdir(parents=True, exist_ok=True)
+    day = (lambda: today) if today else dt.date.today
     try:
         demo.ensure_keys(data_dir, console)
         if not no_web:
@@ -105,9 +109,10 @@ def serve(content_dir: Path, screens_path: Path, broker_url: str | None, port: i
         broker = broker_url or production_access(data_dir)
         hook = after_publish_hook(site_dir) if site_dir else None
         with demo.broker_for(broker, data_dir, port, console) as url, \
-                demo.publishing(content_dir, screens_path, url, data_dir, console, hook) as publisher, \
+                demo.publishing(content_dir, screens_path, url, data_dir, console, hook,
+                                today=day) as publisher, \
                 web_console(content_dir, data_dir, screens_path, url, publisher, console, bind=web_bind,
-                            enabled=not no_web, public_url=public_url), \
+                            enabled=not no_web, public_url=public_url, today=day), \
                 service.supervised(publisher.health_checks(), ready_text="publishing"):
             console.print(f"watching {content_dir} and {screens_path}; Ctrl-C to stop")
             demo.wait_for_signal(None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -27,7 +28,8 @@ def web_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @contextlib.contextmanager
 def web_console(content: Path, data_dir: Path, screens: Path, url: str | BrokerAccess,
                 publisher: Any, console: Console, *, bind: str, enabled: bool = True,
-                public_url: str | None = None, fleet: Any = None) -> Iterator[str | None]:
+                public_url: str | None = None, fleet: Any = None,
+                today: Callable[[], dt.date] = dt.date.today) -> Iterator[str | None]:
     """Serve the console for the duration; yields its URL (None when disabled)."""
     if not enabled:
         yield None
@@ -49,7 +51,7 @@ def web_console(content: Path, data_dir: Path, screens: Path, url: str | BrokerA
             known = []
         fleet = own_fleet = FleetWatcher(url, known_screens=known)
         fleet.start()
-    site = Site(content, data_dir, screens, request_publish=publisher.dirty.set, fleet=fleet,
+    site = Site(content, data_dir, screens, request_publish=publisher.dirty.set, fleet=fleet, today=today,
                 checker=getattr(publisher, "checker", None),  # one check of the county, not two
                 send_command=lambda screen, name: send_command(url, data_dir, screen, name,
                                                                   client="signage-console"))
