@@ -38,7 +38,8 @@ class Target:
 
 
 TARGETS = [
-    Target("wire", "signage/contract/wire.py", "tests/test_wire.py tests/test_wire_limits.py"),
+    Target("wire", "signage/contract/wire.py",
+           "tests/test_wire_messages.py tests/test_wire.py tests/test_wire_limits.py"),
     Target("versions", "players/versions.py", "tests/test_versions.py"),
     Target("access", "signage/fleet/access.py", "tests/test_access.py"),
     Target("enrollment", "signage/fleet/enrollment.py", "tests/test_enrollment.py", 240.0),
