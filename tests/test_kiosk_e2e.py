@@ -127,10 +127,12 @@ class Kiosk:
         return wait_until(check, timeout, what)
 
     def frames(self, count: int = 3) -> None:
-        """Let the render loop draw ``count`` more frames (each frame builds a new model)."""
+        """Let the render loop draw ``count`` more frames (each frame builds a new model); asked
+        for, since a kiosk draws nothing while nothing changes."""
         seen = [self.app.model]
 
         def drawn() -> bool:
+            self.renderer.invalidate()
             if self.app.model is not seen[-1]:
                 seen.append(self.app.model)
             return len(seen) > count

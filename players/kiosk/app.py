@@ -32,6 +32,7 @@ CORNER_MM = 18.0  # the admin gesture: five taps in the top-left corner …
 CORNER_TAPS, CORNER_WINDOW = 5, 4.0  # … within four seconds
 IDENTIFY_SECONDS = 10.0
 ATTRACT_PERIOD = 8.0  # seconds each item shows in the attract loop
+ATTRACT_FPS = 10  # the attract loop's drift is slow: ten frames a second look smooth
 CHART_MM = 130.0  # flowcharts are laid out this wide, then drawn across the page
 
 
@@ -61,11 +62,14 @@ class KioskApp:
         self.identify_until = 0.0
         self.corner_taps: list[float] = []
         self.exit_requested = False
+        self.dirty = True  # input or a new version since the last frame
+        self.drawn_state: tuple[object, ...] | None = None
 
     # -- content -------------------------------------------------------------------------
 
     def offer(self, plan: Plan) -> None:
         """A new version: shown at the next navigation; its urgent banner at once."""
+        self.dirty = True
         self.urgent = [e for e in plan.current(self.now()) if e.kind == "announcements" and e.urgent]
         if not self.content.version and self.content.index is None:
             self.content = kiosk_content(plan, self.now)  # nothing on screen yet
@@ -133,6 +137,10 @@ class KioskApp:
         """Mouse events only: SDL also delivers each touch as mouse events, so consuming one
         stream makes every tap fire once."""
         now = self.clock()
+        if event.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.WINDOWEXPOSED,
+                          pygame.WINDOWRESTORED, pygame.VIDEOEXPOSE) or \
+                (event.type == pygame.MOUSEMOTION and event.buttons[0]):
+            self.dirty = True
         if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
             self.gestures.down(event.pos, now)
         elif event.type == pygame.MOUSEMOTION and event.buttons[0]:
@@ -180,8 +188,9 @@ class KioskApp:
     # -- time ----------------------------------------------------------------------------
 
     def update(self, dt_seconds: float) -> None:
-        """Inertia and idle timers; call once a frame."""
-        self.screen.update(dt_seconds)
+        """Inertia and idle timers; call once a frame (or once a wake-up when idle)."""
+        if self.screen.update(dt_seconds):
+            self.dirty = True
         idle = self.clock() - self.last_touch
         at_rest = len(self.stack) == 1 and not (self.large or self.high_contrast)
         if not at_rest and self.countdown_since is None and idle >= self.layout.idle_seconds:
@@ -204,8 +213,21 @@ class KioskApp:
 
     # -- drawing -------------------------------------------------------------------------
 
+    def state(self) -> tuple[object, ...]:
+        """Everything a frame depends on besides input: equal states draw equal frames."""
+        scroll = self.screen.scroll.offset if self.screen.scroll is not None else None
+        attract = int(self.clock() * ATTRACT_FPS) if self.attracting else None
+        return (id(self.screen), len(self.stack), scroll, self.large, self.high_contrast, attract,
+                self.countdown_left(), self.clock() < self.identify_until, self.speaker.speaking,
+                self.content.version, self.pending is not None, tuple(id(e) for e in self.urgent))
+
+    def changed(self) -> bool:
+        """Whether the next frame would differ from the one on screen."""
+        return self.dirty or self.state() != self.drawn_state
+
     def draw(self, surface: pygame.Surface) -> Model:
         """One frame; returns (and keeps) its render model."""
+        self.dirty, self.drawn_state = False, self.state()
         model = Model()
         canvas = Canvas(surface, self.fonts, self.theme, model)
         surface.fill(self.theme.background)
