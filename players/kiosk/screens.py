@@ -76,7 +76,7 @@ class ListView:
             canvas.surface.blit(surface, (x, top))
             visible = (x, max(top, y), w, min(top + height, y + h) - max(top, y))
             if visible[3] > 0:
-                ground = ground_under(surface, (sizes.pad, sizes.pad, w // 2, sizes.body))
+                ground = ground_under(surface, (0, 0, w, sizes.pad))  # the row's top margin: no text
                 canvas.model.labels.append(Label(visible, row.title, sizes.body, theme.text, ground))
                 canvas.model.labels.append(Label(visible, row.detail, sizes.small, theme.muted, ground))
                 canvas.target(visible, row.title, row.action)
@@ -298,6 +298,7 @@ class DetailScreen(Screen):
         self.title = _entry_title(entry)
         self.scroll = Scroller()
         self.blocks: Sequence[Block] | None = None
+        self.view: Rect = (0, 0, 0, 0)  # where the blocks scroll, as last drawn
         self.block_key: tuple[Any, ...] | None = None
 
     def speech(self) -> str:
@@ -344,7 +345,7 @@ class DetailScreen(Screen):
     def draw(self, canvas: Canvas, area: Rect) -> None:
         x, y, w, h = area
         top = y + self._supervision(canvas, (x, y, w, h))
-        view = (x, top, w, h - (top - y))
+        view = self.view = (x, top, w, h - (top - y))
         blocks = self._blocks(w, canvas)
         # The page ends at the last block's bottom: the gaps between blocks count.
         self.scroll.set_limit(blocks[-1].bottom if blocks else 0, view[3])

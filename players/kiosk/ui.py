@@ -55,11 +55,11 @@ class Label:
 
 
 def ground_under(surface: pygame.Surface, rect: Rect) -> Colour:
-    """The colour most of a line box's edge shows: its corners and edge midpoints, read before
-    the text is drawn (or around it afterwards, where glyphs do not reach)."""
+    """The colour most of a box shows, on a 3×3 grid inside it: read under a line of text just
+    before the text is drawn (a line the box's edge touches does not count)."""
     x, y, w, h = rect
     right, bottom = surface.get_width() - 1, surface.get_height() - 1
-    points = [(x + dx, y + dy) for dx in (1, w // 2, max(1, w - 2)) for dy in (1, max(1, h - 2))]
+    points = [(x + w * fx // 10, y + h * fy // 10) for fx in (2, 5, 8) for fy in (2, 5, 8)]
     seen: dict[Colour, int] = {}
     for px, py in points:
         colour = tuple(surface.get_at((min(max(px, 0), right), min(max(py, 0), bottom))))[:3]
