@@ -337,3 +337,15 @@ def test_a_bad_led_layout_is_refused_before_publishing(tmp_path: Any) -> None:
         "# a sign\nlayout:\n  id: bad\n  kind: led\n  width: 96\n  height: 16\n  colour: blue\n", "utf-8")
     with pytest.raises(ScreensError, match=r"bad\.yaml:7: LED layout 'bad': colour 'blue'"):
         load_screens(tmp_path)
+
+
+def test_led_text_is_nfc_and_uncomposable_marks_are_placeholders() -> None:
+    from players.led.glyphs import GlyphSet
+
+    runs = entry_runs(power("a", "Cafe\u0301 许可"), "{name}")
+    assert "Café" in "".join(r.text for r in runs) and "\u0301" not in "".join(r.text for r in runs)
+    glyphs = GlyphSet()
+    glyphs.render("x\u0333")  # no precomposed form: drawn as a box and flagged
+    assert "\u0333" in glyphs.placeholders
+    glyphs.render("é")
+    assert "é" not in glyphs.placeholders
