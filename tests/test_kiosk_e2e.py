@@ -127,10 +127,12 @@ class Kiosk:
         return wait_until(check, timeout, what)
 
     def frames(self, count: int = 3) -> None:
-        """Let the render loop draw ``count`` more frames (each frame builds a new model)."""
+        """Let the render loop draw ``count`` more frames (each frame builds a new model); asked
+        for, since a kiosk draws nothing while nothing changes."""
         seen = [self.app.model]
 
         def drawn() -> bool:
+            self.renderer.invalidate()
             if self.app.model is not seen[-1]:
                 seen.append(self.app.model)
             return len(seen) > count
@@ -277,7 +279,7 @@ def open_by_unit(kiosk: Kiosk, name: str, shots: str = "") -> DetailScreen:
     kiosk.click(name, "row")
     detail = kiosk.on(DetailScreen, name, depth=4)
     assert detail.entry.key == CODE
-    assert f"事项名称：{name}" in kiosk.text() and f"事项编码：{CODE}" in kiosk.text()
+    assert f"事项名称\n{name}" in kiosk.text() and f"事项编码\n{CODE}" in kiosk.text()
     kiosk.shot(f"detail{shots}")
     return detail
 
@@ -327,7 +329,7 @@ def test_kiosk_on_x_with_real_clicks(kiosk: Kiosk) -> None:
         # A live update while the page is open: the page a citizen reads stays as it is …
         version = publish_new_name(kiosk)
         assert isinstance(kiosk.app.screen, DetailScreen) and len(kiosk.app.stack) == 4
-        assert f"事项名称：{OLD_NAME}" in kiosk.text() and NEW_NAME not in kiosk.text()
+        assert f"事项名称\n{OLD_NAME}" in kiosk.text() and NEW_NAME not in kiosk.text()
         kiosk.shot("detail-after-update", changed=False)
         # … until the next navigation, which takes the new version.
         kiosk.click("首页")

@@ -242,6 +242,30 @@ def test_urgent_announcement_preempts_then_the_loop_resumes() -> None:
     assert keys[:3] == ["u", "u", "a"]  # urgent_repeat 2, then "a" again from its start
 
 
+def test_a_corrected_urgent_announcement_preempts_again() -> None:
+    """Same id, new wording: it interrupts like a new one; the same wording again does not."""
+    layout = mono_layout(speed=96)
+    normal = [power("a", "取水许可事项"), power("b", "采矿许可事项")]
+    renderer = LedRenderer(PreviewOutput(), "s1", wall=lambda: NOON)
+    renderer.show(plan_of(normal, layout))
+    played: list[Entry] = []
+    run_renderer(renderer, 0, 1.0, played)
+    renderer.show(plan_of([urgent("u", "明日8时至12时停电"), *normal], layout, version=2))
+    run_renderer(renderer, 1.0, 12, played)
+    assert [e.key for e in played][:2] == ["u", "u"]
+    played.clear()
+    renderer.show(plan_of([urgent("u", "明日8时至12时停电"), *normal], layout, version=3))  # unchanged
+    renderer.step(12.0, played.append)
+    assert renderer.frame.any()  # no interruption: the loop carries on
+    corrected = urgent("u", "更正：明日14时至18时停电")
+    renderer.show(plan_of([corrected, *normal], layout, version=4))
+    renderer.step(12.02, played.append)
+    assert not renderer.frame.any()  # cut at once, the corrected text enters
+    run_renderer(renderer, 12.04, 30, played)
+    shown = [(e.key, e.data.get("text")) for e in played]
+    assert shown[:2] == [("u", "更正：明日14时至18时停电")] * 2, shown
+
+
 def test_a_bad_layout_in_a_new_version_keeps_the_last_good_one(caplog: pytest.LogCaptureFixture) -> None:
     renderer = LedRenderer(PreviewOutput(), "s1", wall=lambda: NOON)
     renderer.show(plan_of([power("a", "取水许可")], mono_layout()))
@@ -313,3 +337,15 @@ def test_a_bad_led_layout_is_refused_before_publishing(tmp_path: Any) -> None:
         "# a sign\nlayout:\n  id: bad\n  kind: led\n  width: 96\n  height: 16\n  colour: blue\n", "utf-8")
     with pytest.raises(ScreensError, match=r"bad\.yaml:7: LED layout 'bad': colour 'blue'"):
         load_screens(tmp_path)
+
+
+def test_led_text_is_nfc_and_uncomposable_marks_are_placeholders() -> None:
+    from players.led.glyphs import GlyphSet
+
+    runs = entry_runs(power("a", "Cafe\u0301 许可"), "{name}")
+    assert "Café" in "".join(r.text for r in runs) and "\u0301" not in "".join(r.text for r in runs)
+    glyphs = GlyphSet()
+    glyphs.render("x\u0333")  # no precomposed form: drawn as a box and flagged
+    assert "\u0333" in glyphs.placeholders
+    glyphs.render("é")
+    assert "é" not in glyphs.placeholders

@@ -20,18 +20,20 @@ import pygame
 
 from players.kiosk import screens
 from players.kiosk.content import KioskContent, kiosk_content
+from players.kiosk.draw import HIGH_CONTRAST as CHART_HIGH_CONTRAST
 from players.kiosk.draw import chart_surface, qr_surface
 from players.kiosk.fonts import KioskFonts
-from players.kiosk.host import Sizes
-from players.kiosk.layout import HIGH_CONTRAST, MAIN_TARGET_MM, NORMAL, KioskLayout, Theme
+from players.kiosk.host import Block, Sizes
+from players.kiosk.layout import HIGH_CONTRAST, NAV_TARGET_MM, NORMAL, KioskLayout, Theme
 from players.kiosk.speech import Speaker
-from players.kiosk.ui import Canvas, Gestures, Model
+from players.kiosk.ui import Canvas, Gestures, Label, Model
 from players.plan import Entry, Plan
 
 CORNER_MM = 18.0  # the admin gesture: five taps in the top-left corner …
 CORNER_TAPS, CORNER_WINDOW = 5, 4.0  # … within four seconds
 IDENTIFY_SECONDS = 10.0
 ATTRACT_PERIOD = 8.0  # seconds each item shows in the attract loop
+ATTRACT_FPS = 10  # the attract loop's drift is slow: ten frames a second look smooth
 CHART_MM = 130.0  # flowcharts are laid out this wide, then drawn across the page
 
 
@@ -61,11 +63,15 @@ class KioskApp:
         self.identify_until = 0.0
         self.corner_taps: list[float] = []
         self.exit_requested = False
+        self.opened: dict[str, int] = {}  # kind/unit/key → times opened here: the home page's 常用事项
+        self.dirty = True  # input or a new version since the last frame
+        self.drawn_state: tuple[object, ...] | None = None
 
     # -- content -------------------------------------------------------------------------
 
     def offer(self, plan: Plan) -> None:
         """A new version: shown at the next navigation; its urgent banner at once."""
+        self.dirty = True
         self.urgent = [e for e in plan.current(self.now()) if e.kind == "announcements" and e.urgent]
         if not self.content.version and self.content.index is None:
             self.content = kiosk_content(plan, self.now)  # nothing on screen yet
@@ -94,6 +100,8 @@ class KioskApp:
     def open(self, entry: Entry) -> None:
         """An item or notice page; opening it is the kiosk's proof of play."""
         self.push(screens.DetailScreen(self, entry))
+        key = f"{entry.kind}/{entry.unit}/{entry.key}"
+        self.opened[key] = self.opened.get(key, 0) + 1
         self.played(entry)
 
     def back(self) -> None:
@@ -133,6 +141,10 @@ class KioskApp:
         """Mouse events only: SDL also delivers each touch as mouse events, so consuming one
         stream makes every tap fire once."""
         now = self.clock()
+        if event.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.WINDOWEXPOSED,
+                          pygame.WINDOWRESTORED, pygame.VIDEOEXPOSE) or \
+                (event.type == pygame.MOUSEMOTION and event.buttons[0]):
+            self.dirty = True
         if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
             self.gestures.down(event.pos, now)
         elif event.type == pygame.MOUSEMOTION and event.buttons[0]:
@@ -180,8 +192,9 @@ class KioskApp:
     # -- time ----------------------------------------------------------------------------
 
     def update(self, dt_seconds: float) -> None:
-        """Inertia and idle timers; call once a frame."""
-        self.screen.update(dt_seconds)
+        """Inertia and idle timers; call once a frame (or once a wake-up when idle)."""
+        if self.screen.update(dt_seconds):
+            self.dirty = True
         idle = self.clock() - self.last_touch
         at_rest = len(self.stack) == 1 and not (self.large or self.high_contrast)
         if not at_rest and self.countdown_since is None and idle >= self.layout.idle_seconds:
@@ -204,8 +217,21 @@ class KioskApp:
 
     # -- drawing -------------------------------------------------------------------------
 
+    def state(self) -> tuple[object, ...]:
+        """Everything a frame depends on besides input: equal states draw equal frames."""
+        scroll = self.screen.scroll.offset if self.screen.scroll is not None else None
+        attract = int(self.clock() * ATTRACT_FPS) if self.attracting else None
+        return (id(self.screen), len(self.stack), scroll, self.large, self.high_contrast, attract,
+                self.countdown_left(), self.clock() < self.identify_until, self.speaker.speaking,
+                self.content.version, self.pending is not None, tuple(id(e) for e in self.urgent))
+
+    def changed(self) -> bool:
+        """Whether the next frame would differ from the one on screen."""
+        return self.dirty or self.state() != self.drawn_state
+
     def draw(self, surface: pygame.Surface) -> Model:
         """One frame; returns (and keeps) its render model."""
+        self.dirty, self.drawn_state = False, self.state()
         model = Model()
         canvas = Canvas(surface, self.fonts, self.theme, model)
         surface.fill(self.theme.background)
@@ -251,7 +277,7 @@ class KioskApp:
     def _nav(self, canvas: Canvas) -> int:
         """The nav bar: 返回 首页 朗读 on inner pages; 大字 高对比 everywhere. Returns its top."""
         layout, sizes = self.layout, self.sizes
-        height = layout.px(MAIN_TARGET_MM + 1)
+        height = layout.px(NAV_TARGET_MM)
         top = layout.height - height - layout.px(5)
         pygame.draw.line(canvas.surface, self.theme.line, (0, top - layout.px(3)),
                          (layout.width, top - layout.px(3)), 2)
@@ -297,78 +323,114 @@ class KioskApp:
                         bold=index == 0, align="centre", width=width)
 
     def _attract(self, canvas: Canvas) -> None:
-        """Idle at home for long: featured items drift across the screen (no burn-in) with an
-        invitation to touch."""
-        layout, sizes = self.layout, self.sizes
+        """Idle at home for long: one featured item after another, laid out over the whole screen
+        (the county, the item and what it takes, the supervision line, the invitation), the whole
+        picture drifting slowly (no burn-in)."""
+        layout, sizes, theme = self.layout, self.sizes, self.theme
         entries = self.content.powers or self.content.notices
         t = self.clock()
         drift_x = int(layout.px(15) * math.sin(t / 23.0))
-        drift_y = int(layout.px(80) * math.sin(t / 37.0))
-        top = layout.height // 4 + drift_y
+        drift_y = int(layout.px(40) * math.sin(t / 37.0))
         big = int(sizes.title * 1.4)
-        canvas.text(self.content.title, drift_x, top, big, colour=self.theme.accent, bold=True,
+        top = layout.height // 10 + drift_y
+        canvas.text(self.content.title, drift_x, top, big, colour=theme.accent, bold=True,
                     align="centre", width=layout.width)
-        top += self.fonts.line_height(big) + layout.px(20)
+        top = layout.height * 3 // 10 + drift_y
+        room = layout.width - layout.px(40)
+        left = (layout.width - room) // 2 + drift_x
         if entries:
             entry = entries[int(t // ATTRACT_PERIOD) % len(entries)]
             name = str(entry.data.get("name") or entry.data.get("title") or "")
-            sub = f"{self.content.unit_name(entry.unit)} · 监督电话 {entry.data.get('supervision_phone', '')}"
-            for line in self.fonts.wrap(name, layout.width - layout.px(40), sizes.title, True):
-                canvas.text(line, drift_x, top, sizes.title, bold=True, align="centre", width=layout.width)
-                top += self.fonts.line_height(sizes.title)
-            canvas.text(sub, drift_x, top, sizes.body, colour=self.theme.muted, align="centre",
-                        width=layout.width)
-            top += self.fonts.line_height(sizes.body)
-        canvas.text("请触摸屏幕开始查询", drift_x, top + layout.px(40), sizes.heading,
-                    colour=self.theme.accent, align="centre", width=layout.width)
+            for line in self.fonts.wrap(name, room, big, True)[:3]:
+                canvas.text(line, drift_x, top, big, bold=True, align="centre", width=layout.width)
+                top += self.fonts.line_height(big)
+            canvas.text(self.content.unit_name(entry.unit), drift_x, top, sizes.heading, colour=theme.muted,
+                        align="centre", width=layout.width)
+            top += self.fonts.line_height(sizes.heading) + layout.px(12)
+            for label, value in _attract_facts(entry):
+                canvas.text(label, left, top, sizes.body, colour=theme.accent, bold=True)
+                top += self.fonts.line_height(sizes.body)
+                for line in self.fonts.wrap(value, room, sizes.heading)[:2]:
+                    canvas.text(line, left, top, sizes.heading)
+                    top += self.fonts.line_height(sizes.heading)
+                top += layout.px(4)
+        phone = self.content.county.get("supervision_phone")
+        bottom = layout.height * 8 // 10 + drift_y
+        if phone:
+            canvas.text(f"☎ 监督投诉电话 {phone}", drift_x, bottom - self.fonts.line_height(sizes.heading)
+                        - layout.px(8), sizes.heading, bold=True, align="centre", width=layout.width)
+        canvas.text("请触摸屏幕开始查询", drift_x, bottom, big, colour=theme.accent, bold=True,
+                    align="centre", width=layout.width)
 
     # -- detail pages --------------------------------------------------------------------
 
-    def page_blocks(self, page: screens.DetailScreen, width: int,
-                    theme: Theme) -> list[tuple[int, pygame.Surface]]:
-        """A detail page laid out as stacked surfaces: fields, the flowchart, the QR code."""
+    def page_blocks(self, page: screens.DetailScreen, width: int, theme: Theme) -> list[Block]:
+        """A detail page laid out as stacked blocks: what a citizen asks first, the other fields,
+        the flowchart, the QR code."""
         sizes = self.sizes
-        blocks = [self._field(label, value, width, theme) for label, value in page.fields()]
+        blocks = [self._field(label, value, width, theme, lead=lead) for label, value, lead in page.fields()]
         steps = (page.entry.data.get("flowchart") or {}).get("steps")
         if steps:
             # Laid out as on a 130-mm board cell (narrower in large-text mode), then scaled to fit.
             px_per_mm = width / (CHART_MM / sizes.scale)
-            blocks.append(self._titled(width, theme, "办理流程图", chart_surface(
-                list(steps), width, px_per_mm, kiosk_fonts=self.fonts, size_pt=8.0,
-                colours=_inverted() if self.high_contrast else {(255, 255, 255): theme.background})))
+            labels: list[Label] = []
+            chart = chart_surface(list(steps), width, px_per_mm, kiosk_fonts=self.fonts, size_pt=8.0,
+                                  colours=CHART_HIGH_CONTRAST if self.high_contrast else
+                                  {(255, 255, 255): theme.background}, labels=labels)
+            blocks.append(self._titled(width, theme, "办理流程图", chart, labels))
         url = self.content.item_url(page.entry)
         if url:
             qr = qr_surface(url, self.layout.px(40))
-            blocks.append(self._titled(width, theme, "扫码查看网上办事页面", qr))
-        tops, y = [], 0
-        for block in blocks:
-            tops.append((y, block))
-            y += block.get_height() + sizes.pad
-        return tops
+            blocks.append(self._titled(width, theme, "扫码查看网上办事页面", qr, []))
+        placed, y = [], 0
+        for surface, labels in blocks:
+            placed.append(Block(y, surface, tuple(labels)))
+            y += surface.get_height() + sizes.pad
+        return placed
 
-    def _field(self, label: str, value: str, width: int, theme: Theme) -> pygame.Surface:
-        """A field's label above its value, wrapped by the Chinese rules (hard breaks kept)."""
+    def _field(self, label: str, value: str, width: int, theme: Theme,
+               lead: bool = False) -> tuple[pygame.Surface, list[Label]]:
+        """A field's label above its value, wrapped by the Chinese rules (hard breaks kept); the
+        fields a citizen asks first (``lead``) with a larger label and a rule beside them."""
         sizes, fonts = self.sizes, self.fonts
-        lines = [part for paragraph in value.split("\n") for part in fonts.wrap(paragraph, width, sizes.body)]
-        label_h, line_h = fonts.line_height(sizes.small), fonts.line_height(sizes.body)
+        indent = sizes.pad * 2 if lead else 0
+        lines = [part for paragraph in value.split("\n")
+                 for part in fonts.wrap(paragraph, width - indent, sizes.body)]
+        label_size = sizes.body if lead else sizes.small
+        label_h, line_h = fonts.line_height(label_size), fonts.line_height(sizes.body)
         block = pygame.Surface((width, label_h + len(lines) * line_h + sizes.pad))
         block.fill(theme.background)
-        canvas = Canvas(block, fonts, theme, Model())
-        canvas.text(label, 0, 0, sizes.small, colour=theme.accent, bold=True)
+        model = Model()
+        canvas = Canvas(block, fonts, theme, model)
+        if lead:
+            bar = pygame.Rect(0, 0, max(3, sizes.pad // 2), block.get_height())
+            pygame.draw.rect(block, theme.accent, bar)
+        canvas.text(label, indent, 0, label_size, colour=theme.accent, bold=True)
         for index, line in enumerate(lines):
-            canvas.text(line, 0, label_h + index * line_h, sizes.body)
-        return block
+            canvas.text(line, indent, label_h + index * line_h, sizes.body)
+        return block, model.labels
 
-    def _titled(self, width: int, theme: Theme, title: str, image: pygame.Surface) -> pygame.Surface:
+    def _titled(self, width: int, theme: Theme, title: str, image: pygame.Surface,
+                labels: list[Label]) -> tuple[pygame.Surface, list[Label]]:
         sizes, fonts = self.sizes, self.fonts
         head = fonts.line_height(sizes.small) + sizes.pad
         block = pygame.Surface((width, head + image.get_height()))
         block.fill(theme.background)
-        Canvas(block, fonts, theme, Model()).text(title, 0, 0, sizes.small, colour=theme.accent, bold=True)
-        block.blit(image, ((width - image.get_width()) // 2 if image.get_width() < width else 0, head))
-        return block
+        model = Model()
+        Canvas(block, fonts, theme, model).text(title, 0, 0, sizes.small, colour=theme.accent, bold=True)
+        left = (width - image.get_width()) // 2 if image.get_width() < width else 0
+        block.blit(image, (left, head))
+        return block, [*model.labels, *(label.moved(left, head) for label in labels)]
 
 
-def _inverted() -> dict[tuple[int, int, int], tuple[int, int, int]]:
-    return {(255, 255, 255): (0, 0, 0), (0, 0, 0): (255, 255, 255)}
-
+def _attract_facts(entry: Entry) -> list[tuple[str, str]]:
+    """What the attract loop says about an item: where, how long, how much."""
+    data = entry.data
+    fee = data.get("fee") or {}
+    free = fee.get("charged") in (None, "", False, "否")
+    days = data.get("promised_days") or data.get("statutory_days")
+    facts = [("办理地点", data.get("place")), ("办理时限", f"{days}个工作日" if days else ""),
+             ("收费", "不收费" if free else str(fee.get("standard") or "收费"))]
+    if entry.kind != "powers":
+        facts = [("发文机关", data.get("issuer")), ("日期", data.get("date"))]
+    return [(label, str(value)) for label, value in facts if value]

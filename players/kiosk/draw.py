@@ -35,6 +35,7 @@ from players.board.canvas import (
     Text,
 )
 from players.kiosk.fonts import KioskFonts
+from players.kiosk.ui import Label, ground_under
 from signage.diagrams.flowchart import TERMINAL_FILL, layout_flowchart
 
 WHITE: Colour = (255, 255, 255)
@@ -49,9 +50,10 @@ class _Pen:
     """Millimetres → pixels on one surface, with the theme applied."""
 
     def __init__(self, surface: pygame.Surface, origin: tuple[float, float], px_per_mm: float,
-                 fonts: KioskFonts, colours: Theme | None) -> None:
+                 fonts: KioskFonts, colours: Theme | None, labels: list[Label] | None = None) -> None:
         self.surface, self.origin, self.scale, self.fonts = surface, origin, px_per_mm, fonts
         self.colours = colours or {}
+        self.labels = labels  # where the text went, in what colour on what ground (the render model)
 
     def colour(self, colour: Colour) -> Colour:
         return self.colours.get(colour, colour)
@@ -65,9 +67,11 @@ class _Pen:
 
 
 def draw_shapes(surface: pygame.Surface, shapes: Iterable[object], *, origin: tuple[float, float] = (0, 0),
-                px_per_mm: float, fonts: KioskFonts, colours: Theme | None = None) -> None:
-    """Draw board ``shapes`` with their (0, 0) mm at ``origin`` px, ``px_per_mm`` to the millimetre."""
-    pen = _Pen(surface, origin, px_per_mm, fonts, colours)
+                px_per_mm: float, fonts: KioskFonts, colours: Theme | None = None,
+                labels: list[Label] | None = None) -> None:
+    """Draw board ``shapes`` with their (0, 0) mm at ``origin`` px, ``px_per_mm`` to the millimetre;
+    each text drawn is appended to ``labels`` when given."""
+    pen = _Pen(surface, origin, px_per_mm, fonts, colours, labels)
     for shape in shapes:
         if isinstance(shape, Text):
             _text(pen, shape)
@@ -89,8 +93,13 @@ def text_px(size_pt: float, px_per_mm: float) -> int:
 def _text(pen: _Pen, shape: Text) -> None:
     size = text_px(shape.size, pen.scale)
     x, y = pen.point(shape.x, shape.y)  # y is the baseline
-    image = pen.fonts.render(shape.text, size, pen.colour(shape.colour), shape.bold)
-    pen.surface.blit(image, (round(x), round(y) - pen.fonts.ascent(size)))
+    colour = pen.colour(shape.colour)
+    image = pen.fonts.render(shape.text, size, colour, shape.bold)
+    left, top = round(x), round(y) - pen.fonts.ascent(size)
+    if pen.labels is not None:
+        rect = (left, top, image.get_width(), image.get_height())
+        pen.labels.append(Label(rect, shape.text, size, colour, ground_under(pen.surface, rect)))
+    pen.surface.blit(image, (left, top))
 
 
 def _line(pen: _Pen, shape: Line) -> None:
@@ -168,13 +177,13 @@ def _true_colour(image: pygame.Surface) -> pygame.Surface:
 
 def chart_surface(steps: list[dict], width_px: int, px_per_mm: float, fonts: Fonts | None = None,
                   kiosk_fonts: KioskFonts | None = None, *, size_pt: float = 8.0,
-                  colours: Theme | None = None) -> pygame.Surface:
+                  colours: Theme | None = None, labels: list[Label] | None = None) -> pygame.Surface:
     """An item's flowchart as the board lays it out, ``width_px`` wide, on a white (themed) ground."""
     chart = layout_flowchart(steps, width_px / px_per_mm, fonts or Fonts(), size=size_pt)
     surface = pygame.Surface((width_px, max(1, math.ceil(chart.height * px_per_mm))))
     surface.fill((colours or {}).get(WHITE, WHITE))
     draw_shapes(surface, chart.shapes, px_per_mm=px_per_mm, fonts=kiosk_fonts or KioskFonts(),
-                colours=colours)
+                colours=colours, labels=labels)
     return surface
 
 

@@ -16,8 +16,23 @@ import pygame
 from players.kiosk.content import KioskContent
 from players.kiosk.fonts import KioskFonts
 from players.kiosk.layout import KioskLayout, Theme
-from players.kiosk.ui import Canvas, Rect, Scroller
+from players.kiosk.ui import Canvas, Label, Rect, Scroller
 from players.plan import Entry
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A laid-out part of a page: its top within the page, its picture and the text on it
+    (label rects relative to the block), so the render model holds a page's text and colours
+    even where it is scrolled out of view."""
+
+    top: int
+    surface: pygame.Surface
+    labels: tuple[Label, ...] = ()
+
+    @property
+    def bottom(self) -> int:
+        return self.top + self.surface.get_height()
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,13 +60,13 @@ class Host(Protocol):
     sizes: Sizes
     content: KioskContent
     exit_requested: bool
+    opened: dict[str, int]  # how often each entry was opened here (kind/unit/key → count)
 
     def push(self, screen: Screen) -> None: ...
 
     def open(self, entry: Entry) -> None: ...
 
-    def page_blocks(self, page: Screen, width: int,
-                    theme: Theme) -> Sequence[tuple[int, pygame.Surface]]: ...
+    def page_blocks(self, page: Screen, width: int, theme: Theme) -> Sequence[Block]: ...
 
 
 class Screen(abc.ABC):

@@ -13,6 +13,7 @@ from typing import Any
 
 MIN_TARGET_MM = 9.0  # the smallest touch target anywhere
 MAIN_TARGET_MM = 13.0  # main buttons: 12–15 mm
+NAV_TARGET_MM = 15.5  # the navigation bar's buttons: at least 15 mm (docs/KIOSK.md), after rounding to pixels
 
 
 class KioskLayoutError(ValueError):

@@ -34,11 +34,37 @@ class Target:
         return x <= pos[0] < x + w and y <= pos[1] < y + h
 
 
+Colour = tuple[int, int, int]
+
+
 @dataclass(frozen=True, slots=True)
 class Label:
+    """A line of text on screen: where, what, how big, and in which colour on which ground (the
+    ground is read from the pixels under the line box, so a contrast check sees what a citizen
+    sees)."""
+
     rect: Rect
     text: str
     size: int  # pixels
+    colour: Colour | None = None
+    ground: Colour | None = None
+
+    def moved(self, dx: int, dy: int) -> Label:
+        x, y, w, h = self.rect
+        return Label((x + dx, y + dy, w, h), self.text, self.size, self.colour, self.ground)
+
+
+def ground_under(surface: pygame.Surface, rect: Rect) -> Colour:
+    """The colour most of a box shows, on a 3×3 grid inside it: read under a line of text just
+    before the text is drawn (a line the box's edge touches does not count)."""
+    x, y, w, h = rect
+    right, bottom = surface.get_width() - 1, surface.get_height() - 1
+    points = [(x + w * fx // 10, y + h * fy // 10) for fx in (2, 5, 8) for fy in (2, 5, 8)]
+    seen: dict[Colour, int] = {}
+    for px, py in points:
+        colour = tuple(surface.get_at((min(max(px, 0), right), min(max(py, 0), bottom))))[:3]
+        seen[colour] = seen.get(colour, 0) + 1  # type: ignore[index]
+    return max(seen, key=seen.__getitem__)  # type: ignore[return-value]
 
 
 @dataclass(slots=True)
@@ -72,13 +98,15 @@ class Canvas:
     def text(self, text: str, x: int, y: int, size: int, *, colour: tuple[int, int, int] | None = None,
              bold: bool = False, align: str = "left", width: int = 0) -> Rect:
         """One line; ``y`` is the top of its line box. Returns the line box."""
-        image = self.fonts.render(text, size, colour or self.theme.text, bold)
+        colour = colour or self.theme.text
+        image = self.fonts.render(text, size, colour, bold)
         left = x + {"left": 0, "centre": (width - image.get_width()) // 2,
                     "right": width - image.get_width()}[align]
         top = y + self.fonts.baseline(size) - self.fonts.ascent(size)
-        self.surface.blit(image, (left, top))
         rect = (left, y, image.get_width(), self.fonts.line_height(size))
-        self.model.labels.append(Label(rect, text, size))
+        ground = ground_under(self.surface, rect)
+        self.surface.blit(image, (left, top))
+        self.model.labels.append(Label(rect, text, size, tuple(colour)[:3], ground))  # type: ignore[arg-type]
         return rect
 
     def paragraph(self, text: str, x: int, y: int, width: int, size: int, *,

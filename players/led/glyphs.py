@@ -8,6 +8,7 @@ A character the font lacks is drawn as a visible placeholder box, never as a bla
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,7 +78,8 @@ class GlyphSet:
         return np.hstack([self.mask(char) for char in text])
 
     def _draw(self, char: str) -> Mask:
-        if char == "\n" or missing_glyphs(self.font_file, char):
+        # a mark NFC could not compose would draw as a dotted circle: a placeholder, flagged
+        if char == "\n" or unicodedata.combining(char) or missing_glyphs(self.font_file, char):
             if char != "\n":
                 self.placeholders.add(char)
             return self._placeholder()

@@ -34,7 +34,7 @@ class Playlist:
         self.resume: deque[Entry] = deque()  # items cut short by an urgent one, shown again first
         self.last: EntryId | None = None
         self.position = 0
-        self.urgent_seen: set[EntryId] = set()
+        self.urgent_seen: set[tuple[EntryId, str]] = set()  # (id, the text the sign shows)
         self._current: tuple[tuple[str, str], list[Entry], dict[EntryId, int]] | None = None
 
     def update(self, plan: Plan) -> list[Entry]:
@@ -44,9 +44,16 @@ class Playlist:
         self.unit_names = {uid: str(u.get("short_name") or u.get("name") or uid)
                            for uid, u in plan.units.items() if u}
         urgent = [e for e in plan.current(self.wall()) if e.urgent]
-        fresh = [e for e in urgent if entry_id(e) not in self.urgent_seen]
-        self.urgent_seen = {entry_id(e) for e in urgent}
+        seen = [(entry_id(e), self._shown(e)) for e in urgent]
+        fresh = [e for e, shown in zip(urgent, seen, strict=True) if shown not in self.urgent_seen]
+        self.urgent_seen = set(seen)
+        corrected = {entry_id(e) for e in fresh}
+        self.urgent_queue = deque(e for e in self.urgent_queue if entry_id(e) not in corrected)
         return [] if first else fresh  # at start-up the loop leads with them anyway
+
+    def _shown(self, entry: Entry) -> str:
+        """The text the sign shows for ``entry`` (what a correction changes)."""
+        return "".join(run.text for run in entry_runs(entry, self.template, self.unit_names))
 
     def interrupt(self, cut: list[Entry], urgent: list[Entry], repeat: int) -> None:
         """Queue ``urgent`` ``repeat`` times, then the entries it cut short."""

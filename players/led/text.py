@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import string
+import unicodedata
 from typing import Any
 
 from players.led.glyphs import Run
@@ -88,5 +89,6 @@ def _text(value: Any) -> str:
 
 
 def _one_line(text: str) -> str:
-    """A sign has one line per row: hard breaks and runs of spaces become one space."""
-    return re.sub(r"\s+", " ", text).strip()
+    """A sign has one line per row: hard breaks and runs of spaces become one space. NFC first,
+    so a base letter and its combining mark are one glyph, not a letter and a dotted circle."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
