@@ -24,7 +24,8 @@ from signage.requests.tables import (
 )
 
 SECTIONS = ("一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
-            "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项")
+            "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况",
+            "六、其他需要报告的事项")
 # the written parts, by the key the figures file uses
 TEXT_KEYS = {"总体情况": SECTIONS[0], "问题及改进": SECTIONS[4], "其他": SECTIONS[5]}
 NO_TEXT = "（未填写）"

@@ -93,7 +93,8 @@ def check_answer(request: Request, outcome: str, answered: dt.date) -> None:
     if outcome not in OUTCOME_KEYS:
         raise RequestError(f"办理结果“{outcome}”不是年度报告表三的类别")
     if answered < request.received:
-        raise RequestError(f"答复日期 {answered.isoformat()} 早于收到申请的日期 {request.received.isoformat()}")
+        raise RequestError(f"答复日期 {answered.isoformat()} 早于收到申请的日期 "
+                           f"{request.received.isoformat()}")
 
 
 def answered_in_time(request: Request, calendar: WorkCalendar) -> bool | None:

@@ -105,7 +105,8 @@ class Register:
             request.validate()
         names = [c for c in _COLUMNS if c != "id"]
         with self._db() as db:
-            db.executemany(f"INSERT INTO requests ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+            db.executemany(f"INSERT INTO requests ({', '.join(names)}) "
+                           f"VALUES ({', '.join('?' * len(names))})",
                            [[_row(r)[n] for n in names] for r in requests])
         return len(requests)
 

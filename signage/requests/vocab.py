@@ -58,7 +58,7 @@ def parse_outcome(text: str) -> Outcome:
     text = text.strip().replace("／", "/")
     if text in OUTCOME_KEYS:
         return OUTCOME_KEYS[text]
-    matches = [o for o in OUTCOMES if o.item == text or o.item.endswith(text) and len(text) >= 4]
+    matches = [o for o in OUTCOMES if o.item == text or (o.item.endswith(text) and len(text) >= 4)]
     if len(matches) == 1:
         return matches[0]
     groups = [g for g, items in GROUPS if g == text and items]

@@ -61,7 +61,7 @@ def table3_grid(report: AnnualReport) -> Grid:
         _table3_row(grid, row, table)
     _table3_row(grid, TOTAL, table)
     grid.merges.append((first, 0, len(grid.rows) - 1, 0))
-    for label, lines in groups.items():
+    for lines in groups.values():
         if len(lines) > 1:
             grid.merges.append((lines[0], 1, lines[-1], 1))
         else:
