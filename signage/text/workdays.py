@@ -2,8 +2,8 @@
 
 Deadlines in the assessment and of disclosure requests (条例第三十三条) are counted in working
 days: national holidays are not, and the weekend days worked in exchange (调休) are. The
-``chinese_calendar`` package carries the published schedule year by year; for a year it does not cover yet (the schedule is announced each
-November), Monday to Friday is used and a note says so.
+``chinese_calendar`` package carries the published schedule year by year; for a year it does not
+cover yet (the schedule is announced each November), Monday to Friday is used and a note says so.
 """
 
 from __future__ import annotations
