@@ -10,6 +10,7 @@ from django.views.static import serve
 from signage.console.accounts import views as accounts
 from signage.console.editing import views as editing
 from signage.console.office import views as office
+from signage.console.register import views as register
 from signage.console.review import views as review
 
 STATIC = Path(__file__).parent / "static" / "console"
@@ -37,6 +38,14 @@ urlpatterns = [
     path("office/fleet/<str:screen>/screenshot.png", office.screenshot_image, name="screenshot-image"),
     path("office/audit", office.audit_log, name="audit"),
     path("office/audit.csv", office.audit_csv, name="audit-csv"),
+    path("requests/", register.register_list, name="register"),
+    path("requests/new", register.register_new, name="register-new"),
+    path("requests/<int:pk>/", register.register_detail, name="register-detail"),
+    path("requests/<int:pk>/answer", register.register_answer, name="register-answer"),
+    path("requests/<int:pk>/extend", register.register_extend, name="register-extend"),
+    path("requests/cases", register.cases, name="register-cases"),
+    path("requests/annual", register.annual, name="register-annual"),
+    path("requests/annual/<int:year>/<str:name>", register.annual_file, name="register-annual-file"),
     # three files of our own (style, live check, fleet); never the data folder
     re_path(r"^static/(?P<path>[a-z]+\.(?:css|js))$", serve, {"document_root": STATIC}),
 ]

@@ -43,9 +43,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                      "warnings": sum(1 for f in findings if not f.is_error),
                      "pending": pending.get(unit_id, 0)})
     last = AuditEntry.objects.filter(action="publish").first()
+    from signage.console.register.views import dashboard_lists
+
     return render(request, "console/dashboard.html", {
         "rows": rows, "last_publish": last, "fleet": _fleet_rows(),
-        "can_publish": current().request_publish is not None})
+        "can_publish": current().request_publish is not None, **dashboard_lists(current().today())})
 
 
 @role_required(OFFICE)
