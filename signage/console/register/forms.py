@@ -6,6 +6,8 @@ from django import forms
 
 from signage.requests.vocab import APPLICANTS, CASE_KINDS, CASE_RESULTS, CHANNELS, OUTCOMES
 
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what <input type=date> reads
+
 
 def _choices(values: tuple[str, ...] | list[str]) -> list[tuple[str, str]]:
     return [(v, v) for v in values]
@@ -13,7 +15,7 @@ def _choices(values: tuple[str, ...] | list[str]) -> list[tuple[str, str]]:
 
 class RequestForm(forms.Form):
     unit = forms.ChoiceField(label="受理单位")
-    received = forms.DateField(label="收到申请日期", widget=forms.DateInput(attrs={"type": "date"}))
+    received = forms.DateField(label="收到申请日期", widget=_DATE)
     channel = forms.ChoiceField(label="申请方式", choices=_choices(CHANNELS))
     applicant = forms.ChoiceField(label="申请人类型", choices=_choices(APPLICANTS),
                                   help_text="法人或其他组织按商业企业、科研机构、社会公益组织、法律服务机构、其他选择")
@@ -30,12 +32,12 @@ class RequestForm(forms.Form):
 class AnswerForm(forms.Form):
     outcome = forms.ChoiceField(label="办理结果（年度报告表三）",
                                 choices=[(o.key, o.key.replace("/", " · ")) for o in OUTCOMES])
-    answered = forms.DateField(label="答复日期", widget=forms.DateInput(attrs={"type": "date"}))
+    answered = forms.DateField(label="答复日期", widget=_DATE)
     note = forms.CharField(label="备注", max_length=1000, required=False)
 
 
 class ExtendForm(forms.Form):
-    approved = forms.DateField(label="批准延期日期", widget=forms.DateInput(attrs={"type": "date"}))
+    approved = forms.DateField(label="批准延期日期", widget=_DATE)
     approver = forms.CharField(label="批准人（政府信息公开工作机构负责人）", max_length=100)
     reason = forms.CharField(label="延期理由（告知申请人）", max_length=1000,
                              widget=forms.Textarea(attrs={"rows": 2}))
