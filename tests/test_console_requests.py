@@ -43,7 +43,8 @@ def test_clerk_registers_extends_and_answers_own_units_request(register: Registe
     item = register.requests(["gongshang"])[0]
     detail = clerk.get(f"/requests/{item.id}/").content.decode()
     assert "2026-11-03" in detail and "&lt;script&gt;" in detail and "<script>alert" not in detail
-    clerk.post(f"/requests/{item.id}/extend", {"approved": "2026-10-20", "approver": "赵丽", "reason": "需汇总"})
+    clerk.post(f"/requests/{item.id}/extend",
+               {"approved": "2026-10-20", "approver": "赵丽", "reason": "需汇总"})
     assert register.get(item.id).extension_approver == "赵丽"
     assert "2026-12-01" in clerk.get(f"/requests/{item.id}/").content.decode()
     clerk.post(f"/requests/{item.id}/answer", {"outcome": "部分公开", "answered": "2026-11-25", "note": ""})
@@ -95,7 +96,8 @@ def test_dashboard_lists_and_banner(register: Register) -> None:
     office = client_for("office")
     assert "没有逾期或即将到期的申请" in office.get("/office/").content.decode()
     assert 'class="msg error banner"' not in office.get("/office/").content.decode()
-    late = _add(register, "gongshang", D(2026, 10, 9), "逾期的申请")  # due 2026-11-05 (Sat 10-10 worked); TODAY 2026-11-27
+    # due 2026-11-05 (Sat 10-10 worked); TODAY is 2026-11-27
+    late = _add(register, "gongshang", D(2026, 10, 9), "逾期的申请")
     soon = _add(register, "jiaotong", D(2026, 10, 26), "快到期的申请")  # due 2026-11-23 → overdue too
     soon2 = _add(register, "jiaotong", D(2026, 11, 3), "五日内到期")  # due 2026-12-01: 3 working days left
     page = office.get("/office/").content.decode()
@@ -117,8 +119,8 @@ def test_annual_report_in_the_console_and_its_refusal(register: Register, site: 
     assert office.get("/requests/annual/2026/..%2Fconsole.sqlite3").status_code == 404
     assert office.get("/requests/annual/2026/console.sqlite3").status_code == 404
     figures = site.content_dir / "annual" / "2026.yaml"
-    figures.write_text(figures.read_text("utf-8") + "    表三补录:\n      - {行: 二、上年结转政府信息公开申请数量, "
-                       "列: 法律服务机构, 数: 1}\n", "utf-8")
+    figures.write_text(figures.read_text("utf-8") + "    表三补录:\n"
+                       "      - {行: 二、上年结转政府信息公开申请数量, 列: 法律服务机构, 数: 1}\n", "utf-8")
     page = office.post("/requests/annual", {"year": "2026", "scope": "taixi"}).content.decode()
     assert "报告未生成" in page and "“四、结转下年度继续办理”行“法律服务机构”列" in page
 
