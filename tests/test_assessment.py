@@ -502,3 +502,20 @@ def test_cli_assess_writes_outputs_and_stores_each_run(site: Site, tmp_path: Pat
     not_weights = str(site.county.root / "county.yaml")
     bad = runner.invoke(main, ["assess", str(site.county.root), "--weights", not_weights])
     assert bad.exit_code == 2
+
+
+def test_timeliness_starts_its_clock_at_the_first_publish_of_a_new_installation(tmp_path: Path) -> None:
+    """Content written months before the system existed is not "published late" by it: the
+    sample's fresh demo used to score 0 timeliness points because of exactly this."""
+    site = Site(tmp_path)
+    write_v1(site.county)  # items dated 2026-10-12
+    site.publish(TODAY)
+    site.log_publications(dt.date(2026, 9, 1), TODAY)  # running since September: the change counts
+    late = site.assess(TODAY)
+    site.log_publications(TODAY)  # a new installation, first published today (34 working days later)
+    fresh = site.assess(TODAY)
+    for before, now in zip(late.units, fresh.units, strict=True):
+        if "逾期发布 0" not in before.indicators["timeliness"].detail:
+            assert "逾期发布 0" in now.indicators["timeliness"].detail, now.unit
+            assert now.indicators["timeliness"].points > before.indicators["timeliness"].points
+    assert any("逾期发布 0" not in u.indicators["timeliness"].detail for u in late.units)

@@ -153,7 +153,7 @@ def _intended(unit: Unit, today: dt.date) -> Iterator[tuple[str, Item]]:
 def _item_states(run: _Run, unit: Unit, ledger: dict) -> Iterator[ind.ItemState]:
     for kind, item in _intended(unit, run.today):
         identity = f"{kind}/{unit.id}/{item.key}"
-        changed = item.updated or _modified(run, item.location.file)
+        changed = _clock_start(run, item.updated or _modified(run, item.location.file))
         if not run.data.state_found:
             yield ind.ItemState(identity, changed, "", None)
             continue
@@ -162,6 +162,15 @@ def _item_states(run: _Run, unit: Unit, ledger: dict) -> Iterator[ind.ItemState]
         published = record is not None and record.ref == ref
         when = _published_on(run, ledger.get(identity), ref, changed) if published else None
         yield ind.ItemState(identity, changed, ref, published, when)
+
+
+def _clock_start(run: _Run, changed: dt.date) -> dt.date:
+    """When the 20 working days to publish start: the change, or the installation's first publish
+    if that came later. Content written before the system existed cannot have been published
+    late by it: without this, a fresh installation (the demo) scored 0 timeliness points because
+    every sample item "changed" months before its first publish."""
+    first = run.data.publications[0] if run.data.publications else None
+    return max(changed, first) if first else changed
 
 
 def _modified(run: _Run, file: str) -> dt.date:
