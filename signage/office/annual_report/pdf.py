@@ -74,7 +74,10 @@ class ReportComposer(Typesetter):
                 group = row[1]
             label = f"　　{row[2]}" if len(row) == 3 else f"　{row[1]}" if len(row) == 2 else row[0]
             cells.append([label, *map(str, values)])
-        return self._table(columns, cells)
+        rows = self._table(columns, cells)
+        for row, cell in zip(rows[1:], cells, strict=True):
+            row.keep_with_next = not cell[1]  # a group's heading never ends a page alone
+        return rows
 
 
 def write_report_pdf(report: AnnualReport, path: Path, date: dt.date, fonts: Fonts | None = None) -> Path:
