@@ -38,6 +38,8 @@ def table2_grid(report: AnnualReport) -> Grid:
         grid.rows.append(["信息内容", *table.columns])
         for (row,), values in table.rows.items():
             grid.rows.append([row, *map(_value, values)])
+        if len(table.columns) == 1:  # one figure: its cell spans the block's width, as printed
+            grid.merges += [(line, 1, line, 3) for line in range(start + 1, len(grid.rows))]
     width = max(len(r) for r in grid.rows)
     grid.rows = [r + [""] * (width - len(r)) for r in grid.rows]
     return grid
