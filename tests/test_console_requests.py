@@ -12,26 +12,13 @@ from typing import Any
 import pytest
 from browser import serious_violations
 from console_support import *  # noqa: F403 - the console fixtures (accounts, site …)
-from console_support import ACCOUNTS, PASSWORD, client_for
+from console_support import PASSWORD, client_for
 
 from signage.requests import register as reg
 from signage.requests.store import STORE_FILE, Register
 
 SHOTS = Path(os.environ["CONSOLE_SHOTS"]) if os.environ.get("CONSOLE_SHOTS") else None
 D = dt.date
-
-
-@pytest.fixture(scope="session")
-def session_accounts(console_data: Path) -> dict[str, Any]:
-    """console_support's accounts, reused when test_console.py made them first in this session
-    (Django is configured once per process, so both modules share one database)."""
-    from django.contrib.auth.models import User
-
-    from signage.console.accounts.users import add_user
-
-    return {name: User.objects.filter(username=name).first()
-            or add_user(name, role, unit, PASSWORD, full_name=name.upper())
-            for name, (role, unit) in ACCOUNTS.items()}
 
 
 @pytest.fixture
