@@ -55,12 +55,15 @@ def site(console_data: Path, tmp_path: Path) -> Any:
 @pytest.fixture(scope="session")
 def session_accounts(console_data: Path) -> dict[str, Any]:
     """Made once: argon2 is deliberately slow (Django's default cost), and tests sign in a lot."""
+    from django.contrib.auth.models import User
+
     from signage.console.accounts.users import add_user
 
-    if "accounts" not in _made:
-        _made["accounts"] = {name: add_user(name, role, unit, PASSWORD, full_name=name.upper())
-                             for name, (role, unit) in ACCOUNTS.items()}
-    return _made["accounts"]
+    # another test module importing these fixtures may have made them already in this process
+    # (Django is configured once, so every module shares one database)
+    return {name: User.objects.filter(username=name).first()
+            or add_user(name, role, unit, PASSWORD, full_name=name.upper())
+            for name, (role, unit) in ACCOUNTS.items()}
 
 
 @pytest.fixture

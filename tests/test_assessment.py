@@ -502,3 +502,40 @@ def test_cli_assess_writes_outputs_and_stores_each_run(site: Site, tmp_path: Pat
     not_weights = str(site.county.root / "county.yaml")
     bad = runner.invoke(main, ["assess", str(site.county.root), "--weights", not_weights])
     assert bad.exit_code == 2
+
+
+def test_timeliness_starts_its_clock_at_the_first_publish_of_a_new_installation(tmp_path: Path) -> None:
+    """Content written months before the system existed is not "published late" by it: the
+    sample's fresh demo used to score 0 timeliness points because of exactly this."""
+    site = Site(tmp_path)
+    write_v1(site.county)  # items dated 2026-10-12
+    site.publish(TODAY)
+    site.log_publications(dt.date(2026, 9, 1), TODAY)  # running since September: the change counts
+    late = site.assess(TODAY)
+    site.log_publications(TODAY)  # a new installation, first published today (34 working days later)
+    fresh = site.assess(TODAY)
+    for before, now in zip(late.units, fresh.units, strict=True):
+        if "逾期发布 0" not in before.indicators["timeliness"].detail:
+            assert "逾期发布 0" in now.indicators["timeliness"].detail, now.unit
+            assert now.indicators["timeliness"].points > before.indicators["timeliness"].points
+    assert any("逾期发布 0" not in u.indicators["timeliness"].detail for u in late.units)
+
+
+def test_responsiveness_uses_the_request_register(tmp_path: Path) -> None:
+    from signage.requests.register import Request
+    from signage.requests.store import Register
+
+    site = Site(tmp_path)
+    write_v1(site.county)
+    site.publish(TODAY)
+    site.log_publications(TODAY)
+    unit = UNITS[0]
+    assert site.assess(TODAY).units[0].indicators["responsiveness"].points is None  # first assessment
+    store = Register.in_folder(site.data)
+    answered = store.add(Request(unit, dt.date(2026, 9, 30), "网络", "自然人", "按时答复的申请"))
+    store.answer(answered.id, "予以公开", dt.date(2026, 11, 3))  # the deadline itself
+    store.add(Request(unit, dt.date(2026, 10, 9), "网络", "自然人", "逾期未答复"))  # due 11-05
+    store.add(Request(unit, dt.date(2026, 11, 20), "网络", "自然人", "未到期"))  # not counted yet
+    scores = {u.unit_id: u.indicators["responsiveness"] for u in site.assess(TODAY).units}
+    assert scores[unit].detail.endswith("依申请公开按时答复 1/2，逾期未答复 1")
+    assert scores[unit].points == pytest.approx(scores[unit].weight / 2)

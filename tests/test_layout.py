@@ -24,14 +24,15 @@ ALLOWED: dict[str, set[str]] = {
     "signage.publishing": {"signage.text", "signage.catalogue", "signage.contract",
                            "players.plan", "players.led.layout"},
     "signage.fleet": {"signage.text", "signage.contract"},
+    "signage.requests": {"signage.text"},
     "signage.office": {"signage.text", "signage.catalogue", "signage.contract", "signage.publishing",
-                       "players"},
+                       "signage.requests", "players"},
     "signage.site": {"signage.text", "signage.catalogue", "signage.contract", "signage.publishing",
                      "signage.diagrams"},
     "signage.diagrams": {"signage.text"},
     "signage.console": {"signage.text", "signage.catalogue", "signage.contract", "signage.publishing",
                         "signage.fleet", "signage.office", "signage.site", "signage.console",
-                        "players"},
+                        "signage.requests", "players"},
     "signage.cli": {"signage", "players"},
 }
 

@@ -4,7 +4,7 @@ May import every other package of the project; nothing imports this one (the dem
 all of them together, lives here too).
 """
 
-from signage.cli import content, production, publishing, site, users  # noqa: F401 - each registers its commands
+from signage.cli import content, production, publishing, requests, site, users  # noqa: F401 - each registers its commands
 from signage.cli.common import main
 
 __all__ = ["main"]

@@ -119,10 +119,24 @@ def write_player_config(data_dir: Path, screen: str, url: str,
     return path
 
 
+def seed_register(content: Path, data_dir: Path, console: Console) -> None:
+    """The sample register of disclosure requests (content/annual/requests-sample.csv) in a new
+    demo's data folder, so the console's 依申请公开 pages and the annual report have data."""
+    from signage.requests.importing import read_register_csv
+    from signage.requests.store import STORE_FILE, Register
+
+    sample = content / "annual" / "requests-sample.csv"
+    if (data_dir / STORE_FILE).exists() or not sample.exists():
+        return
+    count = Register.in_folder(data_dir).add_many(read_register_csv(sample))
+    console.print(f"sample register: {count} disclosure requests in {data_dir / STORE_FILE}")
+
+
 def run_demo(content: Path, screens_path: Path, data_dir: Path, seconds: float | None,
              console: Console, web_bind: str = "127.0.0.1:8080", web: bool = True) -> None:
     data_dir.mkdir(parents=True, exist_ok=True)
     ensure_keys(data_dir, console)
+    seed_register(content, data_dir, console)
     screens = load_screens(screens_path).screens
     screen_ids = list(screens)
     logs = data_dir / "logs"

@@ -12,7 +12,7 @@ from signage.console.site import Site, install
 SECRET_FILE = "console-secret.key"
 DATABASE_FILE = "console.sqlite3"
 UPLOAD_LIMIT = 5 * 1024 * 1024  # an office's power list is well under 1 MB
-APPS = ["accounts", "audit", "editing", "review", "office", "rectification"]
+APPS = ["accounts", "audit", "editing", "review", "office", "rectification", "register"]
 
 
 def secret_key(data_dir: Path) -> str:
@@ -55,7 +55,8 @@ def django_settings(data_dir: Path, *, tls: bool, hosts: list[str], database_url
                            "django.template.context_processors.csrf",
                            "django.contrib.auth.context_processors.auth",
                            "django.contrib.messages.context_processors.messages",
-                           "signage.console.security.role_context"]}}],
+                           "signage.console.security.role_context",
+                           "signage.console.register.reminders.banner"]}}],
         "DATABASES": {"default": _database(data_dir, database_url)},
         "DEFAULT_AUTO_FIELD": "django.db.models.BigAutoField",
         "PASSWORD_HASHERS": ["django.contrib.auth.hashers.Argon2PasswordHasher",

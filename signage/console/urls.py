@@ -13,6 +13,7 @@ from signage.console.editing import views as editing
 from signage.console.office import coverage_views
 from signage.console.office import views as office
 from signage.console.rectification import views as rectification
+from signage.console.register import views as register
 from signage.console.review import views as review
 
 STATIC = Path(__file__).parent / "static" / "console"
@@ -55,6 +56,14 @@ urlpatterns = [
     path("rectification/<int:pk>.pdf", rectification.pdf, name="rectification-pdf"),
     path("rectification/<int:pk>/recheck", rectification.recheck, name="rectification-recheck"),
     path("rectification/<int:pk>/close", rectification.close, name="rectification-close"),
+    path("requests/", register.register_list, name="register"),
+    path("requests/new", register.register_new, name="register-new"),
+    path("requests/<int:pk>/", register.register_detail, name="register-detail"),
+    path("requests/<int:pk>/answer", register.register_answer, name="register-answer"),
+    path("requests/<int:pk>/extend", register.register_extend, name="register-extend"),
+    path("requests/cases", register.cases, name="register-cases"),
+    path("requests/annual", register.annual, name="register-annual"),
+    path("requests/annual/<int:year>/<str:name>", register.annual_file, name="register-annual-file"),
     # three files of our own (style, live check, fleet); never the data folder
     re_path(r"^static/(?P<path>[a-z]+\.(?:css|js))$", serve, {"document_root": STATIC}),
 ]

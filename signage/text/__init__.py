@@ -1,4 +1,5 @@
-"""Chinese text shared by every part: numerals, dates, telephones, line breaking and fonts.
+"""Chinese text shared by every part: numerals, dates, working days (the national holiday calendar),
+telephones, line breaking and fonts.
 
 May import: nothing else of this project (everything imports this).
 """

@@ -13,7 +13,9 @@ from signage.console.audit.models import AuditEntry
 ACTIONS = {"save": "修改内容", "submit": "提交审查", "approve": "审查通过", "return": "退回修改",
            "import": "导入表格", "publish": "立即发布", "login": "登录", "login-failed": "登录失败",
            "user": "账号变更", "command": "屏幕命令", "review-key": "审查公钥",
-           "rectify-issue": "下发整改意见书", "rectify-recheck": "整改复查", "rectify-close": "关闭整改"}
+           "rectify-issue": "下发整改意见书", "rectify-recheck": "整改复查", "rectify-close": "关闭整改",
+           "request-add": "登记申请", "request-answer": "答复申请", "request-extend": "延期答复",
+           "case-add": "登记复议诉讼", "annual-report": "生成年度报告"}
 HEADER = ["时间", "账号", "角色", "操作", "对象", "修改前摘要", "修改后摘要", "说明"]
 
 

@@ -50,9 +50,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                      "pending": pending.get(unit_id, 0), "rectifying": rectifying.get(unit_id, 0),
                      "shown": shown[unit_id]})
     last = AuditEntry.objects.filter(action="publish").first()
+    from signage.console.register.views import dashboard_lists
+
     return render(request, "console/dashboard.html", {
         "rows": rows, "last_publish": last, "fleet": fleet_rows(),
-        "can_publish": current().request_publish is not None})
+        "can_publish": current().request_publish is not None, **dashboard_lists(current().today())})
 
 
 @role_required(OFFICE)

@@ -58,6 +58,7 @@ class UnitInputs:
     has_previous: bool  # is there a stored assessment at all
     since: dt.date | None  # date of the last stored assessment
     published_count: int = 0
+    requests: list[Any] | None = None  # its 依申请公开 requests (signage.requests); None: no register
 
 
 def _points(weight: float, deduction: float) -> float:
@@ -183,20 +184,49 @@ def coverage(inputs: UnitInputs, data: PublisherData, proof: CoverageProof,
                           f"已展示 {shown}/{len(expected)}")
 
 
-def responsiveness(inputs: UnitInputs, config: AssessmentConfig) -> IndicatorScore:
-    """Share of the last assessment's findings (of the counted severities) closed since."""
+def responsiveness(inputs: UnitInputs, config: AssessmentConfig, calendar: WorkCalendar | None = None,
+                   today: dt.date | None = None) -> IndicatorScore:
+    """The mean of two shares, each where there is data: the last assessment's findings (of the
+    counted severities) closed since, and the unit's disclosure requests answered in time (of
+    those answered or already due; an overdue open request counts as not in time)."""
     weight = config.weights["responsiveness"]
+    shares, parts = [], []
+    rectified = _rectified(inputs, config)
+    if rectified[0] is not None:
+        shares.append(rectified[0])
+    parts.append(rectified[1])
+    if inputs.requests is not None and calendar is not None and today is not None:
+        answered = _answered_in_time(inputs.requests, calendar, today)
+        if answered[0] is not None:
+            shares.append(answered[0])
+        parts.append(answered[1])
+    points = weight * sum(shares) / len(shares) if shares else None
+    return IndicatorScore("responsiveness", weight, points, "；".join(parts))
+
+
+def _rectified(inputs: UnitInputs, config: AssessmentConfig) -> tuple[float | None, str]:
     if not inputs.has_previous:
-        return IndicatorScore("responsiveness", weight, None, "无数据：首次评估")
+        return None, "无数据：首次评估"
     if inputs.previous is None:
-        return IndicatorScore("responsiveness", weight, None, "无数据：上次评估没有本单位")
+        return None, "无数据：上次评估没有本单位"
     counted = {s.value for s in config.severities}
     before = {fid for fid, f in inputs.previous.get("findings", {}).items() if f.get("severity") in counted}
     if not before:
-        return IndicatorScore("responsiveness", weight, weight, "上次无待整改问题")
+        return 1.0, "上次无待整改问题"
     closed = len(before - {f.id for f in inputs.findings})
-    return IndicatorScore("responsiveness", weight, weight * closed / len(before),
-                          f"已整改 {closed}/{len(before)}")
+    return closed / len(before), f"已整改 {closed}/{len(before)}"
+
+
+def _answered_in_time(requests: list[Any], calendar: WorkCalendar,
+                      today: dt.date) -> tuple[float | None, str]:
+    from signage.requests import register as reg
+
+    due = [r for r in requests if not r.open or reg.overdue(r, today, calendar)]
+    if not due:
+        return None, "依申请公开：无到期申请"
+    in_time = sum(1 for r in due if reg.answered_in_time(r, calendar))
+    overdue = sum(1 for r in due if r.open)
+    return in_time / len(due), f"依申请公开按时答复 {in_time}/{len(due)}，逾期未答复 {overdue}"
 
 
 def vetoes(inputs: UnitInputs, config: AssessmentConfig, overdue: int) -> list[Veto]:

@@ -56,6 +56,7 @@ class _Run:
     root: Path = Path()
     published: Counter[str] = field(default_factory=Counter)  # unit → records published
     blocked: set[tuple[str, str]] = field(default_factory=set)  # (unit, key) held back by errors
+    requests: dict[str, list] | None = None  # unit → its 依申请公开 requests; None: no register
 
     def __post_init__(self) -> None:
         self.root = Path(self.check.catalogue.root)
@@ -73,6 +74,7 @@ def assess(check: CheckResult, data_dir: Path, *, config: AssessmentConfig | Non
     data = read_publisher_data(data_dir, print_dirs or [], today, config.window_days)
     run = _Run(check, config, today, data, ind.CoverageProof.build(data, config),
                history[-1] if history else None)
+    run.requests = _register(data_dir)
     by_unit: dict[str, list[Finding]] = {}
     for finding in check.findings:
         if finding.unit_id is not None:
@@ -95,6 +97,7 @@ def _score_unit(run: _Run, unit: Unit, findings: list[Finding]) -> UnitScore:
     inputs = ind.UnitInputs(unit, _open_findings(run, findings, previous), items, previous,
                             run.previous is not None, run.previous.date if run.previous else None)
     inputs.published_count = _published_count(run, unit, items)
+    inputs.requests = None if run.requests is None else run.requests.get(unit.id, [])
     indicators = _indicators(run, inputs, findings)
     overdue = ind.overdue_findings(inputs, run.config, run.calendar, run.today)
     score = UnitScore(unit.id, unit.display_name, indicators, ind.vetoes(inputs, run.config, len(overdue)))
@@ -114,7 +117,7 @@ def _indicators(run: _Run, inputs: ind.UnitInputs, findings: list[Finding]) -> d
         "compliance": lambda: ind.compliance(findings, config),
         "timeliness": lambda: ind.timeliness(inputs, config, run.calendar, run.today),
         "coverage": lambda: ind.coverage(inputs, run.data, run.proof, config),
-        "responsiveness": lambda: ind.responsiveness(inputs, config),
+        "responsiveness": lambda: ind.responsiveness(inputs, config, run.calendar, run.today),
     }
     return {name: makers[name]() for name in config.indicators}
 
@@ -153,7 +156,7 @@ def _intended(unit: Unit, today: dt.date) -> Iterator[tuple[str, Item]]:
 def _item_states(run: _Run, unit: Unit, ledger: dict) -> Iterator[ind.ItemState]:
     for kind, item in _intended(unit, run.today):
         identity = f"{kind}/{unit.id}/{item.key}"
-        changed = item.updated or _modified(run, item.location.file)
+        changed = _clock_start(run, item.updated or _modified(run, item.location.file))
         if not run.data.state_found:
             yield ind.ItemState(identity, changed, "", None)
             continue
@@ -162,6 +165,27 @@ def _item_states(run: _Run, unit: Unit, ledger: dict) -> Iterator[ind.ItemState]
         published = record is not None and record.ref == ref
         when = _published_on(run, ledger.get(identity), ref, changed) if published else None
         yield ind.ItemState(identity, changed, ref, published, when)
+
+
+def _register(data_dir: Path) -> dict[str, list] | None:
+    """The data folder's register of disclosure requests, by unit (None when there is none)."""
+    from signage.requests.store import STORE_FILE, Register
+
+    if not (data_dir / STORE_FILE).exists():
+        return None
+    by_unit: dict[str, list] = {}
+    for request in Register(data_dir / STORE_FILE).requests():
+        by_unit.setdefault(request.unit, []).append(request)
+    return by_unit
+
+
+def _clock_start(run: _Run, changed: dt.date) -> dt.date:
+    """When the 20 working days to publish start: the change, or the installation's first publish
+    if that came later. Content written before the system existed cannot have been published
+    late by it: without this, a fresh installation (the demo) scored 0 timeliness points because
+    every sample item "changed" months before its first publish."""
+    first = run.data.publications[0] if run.data.publications else None
+    return max(changed, first) if first else changed
 
 
 def _modified(run: _Run, file: str) -> dt.date:

@@ -1,0 +1,202 @@
+"""The register of disclosure requests (`signage requests add|list|answer|extend|case|import`) and
+the annual report (`signage annual-report`). The register is the data folder's requests.sqlite3,
+the same file the console uses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from signage.catalogue.loader import load_catalogue
+from signage.cli.common import (
+    EXIT_ERRORS,
+    content_argument,
+    data_option,
+    date_option,
+    fail,
+    main,
+    table_console,
+)
+from signage.requests import register as reg
+from signage.requests.store import Case, Register
+from signage.requests.vocab import APPLICANTS, CASE_KINDS, CASE_RESULTS, CHANNELS, parse_outcome
+from signage.text.workdays import WorkCalendar
+
+content_option = click.option("--content", "content_dir", type=click.Path(path_type=Path, file_okay=False),
+                              default=Path("content"), show_default=True, help="The content folder (units).")
+
+
+def _units(content_dir: Path) -> dict[str, str]:
+    """Unit id → name, from the content folder (a request names a unit that exists)."""
+    if not (content_dir / "units").is_dir():
+        fail(f"{content_dir} 下没有 units/ 文件夹：请用 --content 指定内容文件夹")
+    return {uid: unit.display_name for uid, unit in load_catalogue(content_dir).catalogue.units.items()}
+
+
+def _unit(content_dir: Path, unit: str) -> str:
+    units = _units(content_dir)
+    if unit not in units:
+        fail(f"没有单位“{unit}”；可用：{'、'.join(units)}")
+    return unit
+
+
+@main.group("requests")
+def requests_group() -> None:
+    """依申请公开: the register of disclosure requests and their deadlines."""
+
+
+@requests_group.command("add")
+@click.option("--unit", required=True, help="The unit that received the request (its folder name).")
+@date_option("--received", "The day the request was received (default: today).")
+@click.option("--channel", type=click.Choice(CHANNELS), required=True, help="申请方式.")
+@click.option("--applicant", type=click.Choice(APPLICANTS), required=True,
+              help="申请人类型: 自然人, or the kind of 法人或其他组织.")
+@click.option("--subject", required=True, help="What is asked (申请内容).")
+@click.option("--name", "applicant_name", default="",
+              help="The applicant's name (kept in the register only).")
+@content_option
+@data_option
+def add(unit: str, received: dt.date | None, channel: str, applicant: str, subject: str,
+        applicant_name: str, content_dir: Path, data_dir: Path) -> None:
+    """Register a request; prints its number and deadline."""
+    request = reg.Request(_unit(content_dir, unit), received or dt.date.today(), channel, applicant, subject,
+                          applicant_name, created_by="cli")
+    try:
+        request = Register.in_folder(data_dir).add(request)
+    except reg.RequestError as exc:
+        fail(str(exc))
+    click.echo(f"登记申请 {request.id}：{unit}，收到 {request.received}，"
+               f"答复期限 {reg.deadline(request, WorkCalendar())}（20 个工作日）")
+
+
+@requests_group.command("list")
+@click.option("--unit", default=None, help="Only this unit's requests.")
+@click.option("--open", "open_only", is_flag=True, help="Only requests not yet answered.")
+@date_option("--today", "Judge overdue and due-soon as on this date (default: today).")
+@data_option
+def list_(unit: str | None, open_only: bool, today: dt.date | None, data_dir: Path) -> None:
+    """The register with each request's deadline and state."""
+    today = today or dt.date.today()
+    calendar = WorkCalendar()
+    requests = Register.in_folder(data_dir).requests([unit] if unit else None, open_only=open_only)
+    table = Table("编号", "单位", "收到", "方式", "申请人", "申请内容", "期限", "状态", "办理结果", "答复")
+    for r in requests:
+        table.add_row(str(r.id), r.unit, str(r.received), r.channel, r.applicant, r.subject[:30],
+                      str(reg.deadline(r, calendar)) + ("（已延期）" if r.extended_on else ""),
+                      state(r, today, calendar), r.outcome, str(r.answered or ""))
+    table_console().print(table)
+    click.echo(f"共 {len(requests)} 件")
+
+
+def state(request: reg.Request, today: dt.date, calendar: WorkCalendar) -> str:
+    if not request.open:
+        return "按时答复" if reg.answered_in_time(request, calendar) else "逾期答复"
+    if reg.overdue(request, today, calendar):
+        return "已逾期"
+    return "即将到期" if reg.due_soon(request, today, calendar) else "办理中"
+
+
+@requests_group.command("answer")
+@click.argument("request_id", type=int)
+@click.option("--outcome", required=True, help="表三的办理结果，如 予以公开、不予公开/属于国家秘密。")
+@date_option("--date", "The day the answer was given (default: today).")
+@click.option("--note", default="", help="A note kept in the register.")
+@data_option
+def answer(request_id: int, outcome: str, date: dt.date | None, note: str, data_dir: Path) -> None:
+    """Record the answer to a request."""
+    try:
+        chosen = parse_outcome(outcome)
+        request = Register.in_folder(data_dir).answer(request_id, chosen.key, date or dt.date.today(),
+                                                      note=note)
+    except ValueError as exc:
+        fail(str(exc))
+    in_time = reg.answered_in_time(request, WorkCalendar())
+    click.echo(f"申请 {request.id} 已答复：{request.outcome}，{request.answered}"
+               f"（{'按时' if in_time else '逾期'}，期限 {reg.deadline(request, WorkCalendar())}）")
+
+
+@requests_group.command("extend")
+@click.argument("request_id", type=int)
+@click.option("--approver", required=True, help="Who approved the extension (政府信息公开工作机构负责人).")
+@click.option("--reason", required=True, help="Why (told to the applicant).")
+@date_option("--date", "The day the extension was approved (default: today).")
+@data_option
+def extend(request_id: int, approver: str, reason: str, date: dt.date | None, data_dir: Path) -> None:
+    """Extend a request's deadline once by 20 working days, with the approval record."""
+    calendar = WorkCalendar()
+    try:
+        request = Register.in_folder(data_dir).extend(request_id, date or dt.date.today(), approver, reason,
+                                                      calendar)
+    except reg.RequestError as exc:
+        fail(str(exc))
+    click.echo(f"申请 {request.id} 已延期（{approver} 批准）：新的答复期限 {reg.deadline(request, calendar)}")
+
+
+@requests_group.command("case")
+@click.option("--unit", required=True)
+@click.option("--year", type=int, required=True, help="The year the case counts in (table 4).")
+@click.option("--kind", type=click.Choice(CASE_KINDS), required=True)
+@click.option("--result", type=click.Choice(CASE_RESULTS), required=True)
+@click.option("--number", default="", help="The case number (案号).")
+@content_option
+@data_option
+def case(unit: str, year: int, kind: str, result: str, number: str, content_dir: Path,
+         data_dir: Path) -> None:
+    """Record an administrative review or lawsuit about a disclosure decision (table 4)."""
+    try:
+        record = Case(_unit(content_dir, unit), year, kind, result, number, created_by="cli")
+        added = Register.in_folder(data_dir).add_case(record)
+    except reg.RequestError as exc:
+        fail(str(exc))
+    click.echo(f"已登记案件 {added.id}：{unit} {year} 年 {kind} {result}")
+
+
+@requests_group.command("import")
+@click.argument("csv_path", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@content_option
+@data_option
+def import_(csv_path: Path, content_dir: Path, data_dir: Path) -> None:
+    """Import a register kept in a spreadsheet (CSV: 单位,收到日期,申请方式,申请人类型,申请内容,...)."""
+    from signage.requests.importing import read_register_csv
+
+    try:
+        requests = read_register_csv(csv_path, set(_units(content_dir)))
+        count = Register.in_folder(data_dir).add_many(requests)
+    except reg.RequestError as exc:
+        fail(str(exc))
+    click.echo(f"已导入 {count} 件申请")
+
+
+@main.command("annual-report")
+@content_argument
+@click.option("--year", type=int, required=True, help="The year reported on.")
+@click.option("--unit", default=None, help="One unit's report (its folder name).")
+@click.option("--county", is_flag=True, help="The county government's report (every unit's requests).")
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="Folder for the PDF, HTML, XLSX and CSV files.")
+@date_option("--date", "Date printed on the report (default: today).")
+@click.option("--no-pdf", is_flag=True, help="Skip the PDF (no CJK font installed).")
+@data_option
+def annual_report(content_dir: Path, year: int, unit: str | None, county: bool, out_dir: Path,
+                  date: dt.date | None, no_pdf: bool, data_dir: Path) -> None:
+    """政府信息公开工作年度报告 in the official format (国办公开办函〔2021〕30号)."""
+    from signage.office.annual_report.compose import COUNTY, compose_report
+    from signage.office.annual_report.figures import FiguresError
+    from signage.office.annual_report.write import write_report
+    from signage.requests.annual import ReportRefused
+
+    if bool(unit) == county:
+        fail("请指定 --unit 单位 或 --county（二者选一）")
+    scope = COUNTY if county else _unit(content_dir, str(unit))
+    catalogue = load_catalogue(content_dir).catalogue
+    try:
+        report = compose_report(catalogue, content_dir, Register.in_folder(data_dir), year, scope)
+    except ReportRefused as exc:
+        fail(str(exc), EXIT_ERRORS)
+    except FiguresError as exc:
+        fail(str(exc))
+    for path in write_report(report, out_dir, date or dt.date.today(), pdf=not no_pdf):
+        click.echo(str(path))

@@ -1,0 +1,66 @@
+"""What is overdue and what falls due within 5 working days: the office dashboard's lists and
+the banner every page shows (the daily reminder: it is computed on each page, so it is never
+stale)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+
+from signage.console.security import OFFICE, UNIT, role_of, unit_of
+from signage.console.site import current
+from signage.requests import register as reg
+from signage.requests.store import Register
+from signage.text.workdays import WorkCalendar
+
+
+@dataclass(slots=True)
+class Due:
+    request: reg.Request
+    deadline: dt.date
+    left: int  # working days left, today included (negative: overdue by)
+
+    @property
+    def days(self) -> int:
+        return abs(self.left)
+
+
+def register() -> Register:
+    return Register.in_folder(current().data_dir)
+
+
+def due_lists(units: list[str] | None, today: dt.date) -> tuple[list[Due], list[Due]]:
+    """(overdue, due within 5 working days), each most urgent first; open requests only."""
+    calendar = WorkCalendar()
+    overdue, soon = [], []
+    for request in register().requests(units, open_only=True):
+        last = reg.deadline(request, calendar)
+        if reg.overdue(request, today, calendar):
+            overdue.append(Due(request, last, -calendar.between(last, today)))
+        elif reg.due_soon(request, today, calendar):
+            soon.append(Due(request, last, calendar.between(today, last) + calendar.is_workday(today)))
+    overdue.sort(key=lambda d: d.deadline)
+    soon.sort(key=lambda d: d.deadline)
+    return overdue, soon
+
+
+def banner(request: HttpRequest) -> dict[str, Any]:
+    """Template context: the reminder for the office (every unit) and a clerk (their unit)."""
+    role = role_of(request)
+    if role not in (OFFICE, UNIT):
+        return {}
+    try:
+        overdue, soon = due_lists(None if role == OFFICE else [unit_of(request)], current().today())
+    except Exception:
+        return {"requests_banner": "依申请公开登记簿无法读取：请检查数据文件夹。"}
+    if not overdue and not soon:
+        return {}
+    parts = []
+    if overdue:
+        parts.append(f"{len(overdue)} 件已超过答复期限")
+    if soon:
+        parts.append(f"{len(soon)} 件 5 个工作日内到期")
+    return {"requests_banner": "依申请公开：" + "，".join(parts) + "。"}

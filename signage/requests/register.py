@@ -1,0 +1,117 @@
+"""One disclosure request (依申请公开) and its deadline in working days.
+
+条例第三十三条: an answer within 20 working days of receipt; with the approval of the head of the
+disclosure office, once, 20 more. The day of receipt is not counted; holidays are not working
+days and the weekend days worked in exchange (调休) are (:mod:`signage.text.workdays`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from signage.requests.vocab import APPLICANTS, CHANNELS, OUTCOME_KEYS, Outcome
+from signage.text.workdays import WorkCalendar
+
+ANSWER_DAYS = 20  # 条例第三十三条第二款
+EXTENSION_DAYS = 20
+DUE_SOON_DAYS = 5  # the dashboard's "due within 5 working days"
+
+
+class RequestError(ValueError):
+    """A request that cannot be registered or changed as asked: the message says which field and
+    what to do, in Chinese, for the clerk."""
+
+
+@dataclass(slots=True)
+class Request:
+    unit: str
+    received: dt.date
+    channel: str
+    applicant: str  # table 3's column: 自然人 or an organisation type
+    subject: str  # what is asked
+    applicant_name: str = ""  # personal data: kept in the register, never in a report
+    id: int = 0
+    outcome: str = ""  # an Outcome key; empty while open
+    answered: dt.date | None = None
+    extended_on: dt.date | None = None
+    extension_approver: str = ""
+    extension_reason: str = ""
+    note: str = ""
+    created_by: str = ""
+
+    def validate(self) -> None:
+        if self.channel not in CHANNELS:
+            raise RequestError(f"申请方式“{self.channel}”不在 {'、'.join(CHANNELS)} 之中")
+        if self.applicant not in APPLICANTS:
+            raise RequestError(f"申请人类型“{self.applicant}”应为 {'、'.join(APPLICANTS)} 之一"
+                               "（法人或其他组织按商业企业、科研机构、社会公益组织、法律服务机构、其他填写）")
+        if not self.subject.strip():
+            raise RequestError("申请内容不能为空：请写明申请公开的政府信息")
+        if not self.unit:
+            raise RequestError("没有填写受理单位")
+
+    @property
+    def open(self) -> bool:
+        return self.answered is None
+
+    @property
+    def outcome_row(self) -> Outcome | None:
+        return OUTCOME_KEYS.get(self.outcome)
+
+
+def base_deadline(request: Request, calendar: WorkCalendar) -> dt.date:
+    return calendar.add(request.received, ANSWER_DAYS)
+
+
+def deadline(request: Request, calendar: WorkCalendar) -> dt.date:
+    """The last day to answer: 20 working days after receipt, 20 more once extended."""
+    first = base_deadline(request, calendar)
+    return calendar.add(first, EXTENSION_DAYS) if request.extended_on else first
+
+
+def check_extension(request: Request, on: dt.date, approver: str, reason: str,
+                    calendar: WorkCalendar) -> None:
+    """Refuse an extension the regulation does not allow: a second one, one for an answered
+    request, one without the approver or reason, one after the first deadline passed."""
+    if request.extended_on:
+        raise RequestError(f"该申请已于 {request.extended_on.isoformat()} 延期一次，条例只允许延长一次")
+    if not request.open:
+        raise RequestError("该申请已答复，不能再延期")
+    if not approver.strip():
+        raise RequestError("延期须经政府信息公开工作机构负责人同意：请填写批准人")
+    if not reason.strip():
+        raise RequestError("请填写延期理由（将告知申请人）")
+    first = base_deadline(request, calendar)
+    if on > first:
+        raise RequestError(f"原答复期限 {first.isoformat()} 已过，不能再延期：请尽快答复")
+    if on < request.received:
+        raise RequestError("批准延期的日期早于收到申请的日期")
+
+
+def check_answer(request: Request, outcome: str, answered: dt.date) -> None:
+    if outcome not in OUTCOME_KEYS:
+        raise RequestError(f"办理结果“{outcome}”不是年度报告表三的类别")
+    if answered < request.received:
+        raise RequestError(f"答复日期 {answered.isoformat()} 早于收到申请的日期 "
+                           f"{request.received.isoformat()}")
+
+
+def answered_in_time(request: Request, calendar: WorkCalendar) -> bool | None:
+    """None while open; else whether the answer came by the deadline."""
+    if request.answered is None:
+        return None
+    return request.answered <= deadline(request, calendar)
+
+
+def overdue(request: Request, today: dt.date, calendar: WorkCalendar) -> bool:
+    return request.open and today > deadline(request, calendar)
+
+
+def due_soon(request: Request, today: dt.date, calendar: WorkCalendar,
+             days: int = DUE_SOON_DAYS) -> bool:
+    """Open, not yet overdue, and at most ``days`` working days left (today's included)."""
+    if not request.open:
+        return False
+    last = deadline(request, calendar)
+    return today <= last and calendar.between(today, last) + calendar.is_workday(today) <= days

@@ -1,0 +1,202 @@
+"""The register's store: one SQLite file in the data folder, shared by the CLI, the console and
+the assessment.
+
+Why not the console's Django database: the CLI and the assessment must read and write the
+register without configuring Django, and a stdlib ``sqlite3`` file is enough for a register of
+tens of thousands of rows. WAL mode and a busy timeout let the console's threads and a CLI
+command write at the same time; every change is one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from signage.requests.register import Request, RequestError, check_answer, check_extension
+from signage.requests.vocab import CASE_KINDS, CASE_RESULTS
+from signage.text.workdays import WorkCalendar
+
+STORE_FILE = "requests.sqlite3"
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS requests (
+    id INTEGER PRIMARY KEY, unit TEXT NOT NULL, received TEXT NOT NULL, channel TEXT NOT NULL,
+    applicant TEXT NOT NULL, subject TEXT NOT NULL, applicant_name TEXT NOT NULL DEFAULT '',
+    outcome TEXT NOT NULL DEFAULT '', answered TEXT, extended_on TEXT,
+    extension_approver TEXT NOT NULL DEFAULT '', extension_reason TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT '', created_by TEXT NOT NULL DEFAULT '');
+CREATE INDEX IF NOT EXISTS requests_unit ON requests (unit, received);
+CREATE TABLE IF NOT EXISTS cases (
+    id INTEGER PRIMARY KEY, unit TEXT NOT NULL, year INTEGER NOT NULL, kind TEXT NOT NULL,
+    result TEXT NOT NULL, number TEXT NOT NULL DEFAULT '', request_id INTEGER,
+    note TEXT NOT NULL DEFAULT '', created_by TEXT NOT NULL DEFAULT '');
+CREATE INDEX IF NOT EXISTS cases_unit ON cases (unit, year);
+"""
+_DATES = ("received", "answered", "extended_on")
+_COLUMNS = [f.name for f in fields(Request)]
+
+
+@dataclass(slots=True)
+class Case:
+    """A 行政复议 or 行政诉讼 about a disclosure decision: one count in table 4."""
+
+    unit: str
+    year: int
+    kind: str  # CASE_KINDS
+    result: str  # CASE_RESULTS
+    number: str = ""  # the case number (案号)
+    request_id: int | None = None
+    note: str = ""
+    created_by: str = ""
+    id: int = 0
+
+    def validate(self) -> None:
+        if self.kind not in CASE_KINDS:
+            raise RequestError(f"案件类别“{self.kind}”应为 {'、'.join(CASE_KINDS)} 之一")
+        if self.result not in CASE_RESULTS:
+            raise RequestError(f"案件结果“{self.result}”应为 {'、'.join(CASE_RESULTS)} 之一")
+
+
+class Register:
+    """The requests and cases of every unit in one SQLite file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._db() as db:
+            if db.execute("PRAGMA user_version").fetchone()[0] > SCHEMA_VERSION:
+                raise RequestError(f"{path} 由更新版本的程序写入，请升级后再打开")
+            db.executescript(_SCHEMA)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    @classmethod
+    def in_folder(cls, data_dir: Path) -> Register:
+        return cls(data_dir / STORE_FILE)
+
+    @contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.path, timeout=10)
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            with db:  # one transaction: committed, or rolled back on an exception
+                yield db
+        finally:
+            db.close()
+
+    # requests
+
+    def add(self, request: Request) -> Request:
+        request.validate()
+        values = _row(request)
+        values.pop("id")
+        with self._db() as db:
+            cursor = db.execute(f"INSERT INTO requests ({', '.join(values)}) VALUES "
+                                f"({', '.join('?' * len(values))})", list(values.values()))
+            request.id = int(cursor.lastrowid or 0)
+        return request
+
+    def add_many(self, requests: list[Request]) -> int:
+        """A whole imported register in one transaction (all or nothing)."""
+        for request in requests:
+            request.validate()
+        names = [c for c in _COLUMNS if c != "id"]
+        with self._db() as db:
+            db.executemany(f"INSERT INTO requests ({', '.join(names)}) "
+                           f"VALUES ({', '.join('?' * len(names))})",
+                           [[_row(r)[n] for n in names] for r in requests])
+        return len(requests)
+
+    def get(self, request_id: int, unit: str | None = None) -> Request:
+        """One request; with ``unit``, only if it belongs to that unit (the same error either way,
+        so a clerk cannot tell another unit's request from a missing one)."""
+        with self._db() as db:
+            row = db.execute(f"SELECT {', '.join(_COLUMNS)} FROM requests WHERE id = ?",
+                             (request_id,)).fetchone()
+        if row is None or (unit is not None and row[_COLUMNS.index("unit")] != unit):
+            raise RequestError(f"没有编号为 {request_id} 的申请")
+        return _request(row)
+
+    def requests(self, units: list[str] | None = None, *, received_before: dt.date | None = None,
+                 open_only: bool = False) -> list[Request]:
+        """Requests oldest first; of ``units`` only when given."""
+        where, args = [], []
+        if units is not None:
+            where.append(f"unit IN ({', '.join('?' * len(units))})")
+            args += units
+        if received_before is not None:
+            where.append("received < ?")
+            args.append(received_before.isoformat())
+        if open_only:
+            where.append("answered IS NULL")
+        sql = f"SELECT {', '.join(_COLUMNS)} FROM requests"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        with self._db() as db:
+            return [_request(row) for row in db.execute(sql + " ORDER BY received, id", args)]
+
+    def answer(self, request_id: int, outcome: str, answered: dt.date, *, unit: str | None = None,
+               note: str = "") -> Request:
+        request = self.get(request_id, unit)
+        if not request.open:
+            raise RequestError(f"申请 {request_id} 已于 {request.answered} 答复")
+        check_answer(request, outcome, answered)
+        with self._db() as db:
+            db.execute("UPDATE requests SET outcome = ?, answered = ?, note = ? WHERE id = ? "
+                       "AND answered IS NULL", (outcome, answered.isoformat(), note or request.note,
+                                                request_id))
+        return self.get(request_id)
+
+    def extend(self, request_id: int, on: dt.date, approver: str, reason: str,
+               calendar: WorkCalendar, *, unit: str | None = None) -> Request:
+        request = self.get(request_id, unit)
+        check_extension(request, on, approver, reason, calendar)
+        with self._db() as db:
+            db.execute("UPDATE requests SET extended_on = ?, extension_approver = ?, extension_reason = ? "
+                       "WHERE id = ? AND extended_on IS NULL",
+                       (on.isoformat(), approver.strip(), reason.strip(), request_id))
+        return self.get(request_id)
+
+    # cases (table 4)
+
+    def add_case(self, case: Case) -> Case:
+        case.validate()
+        with self._db() as db:
+            cursor = db.execute(
+                "INSERT INTO cases (unit, year, kind, result, number, request_id, note, created_by) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (case.unit, case.year, case.kind, case.result,
+                                                    case.number, case.request_id, case.note, case.created_by))
+            case.id = int(cursor.lastrowid or 0)
+        return case
+
+    def cases(self, units: list[str] | None = None, year: int | None = None) -> list[Case]:
+        sql, args = "SELECT unit, year, kind, result, number, request_id, note, created_by, id FROM cases", []
+        where = []
+        if units is not None:
+            where.append(f"unit IN ({', '.join('?' * len(units))})")
+            args += units
+        if year is not None:
+            where.append("year = ?")
+            args.append(year)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        with self._db() as db:
+            return [Case(*row) for row in db.execute(sql + " ORDER BY id", args)]
+
+
+def _row(request: Request) -> dict[str, object]:
+    values: dict[str, object] = {name: getattr(request, name) for name in _COLUMNS}
+    for name in _DATES:
+        day = values[name]
+        values[name] = day.isoformat() if isinstance(day, dt.date) else None
+    return values
+
+
+def _request(row: tuple) -> Request:
+    values = dict(zip(_COLUMNS, row, strict=True))
+    for name in _DATES:
+        values[name] = dt.date.fromisoformat(values[name]) if values[name] else None
+    return Request(**values)

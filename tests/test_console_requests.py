@@ -1,0 +1,212 @@
+"""The console's 依申请公开 pages: each role's allowed and refused actions, IDOR, the dashboard's
+overdue and due-soon lists and the banner, the annual report's refusal; then the same flows in
+a real browser with axe on every page (screenshots to $CONSOLE_SHOTS when set)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser import serious_violations
+from console_support import *  # noqa: F403 - the console fixtures (accounts, site …)
+from console_support import PASSWORD, client_for
+
+from signage.requests import register as reg
+from signage.requests.store import STORE_FILE, Register
+
+SHOTS = Path(os.environ["CONSOLE_SHOTS"]) if os.environ.get("CONSOLE_SHOTS") else None
+D = dt.date
+
+
+@pytest.fixture
+def register(site: Any, accounts: Any) -> Register:
+    """An empty register in the console's data folder (the CLI's file)."""
+    for suffix in ("", "-wal", "-shm"):
+        (site.data_dir / (STORE_FILE + suffix)).unlink(missing_ok=True)
+    return Register.in_folder(site.data_dir)
+
+
+def _add(store: Register, unit: str, received: dt.date, subject: str = "预算说明") -> reg.Request:
+    return store.add(reg.Request(unit, received, "网络", "自然人", subject))
+
+
+def test_clerk_registers_extends_and_answers_own_units_request(register: Register) -> None:
+    clerk = client_for("clerk")  # gongshang
+    page = client_for("clerk").get("/requests/new").content.decode()
+    assert '<option value="gongshang"' in page and "jiaotong" not in page
+    response = clerk.post("/requests/new", {"unit": "gongshang", "received": "2026-09-30", "channel": "网络",
+                                            "applicant": "商业企业", "subject": "<script>alert(1)</script>"})
+    assert response.status_code == 302
+    item = register.requests(["gongshang"])[0]
+    detail = clerk.get(f"/requests/{item.id}/").content.decode()
+    assert "2026-11-03" in detail and "&lt;script&gt;" in detail and "<script>alert" not in detail
+    clerk.post(f"/requests/{item.id}/extend",
+               {"approved": "2026-10-20", "approver": "赵丽", "reason": "需汇总"})
+    assert register.get(item.id).extension_approver == "赵丽"
+    assert "2026-12-01" in clerk.get(f"/requests/{item.id}/").content.decode()
+    clerk.post(f"/requests/{item.id}/answer", {"outcome": "部分公开", "answered": "2026-11-25", "note": ""})
+    answered = register.get(item.id)
+    assert (answered.outcome, answered.answered) == ("部分公开", D(2026, 11, 25))
+    from signage.console.audit.models import AuditEntry
+    assert {"request-add", "request-extend", "request-answer"} <= set(
+        AuditEntry.objects.values_list("action", flat=True))
+
+
+def test_a_clerk_cannot_reach_another_units_request(register: Register) -> None:
+    mine = _add(register, "gongshang", D(2026, 11, 2))
+    theirs = _add(register, "jiaotong", D(2026, 11, 2), "交通局的申请")
+    clerk = client_for("clerk")
+    assert clerk.get(f"/requests/{mine.id}/").status_code == 200
+    assert clerk.get(f"/requests/{theirs.id}/").status_code == 404
+    assert "交通局的申请" not in clerk.get("/requests/").content.decode()
+    assert clerk.get("/requests/?unit=jiaotong").status_code == 404
+    # posting another unit's id changes nothing
+    assert clerk.post(f"/requests/{theirs.id}/answer", {"outcome": "予以公开", "answered": "2026-11-10"}
+                      ).status_code == 404
+    assert register.get(theirs.id).open
+    clerk.post("/requests/new", {"unit": "jiaotong", "received": "2026-11-02", "channel": "网络",
+                                 "applicant": "自然人", "subject": "冒充"})
+    assert [r.subject for r in register.requests(["jiaotong"])] == ["交通局的申请"]
+    # the office can do it
+    office = client_for("office")
+    assert office.post(f"/requests/{theirs.id}/answer", {"outcome": "予以公开", "answered": "2026-11-10"}
+                       ).status_code == 302
+    assert not register.get(theirs.id).open
+
+
+def test_reviewers_have_no_register_and_anonymous_users_sign_in(register: Register) -> None:
+    assert client_for("reviewer").get("/requests/").status_code == 403
+    assert client_for().get("/requests/").status_code == 302
+    assert client_for("clerk").get("/requests/annual").status_code == 403
+
+
+def test_extension_refused_when_the_first_deadline_passed(register: Register) -> None:
+    item = _add(register, "gongshang", D(2026, 9, 30))  # due 2026-11-03
+    clerk = client_for("clerk")
+    response = clerk.post(f"/requests/{item.id}/extend", {"approved": "2026-11-04", "approver": "赵丽",
+                                                          "reason": "晚了"}, follow=True)
+    assert "原答复期限 2026-11-03 已过" in response.content.decode()
+    assert register.get(item.id).extended_on is None
+
+
+def test_dashboard_lists_and_banner(register: Register) -> None:
+    office = client_for("office")
+    assert "没有逾期或即将到期的申请" in office.get("/office/").content.decode()
+    assert 'class="msg error banner"' not in office.get("/office/").content.decode()
+    # due 2026-11-05 (Sat 10-10 worked); TODAY is 2026-11-27
+    late = _add(register, "gongshang", D(2026, 10, 9), "逾期的申请")
+    soon = _add(register, "jiaotong", D(2026, 10, 26), "快到期的申请")  # due 2026-11-23 → overdue too
+    soon2 = _add(register, "jiaotong", D(2026, 11, 3), "五日内到期")  # due 2026-12-01: 3 working days left
+    page = office.get("/office/").content.decode()
+    assert "依申请公开：2 件已超过答复期限，1 件 5 个工作日内到期。" in page
+    assert page.index("逾期的申请") < page.index("快到期的申请") < page.index("五日内到期")
+    assert "剩 3 个工作日" in page and "已逾期 16 个工作日" in page
+    # the clerk sees their own unit's reminder only
+    clerk_page = client_for("clerk").get("/unit/gongshang/").content.decode()
+    assert "依申请公开：1 件已超过答复期限。" in clerk_page
+    assert {late.id, soon.id, soon2.id}
+
+
+def test_annual_report_in_the_console_and_its_refusal(register: Register, site: Any) -> None:
+    _add(register, "gongshang", D(2026, 3, 2))
+    office = client_for("office")
+    page = office.post("/requests/annual", {"year": "2026", "scope": "county"}).content.decode()
+    assert "台安县人民政府2026年政府信息公开工作年度报告" in page
+    assert office.get("/requests/annual/2026/2026-county-年度报告.xlsx").status_code == 200
+    assert office.get("/requests/annual/2026/..%2Fconsole.sqlite3").status_code == 404
+    assert office.get("/requests/annual/2026/console.sqlite3").status_code == 404
+    figures = site.content_dir / "annual" / "2026.yaml"
+    figures.write_text(figures.read_text("utf-8") + "    表三补录:\n"
+                       "      - {行: 二、上年结转政府信息公开申请数量, 列: 法律服务机构, 数: 1}\n", "utf-8")
+    page = office.post("/requests/annual", {"year": "2026", "scope": "taixi"}).content.decode()
+    assert "报告未生成" in page and "“四、结转下年度继续办理”行“法律服务机构”列" in page
+
+
+# -- the real browser --------------------------------------------------------------------------------
+
+@pytest.fixture
+def web(register: Register) -> Any:
+    from signage.console.server import WebServer
+
+    server = WebServer("127.0.0.1", 0).start()
+    try:
+        yield server.url.rstrip("/")
+    finally:
+        server.stop()
+
+
+def _look(page: Any, name: str) -> None:
+    assert serious_violations(page) == [], name
+    if SHOTS:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"requests-{name}.png"), full_page=True)
+
+
+def _login(page: Any, base: str, name: str) -> None:
+    page.goto(base + "/login")
+    page.fill("#username", name)
+    page.fill("#password", PASSWORD)
+    page.click("button:has-text('登录')")
+    page.wait_for_load_state()
+
+
+def test_register_flows_in_the_browser(web: str, register: Register, browser: Any) -> None:
+    _add(register, "jiaotong", D(2026, 10, 9), "某桥梁检测报告")  # overdue on TODAY
+    context = browser.new_context()
+    page = context.new_page()
+    _login(page, web, "clerk")
+    page.click("nav >> text=依申请公开")
+    _look(page, "clerk-list")
+    page.click("text=登记新申请")
+    page.fill("#id_received", "2026-11-20")
+    page.select_option("#id_channel", "信函")
+    page.select_option("#id_applicant", "科研机构")
+    page.fill("#id_subject", "近三年市场主体登记统计数据")
+    _look(page, "new")
+    page.click("button:has-text('登记')")
+    page.wait_for_load_state()
+    assert "答复期限 2026-12-18" in page.inner_text("main")
+    page.fill("#e-approver", "赵丽")
+    page.fill("#e-reason", "数据量大需汇总")
+    page.fill("#e-approved", "2026-11-27")
+    page.click("button:has-text('批准延期')")
+    page.wait_for_load_state()
+    # chinese_calendar 1.11 has no 2027 schedule yet: Monday–Friday (1 January counted)
+    assert "新的答复期限 2027-01-15" in page.inner_text("main")
+    _look(page, "detail")
+    page.select_option("#a-outcome", "予以公开")
+    page.click("button:has-text('保存答复')")
+    page.wait_for_load_state()
+    assert "已记录答复：予以公开" in page.inner_text("main")
+    context.close()
+
+    context = browser.new_context()
+    page = context.new_page()
+    _login(page, web, "office")
+    page.goto(web + "/office/")
+    assert "1 件已超过答复期限" in page.inner_text(".banner")
+    assert "某桥梁检测报告" in page.inner_text("main")
+    _look(page, "dashboard")
+    page.goto(web + "/requests/")
+    _look(page, "office-list")
+    page.goto(web + "/requests/cases")
+    page.select_option("#id_unit", "taixi")
+    page.select_option("#id_kind", "复议后起诉")
+    page.select_option("#id_result", "结果纠正")
+    page.click("button:has-text('登记案件')")
+    page.wait_for_load_state()
+    assert "复议后起诉" in page.inner_text("tbody")
+    _look(page, "cases")
+    page.goto(web + "/requests/annual")
+    page.select_option("#scope", "gongshang")
+    page.click("button:has-text('生成报告')")
+    page.wait_for_load_state()
+    _look(page, "annual")
+    html = page.get_attribute("a[href$='.html']", "href")
+    page.goto(web + html)
+    assert "三、收到和处理政府信息公开申请情况" in page.inner_text("main")
+    _look(page, "report-html")
+    context.close()

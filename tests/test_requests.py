@@ -1,0 +1,290 @@
+"""依申请公开: deadlines over the 2025/2026 holidays and 调休, extension, carry-over, table 3's
+rules, the sample county's report against tables filled by hand, and every output read back."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from signage.catalogue.loader import load_catalogue
+from signage.cli import main
+from signage.office.annual_report.compose import compose_report
+from signage.office.annual_report.figures import FiguresError, load_figures
+from signage.office.annual_report.write import write_report
+from signage.requests import register as reg
+from signage.requests.annual import Figures, ReportRefused, build_report
+from signage.requests.importing import read_register_csv
+from signage.requests.store import Case, Register
+from signage.requests.tables import CARRIED_IN, CARRIED_OUT, NEW, TOTAL, sum_problems, table3
+from signage.requests.vocab import parse_outcome
+from signage.text.workdays import WorkCalendar
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "content"
+D = dt.date
+
+
+def request(received: dt.date, applicant: str = "自然人", **kw: object) -> reg.Request:
+    return reg.Request("taixi", received, "网络", applicant, "某项政府信息", **kw)  # type: ignore[arg-type]
+
+
+# -- deadlines: each date below was counted by hand on the State Council's schedule -------------
+
+@pytest.mark.parametrize(("received", "due", "extended"), [
+    # Fri before 2025 国庆+中秋 (10-01…10-08 off; Sun 09-28 and Sat 10-11 worked)
+    (D(2025, 9, 26), D(2025, 10, 30), D(2025, 11, 27)),
+    # Fri before 2025 春节 (01-28…02-04 off; Sun 01-26 and Sat 02-08 worked)
+    (D(2025, 1, 24), D(2025, 2, 27), D(2025, 3, 27)),
+    # received on an adjusted workday, Sat 2026-02-14, just before 2026 春节
+    # (02-15…02-23 off, Sat 02-28 worked)
+    (D(2026, 2, 14), D(2026, 3, 20), D(2026, 4, 20)),
+    # Wed before 2026 国庆 (10-01…10-07 off; Sat 10-10 worked)
+    (D(2026, 9, 30), D(2026, 11, 3), D(2026, 12, 1)),
+    # across the year end: 2026 元旦 (01-01…01-03 off; Sun 01-04 worked)
+    (D(2025, 12, 31), D(2026, 1, 29), D(2026, 3, 4)),
+])
+def test_deadline_counts_working_days_with_holidays_and_adjusted_workdays(
+        received: dt.date, due: dt.date, extended: dt.date) -> None:
+    calendar = WorkCalendar()
+    r = request(received)
+    assert reg.deadline(r, calendar) == due
+    r.extended_on = received
+    assert reg.deadline(r, calendar) == extended
+
+
+def test_overdue_and_due_within_five_working_days() -> None:
+    calendar = WorkCalendar()
+    r = request(D(2026, 9, 30))  # due 2026-11-03 (Tue)
+    assert not reg.overdue(r, D(2026, 11, 3), calendar) and reg.overdue(r, D(2026, 11, 4), calendar)
+    assert reg.due_soon(r, D(2026, 10, 28), calendar)  # Wed: 28, 29, 30, 2, 3 = 5 working days left
+    assert not reg.due_soon(r, D(2026, 10, 27), calendar)  # 6 left
+    assert not reg.due_soon(r, D(2026, 11, 4), calendar)  # overdue, not "due soon"
+    r.answered, r.outcome = D(2026, 10, 28), "予以公开"
+    assert not reg.due_soon(r, D(2026, 10, 28), calendar) and reg.answered_in_time(r, calendar)
+
+
+def test_extension_once_with_approval_before_the_first_deadline(tmp_path: Path) -> None:
+    calendar = WorkCalendar()
+    store = Register.in_folder(tmp_path)
+    first = store.add(request(D(2025, 9, 26)))
+    with pytest.raises(reg.RequestError, match="批准人"):
+        store.extend(first.id, D(2025, 10, 20), " ", "需征询第三方", calendar)
+    with pytest.raises(reg.RequestError, match="已过"):
+        store.extend(first.id, D(2025, 10, 31), "刘建国", "需征询第三方", calendar)  # due 10-30
+    extended = store.extend(first.id, D(2025, 10, 30), "刘建国", "需征询第三方", calendar)
+    assert reg.deadline(extended, calendar) == D(2025, 11, 27)
+    assert (extended.extension_approver, extended.extension_reason) == ("刘建国", "需征询第三方")
+    with pytest.raises(reg.RequestError, match="只允许延长一次"):
+        store.extend(first.id, D(2025, 11, 3), "刘建国", "再次", calendar)
+
+
+def test_answer_is_recorded_once_and_only_in_a_table3_category(tmp_path: Path) -> None:
+    store = Register.in_folder(tmp_path)
+    r = store.add(request(D(2026, 3, 2)))
+    with pytest.raises(reg.RequestError, match="表三"):
+        store.answer(r.id, "同意", D(2026, 3, 10))
+    with pytest.raises(reg.RequestError, match="早于"):
+        store.answer(r.id, "予以公开", D(2026, 3, 1))
+    assert store.answer(r.id, "予以公开", D(2026, 3, 10)).answered == D(2026, 3, 10)
+    with pytest.raises(reg.RequestError, match="已于"):
+        store.answer(r.id, "部分公开", D(2026, 3, 11))
+
+
+def test_another_units_request_looks_missing(tmp_path: Path) -> None:
+    store = Register.in_folder(tmp_path)
+    r = store.add(request(D(2026, 3, 2)))
+    assert store.get(r.id, "taixi").id == r.id
+    with pytest.raises(reg.RequestError, match="没有编号"):
+        store.get(r.id, "gongshang")
+    with pytest.raises(reg.RequestError, match="没有编号"):
+        store.answer(r.id, "予以公开", D(2026, 3, 3), unit="gongshang")
+
+
+def test_outcome_names() -> None:
+    assert parse_outcome("予以公开").key == "予以公开"
+    assert parse_outcome("属于国家秘密").key == "不予公开/属于国家秘密"
+    with pytest.raises(ValueError, match="具体情形"):
+        parse_outcome("不予公开")
+
+
+# -- table 3 ---------------------------------------------------------------------------------------
+
+def test_carry_over_across_the_year_end() -> None:
+    late = request(D(2025, 12, 29))  # open on 31 December 2025, answered in January 2026
+    late.answered, late.outcome = D(2026, 1, 20), "予以公开"
+    open_ = request(D(2026, 12, 28), "商业企业")  # still open at the end of 2026
+    done = request(D(2025, 11, 3))  # answered in 2025: not in the 2026 report at all
+    done.answered, done.outcome = D(2025, 11, 20), "予以公开"
+    t2025, t2026 = table3([late, open_, done], 2025), table3([late, open_, done], 2026)
+    assert t2025.cell(CARRIED_OUT, "自然人") == 1 and t2025.cell(NEW, "总计") == 2
+    assert t2026.cell(CARRIED_IN, "自然人") == 1 and t2026.cell(NEW, "商业企业") == 1
+    assert t2026.cell(TOTAL, "自然人") == 1 and t2026.cell(CARRIED_OUT, "商业企业") == 1
+    assert not sum_problems(t2025) and not sum_problems(t2026)
+
+
+def test_a_table_that_breaks_the_sum_rule_is_refused_naming_the_cell() -> None:
+    rows = [request(D(2026, 3, 2))]
+    assert build_report(2026, "taixi", rows, [], Figures(organ="台西区")).table3.cell(NEW, "总计") == 1
+    # a carry-over typed by hand from the paper register, with no result or carry-out to match
+    figures = Figures(organ="台西区", table3_cells={(CARRIED_IN, "科研机构"): 2})
+    with pytest.raises(ReportRefused) as refused:
+        build_report(2026, "taixi", rows, [], figures)
+    message = str(refused.value)
+    assert "“四、结转下年度继续办理”行“科研机构”列" in message and "= 2" in message
+    # the matching carry-out makes it add up again
+    figures.table3_cells[(CARRIED_OUT, "科研机构")] = 2
+    report = build_report(2026, "taixi", rows, [], figures)
+    assert report.table3.cell(CARRIED_IN, "总计") == 2 and report.notes
+
+
+def test_a_hand_typed_total_that_is_wrong_is_named() -> None:
+    figures = Figures(organ="台西区", table3_cells={(TOTAL, "自然人"): 5})
+    with pytest.raises(ReportRefused, match="“（七）总计”行“自然人”列：应为各项办理结果之和 0，实为 5"):
+        build_report(2026, "taixi", [], [], figures)
+
+
+# -- the sample county -----------------------------------------------------------------------------
+
+def sample_register(tmp_path: Path) -> Register:
+    store = Register.in_folder(tmp_path / "data")
+    units = set(load_catalogue(SAMPLE).catalogue.units)
+    store.add_many(read_register_csv(SAMPLE / "annual" / "requests-sample.csv", units))
+    store.add_case(Case("taixi", 2026, "行政复议", "结果维持"))
+    store.add_case(Case("taixi", 2026, "复议后起诉", "尚未审结"))
+    store.add_case(Case("taixi", 2025, "行政复议", "结果纠正"))  # another year: not counted
+    return store
+
+
+# 台西区 2026, filled by hand from content/annual/requests-sample.csv (columns: 自然人, 商业企业,
+# 科研机构, 社会公益组织, 法律服务机构, 其他, 总计)
+TAIXI_2026 = {
+    NEW: [4, 1, 0, 1, 1, 0, 7],
+    CARRIED_IN: [2, 0, 0, 0, 0, 0, 2],
+    ("三、本年度办理结果", "（一）予以公开"): [1, 1, 0, 0, 0, 0, 2],
+    ("三、本年度办理结果", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"): [2, 0, 0, 0, 0, 0, 2],
+    ("三、本年度办理结果", "（三）不予公开", "7.属于行政执法案卷"): [0, 0, 0, 0, 1, 0, 1],
+    ("三、本年度办理结果", "（四）无法提供", "1.本机关不掌握相关政府信息"): [1, 0, 0, 0, 0, 0, 1],
+    ("三、本年度办理结果", "（五）不予处理", "1.信访举报投诉类申请"): [1, 0, 0, 0, 0, 0, 1],
+    TOTAL: [5, 1, 0, 0, 1, 0, 7],
+    CARRIED_OUT: [1, 0, 0, 1, 0, 0, 2],
+}
+# the whole county: 24 requests; 3 received in December 2025 (taixi ×2, gongshang), all answered
+# in 2026; 5 without an answer (taixi 11-20 and 12-01, gongshang 10-26, renshe 11-09, jiaotong 10-09)
+COUNTY_2026_TOTALS = {NEW: 21, CARRIED_IN: 3, TOTAL: 19, CARRIED_OUT: 5}
+
+
+def test_sample_reports_match_tables_filled_by_hand(tmp_path: Path) -> None:
+    store = sample_register(tmp_path)
+    catalogue = load_catalogue(SAMPLE).catalogue
+    taixi = compose_report(catalogue, SAMPLE, store, 2026, "taixi")
+    for row, values in taixi.table3.rows.items():
+        assert values == TAIXI_2026.get(row, [0] * 7), row
+    assert taixi.organ == "台西区人民政府"
+    assert next(iter(taixi.table4.rows.values())) == [1, 0, 0, 0, 1] + [0] * 5 + [0, 0, 0, 1, 1]
+    county = compose_report(catalogue, SAMPLE, store, 2026, "county")
+    assert {row: county.table3.cell(row, "总计") for row in COUNTY_2026_TOTALS} == COUNTY_2026_TOTALS
+    assert county.organ == "台安县人民政府"
+    assert county.table2[0].cell(("行政规范性文件",), "现行有效件数") == 41
+
+
+def test_outputs_read_back(tmp_path: Path) -> None:
+    store = sample_register(tmp_path)
+    report = compose_report(load_catalogue(SAMPLE).catalogue, SAMPLE, store, 2026, "taixi")
+    paths = {p.suffix + p.stem[-3:]: p for p in write_report(report, tmp_path / "out", D(2026, 12, 3))}
+    pdf = next(p for p in paths.values() if p.suffix == ".pdf")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "台西区人民政府2026年政府信息公开工作年度报告" in info
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    for heading in ("一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+                    "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况",
+                    "六、其他需要报告的事项",
+                    "第二十条第（一）项", "7.属于行政执法案卷", "结转下年度继续办理", "征询第三方意见"):
+        assert heading in text, heading
+    new_line = next(line for line in text.splitlines() if "一、本年新收政府信息公开申请数量" in line)
+    assert new_line.split()[1:] == ["4", "1", "0", "1", "1", "0", "7"]
+
+    book = load_workbook(next(p for p in paths.values() if p.suffix == ".xlsx"))
+    assert book.sheetnames == ["表二", "表三", "表四"]
+    sheet = book["表三"]
+    assert sheet["A1"].value.startswith("（本列数据的勾稽关系为：第一项加第二项之和")
+    assert [sheet.cell(2, c).value for c in (4, 5, 10)] == ["自然人", "法人或其他组织", "总计"]
+    assert [sheet.cell(3, c).value for c in range(5, 10)] == ["商业企业", "科研机构", "社会公益组织",
+                                                              "法律服务机构", "其他"]
+    assert "E2:I2" in {str(r) for r in sheet.merged_cells.ranges}
+    labels = [sheet.cell(r, 1).value for r in range(4, sheet.max_row + 1)]
+    assert labels[0] == "一、本年新收政府信息公开申请数量" and labels[-1] == "四、结转下年度继续办理"
+    assert sheet.max_row == 3 + 2 + 21 + 1 + 1  # heads, 一 二, 21 outcome rows, 总计, 四
+    assert [sheet.cell(4, c).value for c in range(4, 11)] == TAIXI_2026[NEW]
+    four = book["表四"]
+    assert [four.cell(4, c).value for c in range(1, 16)] == [1, 0, 0, 0, 1] + [0] * 5 + [0, 0, 0, 1, 1]
+    assert (four["A1"].value, four["F1"].value, four["K2"].value) == ("行政复议", "行政诉讼", "复议后起诉")
+
+    with open(next(p for p in paths.values() if p.name.endswith("表三.csv")), encoding="utf-8-sig") as f:
+        rows = list(csv.reader(f))
+    last = rows[-1]
+    assert last[0] == "四、结转下年度继续办理" and last[3:] == [str(v) for v in TAIXI_2026[CARRIED_OUT]]
+    html = next(p for p in paths.values() if p.suffix == ".html").read_text("utf-8")
+    assert 'rowspan="3" colspan="3"' in html and "<script" not in html
+
+
+def test_figures_errors_name_file_line_and_field(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(SAMPLE, content)
+    path = content / "annual" / "2026.yaml"
+    assert load_figures(content, 2026, "taixi", "x").proactive["行政许可"]["本年处理决定数量"] == 186
+    text = path.read_text("utf-8").replace("{本年处理决定数量: 186}", "{本年处理决定数量: 很多}")
+    path.write_text(text, "utf-8")
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if "很多" in t)
+    where = "units.taixi.主动公开.行政许可.本年处理决定数量"
+    with pytest.raises(FiguresError, match=f"2026.yaml:{line}：{where}：“很多”应为"):
+        load_figures(content, 2026, "taixi", "x")
+
+
+def test_import_names_the_bad_row_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "register.csv"
+    path.write_text("单位,收到日期,申请方式,申请人类型,申请内容,延期批准日期,延期批准人,延期理由,办理结果,答复日期\n"
+                    "taixi,2026-03-02,网络,自然人,预算,,,,予以公开,2026-03-10\n"
+                    "taixi,2026-13-02,网络,自然人,预算,,,,,\n"
+                    "taixi,2026-03-02,微信,自然人,预算,,,,,\n", "gbk")
+    with pytest.raises(reg.RequestError) as refused:
+        read_register_csv(path, {"taixi"})
+    assert "第 3 行“收到日期”" in str(refused.value) and "第 4 行" in str(refused.value)
+
+
+# -- the CLI ---------------------------------------------------------------------------------------
+
+def test_cli_add_extend_answer_list_and_report(tmp_path: Path, repo_cwd: Path) -> None:
+    runner, data = CliRunner(), str(tmp_path / "data")
+    out = runner.invoke(main, ["requests", "add", "--unit", "taixi", "--received", "2026-09-30", "--channel",
+                               "网络", "--applicant", "自然人", "--subject", "特困供养名单", "--data", data])
+    assert out.exit_code == 0, out.output
+    assert "答复期限 2026-11-03" in out.output
+    out = runner.invoke(main, ["requests", "add", "--unit", "nowhere", "--channel", "网络", "--applicant",
+                               "自然人", "--subject", "x", "--data", data])
+    assert out.exit_code != 0 and "没有单位“nowhere”" in out.output
+    out = runner.invoke(main, ["requests", "extend", "1", "--approver", "刘建国", "--reason", "征询第三方",
+                               "--date", "2026-10-20", "--data", data])
+    assert "新的答复期限 2026-12-01" in out.output, out.output
+    out = runner.invoke(main, ["requests", "list", "--today", "2026-11-27", "--data", data])
+    assert "即将到期" in out.output and "（已延期）" in out.output
+    out = runner.invoke(main, ["requests", "answer", "1", "--outcome", "部分公开", "--date", "2026-11-30",
+                               "--data", data])
+    assert out.exit_code == 0 and "按时" in out.output, out.output
+    out = runner.invoke(main, ["requests", "case", "--unit", "taixi", "--year", "2026", "--kind", "行政复议",
+                               "--result", "结果维持", "--data", data])
+    assert out.exit_code == 0, out.output
+    out = runner.invoke(main, ["annual-report", "--year", "2026", "--unit", "taixi", "-o",
+                               str(tmp_path / "out"), "--date", "2026-12-03", "--no-pdf", "--data", data])
+    assert out.exit_code == 0, out.output
+    assert (tmp_path / "out" / "2026-taixi-年度报告.xlsx").exists()
+    out = runner.invoke(main, ["annual-report", "--year", "2026", "-o", str(tmp_path / "out"),
+                               "--data", data])
+    assert out.exit_code != 0 and "--county" in out.output
