@@ -276,3 +276,96 @@ def test_presence() -> None:
     assert wire.is_online(b"garbage") is None
     assert json.loads(wire.encode_presence("s", True)) == {"schema": "1.1", "type": "presence",
                                                           "client": "s", "state": "online"}
+
+
+# -- boundaries mutation testing found open -------------------------------------------------------
+
+
+def test_tree_plans_start_at_minor_one() -> None:
+    assert wire.TREE_MINOR == 1 and wire.SCHEMA_MAJOR == 1
+
+
+def test_small_payloads_pass_the_size_check() -> None:
+    for kind in wire.SIZE_LIMITS:
+        wire.check_size(kind, b"")
+        wire.check_size(kind, b"{}")
+
+
+@pytest.mark.parametrize("schema", ["0.9", "0.1", "2.0", "10.0", ".1", ""])
+def test_another_major_schema_is_refused(schema: str) -> None:
+    raw = json.dumps({"schema": schema, "type": "x"}).encode()
+    assert code_of(lambda: wire.decode_message(raw)) == "unknown-schema"
+
+
+def test_an_empty_file_is_one_part() -> None:
+    (_, index), parts = wire.encode_parts(b"", "image/png")
+    assert len(parts) == 1 and json.loads(index)["parts"] == [parts[0][0]]
+    assert wire.decode_object(parts[0][1], parts[0][0]) == b""
+
+
+def test_an_object_of_exactly_the_largest_size_verifies() -> None:
+    exact = b"x" * wire.MAX_PAYLOAD
+    wire.verify_hash(exact, wire.digest(exact))
+
+
+def test_a_manifest_keeps_the_issue_time_it_is_given() -> None:
+    given = json.loads(wire.encode_manifest("s", 3, "a" * 64, KEY, issued="2026-11-27T02:00:00+00:00"))
+    assert given["issued"] == "2026-11-27T02:00:00+00:00"
+    fresh = json.loads(wire.encode_manifest("s", 3, "a" * 64, KEY))
+    assert dt.datetime.fromisoformat(fresh["issued"]).tzinfo is not None
+
+
+def test_a_lone_surrogate_cannot_carry_a_signature() -> None:
+    body = json.loads(signed())
+    raw = wire.canonical(body).replace(b'"screen":"s"', b'"screen":"s","x":"\\ud800"')
+    assert code_of(lambda: wire.decode_manifest(raw, TRUSTED, "s")) == "bad-signature"
+
+
+@pytest.mark.parametrize(("fields", "code"), [
+    ({"type": "a"}, "wrong-screen"), ({"type": "zzz"}, "wrong-screen"),
+    ({"screen": "a"}, "wrong-screen"), ({"screen": "t"}, "wrong-screen"),
+])
+def test_a_manifest_of_another_type_or_screen_either_side_is_refused(fields, code) -> None:
+    assert code_of(lambda: wire.decode_manifest(signed(**fields), TRUSTED, "s")) == code
+
+
+@pytest.mark.parametrize(("version", "ok"), [(0, False), (1, True), (2, True),
+                                             (wire.MAX_VERSION, True), (wire.MAX_VERSION + 1, False),
+                                             (-1, False), (True, False), ("3", False)])
+def test_version_bounds_in_full_and_claimed(version: object, ok: bool) -> None:
+    payload = signed(version=version)
+    assert wire.claimed_version(payload) == (version if ok else None)
+    if ok:
+        assert wire.decode_manifest(payload, TRUSTED, "s").version == version
+    else:
+        assert code_of(lambda: wire.decode_manifest(payload, TRUSTED, "s")) == "bad-manifest"
+
+
+def test_a_command_without_args_carries_an_empty_mapping() -> None:
+    assert json.loads(wire.encode_command("s", "reload", KEY, "c-1"))["args"] == {}
+
+
+@pytest.mark.parametrize("screen", ["a", "t", "s2"])
+def test_a_command_for_another_screen_either_side_is_refused(screen: str) -> None:
+    payload = wire.encode_command(screen, "reload", KEY, "c-1")
+    assert code_of(lambda: wire.decode_command(payload, TRUSTED, "s")) == "bad-command"
+
+
+@pytest.mark.parametrize("kind", ["a", "zzz"])
+def test_a_ring_of_another_type_either_side_is_refused(kind: str) -> None:
+    body = json.loads(_ring())
+    body["type"] = kind
+    assert code_of(lambda: wire.read_keyring(wire.canonical(body))) == "bad-keyring"
+
+
+def test_a_ring_also_signed_by_a_stranger_is_refused() -> None:
+    """A key neither trusted nor listed signing alongside the trusted one voids the ring."""
+    stranger = SigningKey(Ed25519PrivateKey.generate())
+    assert code_of(lambda: wire.decode_keyring(_ring(signers=(KEY, NEW, stranger)), TRUSTED)) \
+        == "bad-signature"
+
+
+def test_a_ring_whose_trusted_signature_is_wrong_is_a_bad_signature() -> None:
+    body = json.loads(_ring(signers=(KEY,)))
+    body["sigs"][KEY.id] = body["sigs"][KEY.id][::-1]
+    assert code_of(lambda: wire.decode_keyring(wire.canonical(body), TRUSTED)) == "bad-signature"

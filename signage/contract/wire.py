@@ -348,7 +348,6 @@ def decode_message(payload: bytes, what: str = "message") -> dict[str, Any]:
 MAX_TEXT = 300
 EVENT_TYPES = ("ack", "play", "error", "command")
 MAX_REPORTED_OBJECTS = 16  # object ids an error event may name (hash-mismatch, missing-object)
-_ID = (str, 64)
 _COUNT = (int, None)
 _OPTIONAL_COUNT = (int | None, None)
 _STATUS_FIELDS: dict[str, tuple[Any, int | None]] = {
@@ -357,7 +356,7 @@ _STATUS_FIELDS: dict[str, tuple[Any, int | None]] = {
     "plays_last_hour": _COUNT, "bytes_received": _COUNT, "error": (dict | None, None),
 }
 _EVENT_FIELDS: dict[str, tuple[Any, int | None]] = {
-    "screen": (str, 63), "ts": (str, 40), "version": _OPTIONAL_COUNT, "plan": (str, 64),
+    "ts": (str, 40), "version": _OPTIONAL_COUNT, "plan": (str, 64),  # the screen is the topic's
     "entries": _COUNT, "kind": (str, 32), "unit": (str, MAX_TEXT), "key": (str, MAX_TEXT),
     "code": (str, 40), "detail": (str, MAX_TEXT), "id": (str, 64), "command": (str, 32),
     "objects": (list, MAX_REPORTED_OBJECTS),
@@ -397,8 +396,8 @@ def reader_minor(payload: bytes) -> int | None:
     (so the publisher sends a 1.0 reader flat plans); None when the status says nothing usable."""
     try:
         schema = _parse(payload, "status", SIZE_LIMITS["status"]).get("schema")
-        major, minor = str(schema).split(".")
-        return int(minor) if int(major) == SCHEMA_MAJOR and minor.isdigit() else None
+        _, minor = str(schema).split(".")  # _parse has refused another major
+        return int(minor) if minor.isdigit() else None
     except (WireError, ValueError):
         return None
 
