@@ -322,8 +322,8 @@ class _Columns:
 
     @property
     def gap(self) -> tuple[float, float]:
-        """Where labels of sideways arrows go, between the bus and the side column."""
-        return self.bus + 0.8, self.sx - 0.8
+        """Where labels of sideways arrows go, between the bus and the side column's arrowheads."""
+        return self.bus + 0.8, self.sx - HEAD - 0.4
 
 
 def _columns(width: float, zones: _Zones) -> _Columns:
@@ -344,7 +344,7 @@ def _columns(width: float, zones: _Zones) -> _Columns:
     spare = max(mw - max(62.0, 0.5 * usable), 0.0)  # no needlessly wide boxes: centre instead
     mw -= spare
     if zones.side:  # room to spare: labels of sideways arrows on one line rather than wrapped
-        wider = min(spare, max(zones.side_note + 2.4 - gap, 0.0))
+        wider = min(spare, max(zones.side_note + 1.4 + HEAD + 0.4 - gap, 0.0))
         gap, spare = gap + wider, spare - wider
     if zones.left_lanes:  # and labels in the left margin
         wider = min(spare, max(zones.left_note + 2.0 - note_l, 0.0))
@@ -511,7 +511,7 @@ class _Layout:
         entry = self._entry(m) * box.h
         for _, y_from, text in self.returns.get(m, []):
             lh = _height([self._gap_para(text)])
-            top = max(top, y_from + 3.5 - entry, self.zone_y + lh + 1.4 - entry)
+            top = max(top, y_from + 3.5 - entry, self.zone_y + lh + 1.8 - entry)
         box.y = top
         self.boxes[m] = box
         self.shapes += box.shapes(self.fonts)
@@ -611,10 +611,10 @@ class _Layout:
             box = self._side_box(edge, chain[0][0] if is_chain else None)
             label = self._gap_para(edge.when)
             lh = _height([label])
-            ay = max(ey if not ys else ey + 1.0, self.side_y + GAP + box.h / 2, self.zone_y + lh + 1.6)
+            ay = max(ey if not ys else ey + 1.0, self.side_y + GAP + box.h / 2, self.zone_y + lh + 2.0)
             self._put_side(box, ay)
             left, right = cols.gap
-            self.shapes += _texts(self.fonts, [label], left, right, ay - 0.7 - lh)
+            self.shapes += _texts(self.fonts, [label], left, right, ay - 1.1 - lh)
             if ys or abs(ay - ey) > 1e-6:
                 self.shapes += arrow(cols.bus, ay, cols.sx, ay, head=HEAD)
             else:
@@ -668,7 +668,7 @@ class _Layout:
         self.shapes.append(Line(x, y_from, x, y))
         self.shapes += arrow(x, y, cols.x0 + cols.mw, y, head=HEAD)
         left, right = cols.gap
-        self.shapes += _texts(self.fonts, [para], left, right, y - 0.7 - _height([para]))
+        self.shapes += _texts(self.fonts, [para], left, right, y - 1.1 - _height([para]))
         self.side_y = max(self.side_y, y + 1.0)
         self.zone_y = max(self.zone_y, y)
 
