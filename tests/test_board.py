@@ -260,7 +260,49 @@ def test_rectification_notice_pdf_in_the_board_typography(content: ContentFactor
     assert result.exit_code == 0, result.output
     pdf = out / "demo-整改意见书.pdf"
     text = re.sub(r"\s+", "", pdftotext(pdf, "-raw"))
-    assert "台安县测试局政务公开内容整改意见书" in text and "城乡规划法" in text
+    assert "关于台安县测试局政务公开内容的整改意见书" in text and "城乡规划法" in text
     assert "GK-BASIS" in text and "2026年11月27日" in text
     assert (out / "demo-整改意见书.md").exists()
     assert int(pdfinfo(pdf)["Pages"]) >= 1 and "A4" in pdfinfo(pdf)["Page size"]
+
+
+def test_rectification_notice_is_an_official_notice_with_a_deadline(content: ContentFactory,
+                                                                    tmp_path: Path) -> None:
+    """GB/T 9704 elements in order; 整改期限 from county.yaml, then from --days; working days on
+    the national calendar (2026-11-27 + 15 working days = 2026-12-18; + 10 = 2026-12-11)."""
+    from conftest import COUNTY
+
+    county = {**COUNTY, "rectify_days": 15, "rectify_contact": "李明", "rectify_phone": "0412-4822119",
+              "rectify_prefix": "台政公开"}
+    root = content.write(county=county, powers=[patched(POWER, {"legal_basis": ["《中华人民共和国城市规划法》第三十二条"]})])
+    out = tmp_path / "notices"
+    result = CliRunner().invoke(main, ["rectify", str(root), "-o", str(out), "--date", "2026-11-27",
+                                       "--first-number", "7"])
+    assert result.exit_code == 0, result.output
+    text = re.sub(r"\s+", "", pdftotext(out / "demo-整改意见书.pdf", "-raw"))
+    order = ["台安县人民政府政务公开办公室", "台政公开〔2026〕7号", "关于台安县测试局政务公开内容的整改意见书",
+             "台安县测试局：", "整改期限：2026年12月18日前（15个工作日内）", "联系人：李明", "联系电话：0412-4822119",
+             "2026年11月27日"]
+    positions = [text.find(part) for part in order]
+    assert -1 not in positions and positions == sorted(positions), list(zip(order, positions, strict=True))
+    markdown = (out / "demo-整改意见书.md").read_text("utf-8")
+    assert "台政公开〔2026〕7号" in markdown and "2026年12月18日前" in markdown and "李明" in markdown
+    again = CliRunner().invoke(main, ["rectify", str(root), "-o", str(out), "--date", "2026-11-27", "--days", "10"])
+    assert again.exit_code == 0, again.output
+    assert "2026年12月11日前（10个工作日内）" in re.sub(r"\s+", "", pdftotext(out / "demo-整改意见书.pdf", "-raw"))
+
+
+def test_rectification_notice_table_gives_its_width_to_the_problem_and_the_advice(content: ContentFactory,
+                                                                                  tmp_path: Path) -> None:
+    from players.board.canvas import Fonts as BoardFonts
+    from signage.catalogue.checking import check_content
+    from signage.office.notice_pdf import COLUMNS, NOTICE_LAYOUT, NoticeComposer, _cells
+
+    root = content.write(powers=[patched(POWER, {"legal_basis": ["《中华人民共和国城市规划法》第三十二条"]})])
+    result = check_content(root, TODAY)
+    findings = result.for_unit("demo")
+    composer = NoticeComposer(NOTICE_LAYOUT, BoardFonts())
+    widths = composer._widths(COLUMNS, _cells(findings), NOTICE_LAYOUT.body - 1.5)
+    named = dict(zip([c.title for c in COLUMNS], widths, strict=True))
+    assert named["问题"] + named["整改意见"] > 0.5 * sum(widths)
+    assert min(named["问题"], named["整改意见"]) > max(named["序号"], named["级别"], named["规则/位置"])

@@ -47,7 +47,8 @@ def box_of(fonts: Fonts, shape: Shape) -> Box:
         return shape.x, shape.y - ASCENT * em, shape.x + fonts.width(shape.text, shape.size, shape.bold), \
             shape.y + DESCENT * em
     if isinstance(shape, Line):
-        return min(shape.x1, shape.x2), min(shape.y1, shape.y2), max(shape.x1, shape.x2), max(shape.y1, shape.y2)
+        xs, ys = (shape.x1, shape.x2), (shape.y1, shape.y2)
+        return min(xs), min(ys), max(xs), max(ys)
     if isinstance(shape, Polygon):
         xs, ys = [p[0] for p in shape.points], [p[1] for p in shape.points]
         return min(xs), min(ys), max(xs), max(ys)
@@ -121,7 +122,8 @@ def page_problems(page: Page, layout: BoardLayout, fonts: Fonts, footer_height: 
 
 
 def document_problems(document: Document, layout: BoardLayout, fonts: Fonts) -> list[str]:
-    return [f"page {n}: {p}" for n, page in enumerate(document.pages, 1) for p in page_problems(page, layout, fonts)]
+    return [f"page {n}: {p}" for n, page in enumerate(document.pages, 1)
+            for p in page_problems(page, layout, fonts)]
 
 
 def drawn_text(document: Document) -> str:
@@ -179,7 +181,8 @@ HOSTILE = {
     "long legal basis": [patched(POWER, {"legal_basis": [LAW]})],
     "long name": [patched(POWER, {"name": NAME})],
     "forty steps": [patched(POWER, {"flowchart.steps": forty_steps()})],
-    "latin runs": [patched(POWER, {"legal_basis": [f"《中华人民共和国城乡规划法》第四十条（{LATIN}）"], "department": "ABCDEFGHIJKLMNOPQRSTUVWXYZ" * 3})],
+    "latin runs": [patched(POWER, {"legal_basis": [f"《中华人民共和国城乡规划法》第四十条（{LATIN}）"],
+                                   "department": "ABCDEFGHIJKLMNOPQRSTUVWXYZ" * 3})],
     "markup": [patched(POWER, {"name": "<script>alert('公开栏')</script>建设工程规划许可",
                                "department": "<b>规划管理股</b>"})],
 }

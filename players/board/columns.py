@@ -20,8 +20,8 @@ _BODY = r"办公室|委员会|中心|大队|支队|中队|服务站|管理站|�
 _ORG_WORD = re.compile(rf"（[^）]*）|[^（]+?(?:{_BODY})(?=.)|[^（]+")
 # Inside a long name, where its parts meet (县社会保险事业 / 服务中心).
 _ORG_PART = re.compile(r"(?<=.)(?=服务中心|事业|监察|管理|执法|综合|服务|中心|大队|办公室|委员会)")
-WHOLE_CAP_EMS = 9.0
-LATIN_CAP_EMS = 7.0  # an unbreakable Latin run may make its column at most this wide  # a name kept whole may make its column at most this many characters wide
+WHOLE_CAP_EMS = 9.0  # a name kept whole may make its column at most this many characters wide
+LATIN_CAP_EMS = 7.0  # and an unbreakable Latin run this many
 
 
 @dataclass(frozen=True, slots=True)
