@@ -40,7 +40,8 @@ from signage.text.numerals import to_chinese
 WORDS = "words"
 COLUMNS: tuple[Column, ...] = (
     Column(("序号",), "centre"), Column(("事项编码",)), Column(("事项名称",)),
-    Column(("权力类型",), breaks=WORDS), Column(("设定依据",)), Column(("法定时限",), "centre", "whole"), Column(("承诺时限",), "centre", "whole"),
+    Column(("权力类型",), breaks=WORDS), Column(("设定依据",)), Column(("法定时限",), "centre", "whole"),
+    Column(("承诺时限",), "centre", "whole"),
     Column(("收费",), breaks=WORDS), Column(("承办机构",), breaks=WORDS),
 )
 # Narrow paper (A4 portrait): the code under the name, both time limits in one column.

@@ -305,8 +305,7 @@ COUNTY_FIELDS: dict[str, Converter] = {
     "name": text, "office": text, "area_code": text, "code_pattern": text,
     "supervision_phone": text, "online_url": text, "site_url": text, "review_keys": text_list,
     "hand_reviews": text, "two_factor": boolean,
-    "rectify_days": lambda b, v, k, line: days(b, str(v) if isinstance(v, int) and not isinstance(v, bool) else v,
-                                              k, line),
+    "rectify_days": lambda b, v, k, line: days(b, str(v) if type(v) is int else v, k, line),
     "rectify_contact": text, "rectify_phone": text, "rectify_prefix": text,
 }
 
