@@ -130,7 +130,7 @@ def _scale_cell(assessment: Assessment, unit: UnitScore) -> str:
 def _rescaling_note(assessment: Assessment) -> str:
     if not _rescaled(assessment):
         return ""
-    return ("<p><small>标“无数据”的指标不计入总分；其余指标的得分按“折算”列乘以 100/计入权重，"
+    return (f"<p><small>标“{NO_DATA}”的指标无数据，不计入总分；其余指标的得分按“折算”列乘以 100/计入权重，"
             "表中各指标列为折算后的得分，相加即总分（否决前）。悬停可见折算前的得分。</small></p>")
 
 
