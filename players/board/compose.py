@@ -1,8 +1,10 @@
 """A unit's public notice board (行政权力运行公开栏) laid out as pages of shapes.
 
 Sections are rows for :class:`~players.board.typeset.Typesetter`: headings, paragraph lines,
-the item table (its header repeated on every page it continues on), rows of flowcharts (a
-chart is never cut across pages), and the supervision box with its QR code.
+the item table (its header repeated on every page it continues on, columns sized from the
+content), rows of flowcharts (a chart that fits on a page is never cut; a taller one continues
+under （续上页）), and the supervision box with its QR code. The footer carries the content digest,
+the same on a preview and on the print station's sheet.
 """
 
 from __future__ import annotations
