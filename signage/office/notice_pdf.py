@@ -20,7 +20,7 @@ from players.board.pdf import write_pdf
 from players.board.typeset import Row, Typesetter
 from signage.catalogue.findings import Finding
 from signage.catalogue.model import Unit
-from signage.office.rectification import NoticeFacts
+from signage.office.notice_facts import NoticeFacts
 from signage.text.dates import format_date
 
 COLUMNS = (Column(("序号",), "centre"), Column(("事项/字段",)), Column(("问题",)), Column(("整改意见",)),
