@@ -137,7 +137,7 @@ def test_long_tables_continue_with_their_header_and_rows_are_never_split(
                                                   for s in p.shapes)]
     assert len(with_rows) >= 2
     for page in with_rows:
-        headers = [s for s in page.shapes if isinstance(s, Text) and s.text == "事项编码"]
+        headers = [s for s in page.shapes if isinstance(s, Text) and s.text.startswith("事项名称")]
         first_row = min(s.y for s in page.shapes if isinstance(s, Text) and s.text.startswith("CSJ-XK-"))
         assert headers and headers[0].y < first_row
         bottom = page.height - 15 - 9  # margin and footer
@@ -152,18 +152,17 @@ def test_long_tables_continue_with_their_header_and_rows_are_never_split(
 
 def test_long_legal_basis_wraps_by_the_chinese_rules(content: ContentFactory, tmp_path: Path,
                                                      fonts: Fonts) -> None:
-    from players.board.compose import COLUMNS
     from signage.text.linebreak import NO_LINE_END, NO_LINE_START
 
     document = board_document(content, tmp_path, fonts, paper="A4", powers=many_powers(3))
     page = document.pages[0]
-    header = next(s for s in page.shapes if isinstance(s, Text) and s.text == "设定依据")
-    column = (page.width - 30) * dict(COLUMNS)["设定依据"]
-    lines = [s for s in page.shapes if isinstance(s, Text) and abs(s.x - header.x) < 0.01 and s is not header]
+    lines = [s for s in page.shapes if isinstance(s, Text) and s.text and s.text in LONG_BASIS]
     assert LONG_BASIS in "".join(s.text for s in lines)  # the whole basis, over several lines
-    assert len(lines) >= 6
+    assert len(lines) >= 4
+    cells = [s for s in page.shapes if isinstance(s, Rect) and s.stroke is not None]
     for line in lines:
-        assert fonts.width(line.text, line.size) <= column
+        cell = next(c for c in cells if c.x <= line.x < c.x + c.w and c.y <= line.y <= c.y + c.h)
+        assert line.x + fonts.width(line.text, line.size) <= cell.x + cell.w  # inside its cell
         assert line.text[0] not in NO_LINE_START and line.text[-1] not in NO_LINE_END
 
 
@@ -261,7 +260,53 @@ def test_rectification_notice_pdf_in_the_board_typography(content: ContentFactor
     assert result.exit_code == 0, result.output
     pdf = out / "demo-整改意见书.pdf"
     text = re.sub(r"\s+", "", pdftotext(pdf, "-raw"))
-    assert "台安县测试局政务公开内容整改意见书" in text and "城乡规划法" in text
+    assert "关于台安县测试局政务公开内容的整改意见书" in text and "城乡规划法" in text
     assert "GK-BASIS" in text and "2026年11月27日" in text
     assert (out / "demo-整改意见书.md").exists()
     assert int(pdfinfo(pdf)["Pages"]) >= 1 and "A4" in pdfinfo(pdf)["Page size"]
+
+
+def test_rectification_notice_is_an_official_notice_with_a_deadline(content: ContentFactory,
+                                                                    tmp_path: Path) -> None:
+    """GB/T 9704 elements in order; 整改期限 from county.yaml, then from --days; working days on
+    the national calendar (2026-11-27 + 15 working days = 2026-12-18; + 10 = 2026-12-11)."""
+    from conftest import COUNTY
+
+    county = {**COUNTY, "rectify_days": 15, "rectify_contact": "李明", "rectify_phone": "0412-4822119",
+              "rectify_prefix": "台政公开"}
+    old_law = {"legal_basis": ["《中华人民共和国城市规划法》第三十二条"]}
+    root = content.write(county=county, powers=[patched(POWER, old_law)])
+    out = tmp_path / "notices"
+    result = CliRunner().invoke(main, ["rectify", str(root), "-o", str(out), "--date", "2026-11-27",
+                                       "--first-number", "7"])
+    assert result.exit_code == 0, result.output
+    text = re.sub(r"\s+", "", pdftotext(out / "demo-整改意见书.pdf", "-raw"))
+    order = ["台安县人民政府政务公开办公室", "台政公开〔2026〕7号",
+             "关于台安县测试局政务公开内容的整改意见书", "台安县测试局：",
+             "整改期限：2026年12月18日前（15个工作日内）", "联系人：李明", "联系电话：0412-4822119",
+             "2026年11月27日"]
+    positions = [text.find(part) for part in order]
+    assert -1 not in positions and positions == sorted(positions), list(zip(order, positions, strict=True))
+    markdown = (out / "demo-整改意见书.md").read_text("utf-8")
+    assert "台政公开〔2026〕7号" in markdown and "2026年12月18日前" in markdown and "李明" in markdown
+    again = CliRunner().invoke(main, ["rectify", str(root), "-o", str(out), "--date", "2026-11-27",
+                                      "--days", "10"])
+    assert again.exit_code == 0, again.output
+    text = re.sub(r"\s+", "", pdftotext(out / "demo-整改意见书.pdf", "-raw"))
+    assert "2026年12月11日前（10个工作日内）" in text
+
+
+def test_rectification_notice_table_gives_its_width_to_the_problem_and_the_advice(content: ContentFactory,
+                                                                                  tmp_path: Path) -> None:
+    from players.board.canvas import Fonts as BoardFonts
+    from signage.catalogue.checking import check_content
+    from signage.office.notice_pdf import COLUMNS, NOTICE_LAYOUT, NoticeComposer, _cells
+
+    root = content.write(powers=[patched(POWER, {"legal_basis": ["《中华人民共和国城市规划法》第三十二条"]})])
+    result = check_content(root, TODAY)
+    findings = result.for_unit("demo")
+    composer = NoticeComposer(NOTICE_LAYOUT, BoardFonts())
+    widths = composer._widths(COLUMNS, _cells(findings), NOTICE_LAYOUT.body - 1.5)
+    named = dict(zip([c.title for c in COLUMNS], widths, strict=True))
+    assert named["问题"] + named["整改意见"] > 0.5 * sum(widths)
+    assert min(named["问题"], named["整改意见"]) > max(named["序号"], named["级别"], named["规则/位置"])

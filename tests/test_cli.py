@@ -81,7 +81,7 @@ def test_rectify_writes_one_notice_per_unit_with_findings(content, tmp_path: Pat
     assert sorted(p.name for p in out.iterdir()) == ["demo-整改意见书.md", "demo-整改意见书.pdf"]
     notice = out / "demo-整改意见书.md"
     text = notice.read_text("utf-8")
-    assert "台安县测试局政务公开内容整改意见书" in text
+    assert "关于台安县测试局政务公开内容的整改意见书" in text
     assert "GK-TIME-004" in text and "`units/demo/powers.yaml:" in text
     assert "2026年11月27日" in text
     assert "台安县人民政府政务公开办公室" in text

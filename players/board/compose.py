@@ -1,8 +1,10 @@
 """A unit's public notice board (行政权力运行公开栏) laid out as pages of shapes.
 
 Sections are rows for :class:`~players.board.typeset.Typesetter`: headings, paragraph lines,
-the item table (its header repeated on every page it continues on), rows of flowcharts (a
-chart is never cut across pages), and the supervision box with its QR code.
+the item table (its header repeated on every page it continues on, columns sized from the
+content), rows of flowcharts (a chart that fits on a page is never cut; a taller one continues
+under （续上页）), and the supervision box with its QR code. The footer carries the content digest,
+the same on a preview and on the print station's sheet.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from players.board.canvas import (
     Shape,
     Text,
 )
+from players.board.columns import Column
 from players.board.layout import BoardLayout
 from players.board.typeset import LEADING, Row, Typesetter
 from players.plan import Entry
@@ -36,11 +39,20 @@ from signage.text.dates import format_date
 from signage.text.linebreak import wrap
 from signage.text.numerals import to_chinese
 
-COLUMNS: tuple[tuple[str, float], ...] = (
-    ("序号", 0.045), ("事项编码", 0.105), ("事项名称", 0.16), ("权力类型", 0.075),
-    ("设定依据", 0.265), ("法定时限（工作日）", 0.065), ("承诺时限（工作日）", 0.065), ("收费", 0.105),
-    ("承办机构", 0.115),
+WORDS = "words"
+COLUMNS: tuple[Column, ...] = (
+    Column(("序号",), "centre"), Column(("事项编码",)), Column(("事项名称",)),
+    Column(("权力类型",), breaks=WORDS), Column(("设定依据",)), Column(("法定时限",), "centre", "whole"),
+    Column(("承诺时限",), "centre", "whole"),
+    Column(("收费",), breaks=WORDS), Column(("承办机构",), breaks=WORDS),
 )
+# Narrow paper (A4 portrait): the code under the name, both time limits in one column.
+COMPACT: tuple[Column, ...] = (
+    Column(("序号",), "centre"), Column(("事项名称", "及编码")), Column(("权力类型",), breaks=WORDS),
+    Column(("设定依据",)), Column(("时限",), "centre", "whole"), Column(("收费",), breaks=WORDS),
+    Column(("承办机构",), breaks=WORDS),
+)
+FULL_TABLE_SHARE = 0.72  # the full table is used while its narrowest columns take at most this share
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +87,7 @@ class BoardComposer(Typesetter):
         left = f"发布日期：{format_date(board.published)}"
         if board.version:
             left += f"　版本：{board.version}"
+        left += f"　内容：{board.digest(self.layout)[:8]}"
         county = board.county
         return self.typeset(rows, title=f"{unit_name}{self.layout.title}",
                             running=f"{unit_name}{self.layout.title}", footer_left=left,
@@ -116,11 +129,17 @@ class BoardComposer(Typesetter):
         return [*rows, self._gap(2.0)]
 
     def _items(self, items: tuple[Entry, ...]) -> list[Row]:
-        rows = [self._heading(f"行政权力事项目录（共 {len(items)} 项）")]
+        rows = [self._heading(f"行政权力事项目录（共 {len(items)} 项，时限以工作日计）")]
         if not items:
             return rows + self._paragraph("本单位暂无公开的行政权力事项。", self.layout.body)
-        table = self._table(COLUMNS, [_cells(n, entry.data) for n, entry in enumerate(items, 1)])
-        return [*rows, *table, self._gap(3.0)]
+        return [*rows, *self._table(*self.item_table(items)), self._gap(3.0)]
+
+    def item_table(self, items: tuple[Entry, ...]) -> tuple[tuple[Column, ...], list[list[str]]]:
+        """The full table when the paper is wide enough for it, else the compact one."""
+        full = [_cells(n, entry.data) for n, entry in enumerate(items, 1)]
+        if sum(self._least(COLUMNS, full, self.layout.table)) <= FULL_TABLE_SHARE * self.width:
+            return COLUMNS, full
+        return COMPACT, [_compact(row) for row in full]
 
     def _flowcharts(self, items: tuple[Entry, ...]) -> list[Row]:
         charted = [e for e in items if (e.data.get("flowchart") or {}).get("steps")]
@@ -136,16 +155,16 @@ class BoardComposer(Typesetter):
         return rows
 
     def _flow_cell(self, entry: Entry, width: float) -> tuple[float, Callable[[float, float], list[Shape]]]:
-        size = self.layout.small
+        size, title_size = self.layout.flow, self.layout.body
         title = f"{entry.data.get('name', '')}（{entry.data.get('code', entry.key)}）"
-        lines = wrap(title, width, self.fonts.measure(size + 1, True))
-        line = (size + 1) * PT * LEADING
+        lines = wrap(title, width, self.fonts.measure(title_size, True))
+        line = title_size * PT * LEADING
         chart = layout_flowchart(list(entry.data["flowchart"]["steps"]), width, self.fonts, size=size)
         height = len(lines) * line + 1.5 + chart.height + 6.0
 
         def draw(x: float, y: float) -> list[Shape]:
-            shapes: list[Shape] = [Text(x + (width - self.fonts.width(t, size + 1, True)) / 2,
-                                        y + (i + 0.8) * line, t, size + 1, bold=True)
+            shapes: list[Shape] = [Text(x + (width - self.fonts.width(t, title_size, True)) / 2,
+                                        y + (i + 0.8) * line, t, title_size, bold=True)
                                    for i, t in enumerate(lines)]
             return shapes + placed(chart, x + (width - chart.width) / 2, y + len(lines) * line + 1.5)
 
@@ -161,7 +180,13 @@ class BoardComposer(Typesetter):
                 shapes += cell(x + index * step, y)
             return shapes
 
-        return Row(height, draw)
+        size = self.layout.small
+        line = size * PT * LEADING
+
+        def mark(x: float, y: float) -> list[Shape]:
+            return [Text(x, y + (line + size * PT * 0.76) / 2, "（续上页）", size, colour=GREY)]
+
+        return Row(height, draw, mark=mark, mark_height=line + 1.0)
 
     def _supervision(self, board: BoardContent) -> list[Row]:
         unit, county = board.unit, board.county
@@ -172,7 +197,7 @@ class BoardComposer(Typesetter):
         lines = [f"{label}：{value}" for label, value in facts if value]
         url = _column_url(str(county.get("online_url") or ""), str(unit.get("id") or ""))
         qr_size = 30.0 * self.layout.scale if url else 0.0
-        size = self.layout.body + 1
+        size = self.layout.body
         text_width = self.width - qr_size - 8.0
         wrapped = [w for text in lines for w in wrap(text, text_width, self.fonts.measure(size, False))]
         line = size * PT * LEADING
@@ -190,7 +215,7 @@ class BoardComposer(Typesetter):
                                    y + qr_size + 4.5, caption, self.layout.small, colour=GREY))
             return shapes
 
-        return [self._heading("监督投诉"), Row(height, draw)]
+        return [self._heading("监督投诉"), Row(height, draw, pad=2.0, whole_boxes=False)]
 
     # -- text rows -----------------------------------------------------------------------
 
@@ -206,6 +231,12 @@ def _cells(number: int, data: dict[str, Any]) -> list[str]:
             "\n".join(str(b) for b in basis) if isinstance(basis, list) else str(basis),
             _days(data.get("statutory_days")), _days(data.get("promised_days")), fee_text,
             str(data.get("department") or data.get("implementing_unit") or "")]
+
+
+def _compact(cells: list[str]) -> list[str]:
+    number, code, name, kind, basis, statutory, promised, fee, department = cells
+    named = f"{name}\n{code}" if code else name
+    return [number, named, kind, basis, f"法定 {statutory}\n承诺 {promised}", fee, department]
 
 
 def _days(value: Any) -> str:

@@ -231,6 +231,10 @@ class County(Sourced):
     review_keys: list[str] = field(default_factory=list)  # console review keys (base64 Ed25519)
     hand_reviews: str = ""  # 发布 (default) or 暂缓: whether reviews typed by hand still publish
     two_factor: bool | None = None  # the console asks reviewers and office staff for a TOTP code
+    rectify_days: int | None = None  # 整改期限 of a rectification notice, working days (default 15)
+    rectify_contact: str = ""  # 联系人 named on rectification notices
+    rectify_phone: str = ""  # 联系电话 on them (default: supervision_phone)
+    rectify_prefix: str = ""  # 发文字号 prefix: 台政公开 → 台政公开〔2026〕3号
 
 
 @dataclass(slots=True)

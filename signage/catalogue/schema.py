@@ -305,6 +305,8 @@ COUNTY_FIELDS: dict[str, Converter] = {
     "name": text, "office": text, "area_code": text, "code_pattern": text,
     "supervision_phone": text, "online_url": text, "site_url": text, "review_keys": text_list,
     "hand_reviews": text, "two_factor": boolean,
+    "rectify_days": lambda b, v, k, line: days(b, str(v) if type(v) is int else v, k, line),
+    "rectify_contact": text, "rectify_phone": text, "rectify_prefix": text,
 }
 
 # What each top-level key of a content file holds.

@@ -63,8 +63,12 @@ def check(content_dir: Path, fmt: str, unit_id: str | None, today: dt.date | Non
 @click.option("--errors-only", is_flag=True, help="Leave warnings out of the notices.")
 @click.option("--no-pdf", is_flag=True, help="Markdown only (no PDF beside it).")
 @date_option("--date", "Date printed on the notices (default: today).")
+@click.option("--days", type=click.IntRange(1, 120), default=None, metavar="N",
+              help="整改期限 in working days (default: county.yaml rectify_days, else 15).")
+@click.option("--first-number", type=click.IntRange(1), default=1, show_default=True, metavar="N",
+              help="Number of the first notice's 发文字号 (台政公开〔2026〕N号).")
 def rectify(content_dir: Path, out_dir: Path, unit_id: str | None, errors_only: bool, no_pdf: bool,
-            date: dt.date | None) -> None:
+            date: dt.date | None, days: int | None, first_number: int) -> None:
     """Write a rectification notice (整改意见书) for every unit with findings: Markdown and PDF."""
     err = error_console()
     result = load_checked(content_dir, None, err)
@@ -73,7 +77,8 @@ def rectify(content_dir: Path, out_dir: Path, unit_id: str | None, errors_only: 
     floor = Severity.ERROR if errors_only else Severity.WARNING
     from signage.office import rectification as rectify_module
 
-    paths = rectify_module.write_notices(result, out_dir, date or dt.date.today(), floor, pdf=not no_pdf)
+    paths = rectify_module.write_notices(result, out_dir, date or dt.date.today(), floor, pdf=not no_pdf,
+                                         days=days, first_number=first_number)
     for path in paths:
         click.echo(str(path))
     err.print(f"{len({p.stem for p in paths})} 份整改意见书已写入 {out_dir}")

@@ -299,6 +299,7 @@ class _Zones:
     right_lanes: int = 0
     right_note: float = 0.0
     side: bool = False
+    side_note: float = 0.0  # widest label of an arrow into the side column, on one line, mm
 
 
 @dataclass(frozen=True)
@@ -321,8 +322,8 @@ class _Columns:
 
     @property
     def gap(self) -> tuple[float, float]:
-        """Where labels of sideways arrows go, between the bus and the side column."""
-        return self.bus + 0.8, self.sx - 0.8
+        """Where labels of sideways arrows go, between the bus and the side column's arrowheads."""
+        return self.bus + 0.8, self.sx - HEAD - 0.4
 
 
 def _columns(width: float, zones: _Zones) -> _Columns:
@@ -342,6 +343,12 @@ def _columns(width: float, zones: _Zones) -> _Columns:
         mw = usable - fixed - note_l - note_r - gap - sw
     spare = max(mw - max(62.0, 0.5 * usable), 0.0)  # no needlessly wide boxes: centre instead
     mw -= spare
+    if zones.side:  # room to spare: labels of sideways arrows on one line rather than wrapped
+        wider = min(spare, max(zones.side_note + 1.4 + HEAD + 0.4 - gap, 0.0))
+        gap, spare = gap + wider, spare - wider
+    if zones.left_lanes:  # and labels in the left margin
+        wider = min(spare, max(zones.left_note + 2.0 - note_l, 0.0))
+        note_l, spare = note_l + wider, spare - wider
     left = EDGE + spare / 2
     x0 = left + lanes_l + note_l
     after = x0 + mw
@@ -466,8 +473,11 @@ class _Layout:
         for (i, k), (right, lane) in self.lane_of.items():
             notes[right].append(self.fonts.width(self.edges[i][k].when, self.style.small))
             lanes[right] = max(lanes[right], lane + 1)
+        sideways = [e.when for i in self.main for e in self.edges[i] if self._is_side(i, e)]
+        sideways += [leave.when for _, leave in self.chains.values()]  # rejoining: labelled in the gap too
+        side_note = max((self.fonts.width(w, self.style.small) for w in sideways), default=0.0)
         side = any(self._is_side(i, e) for i in self.main for e in self.edges[i])
-        return _Zones(lanes[False], max(notes[False]), lanes[True], max(notes[True]), side)
+        return _Zones(lanes[False], max(notes[False]), lanes[True], max(notes[True]), side, side_note)
 
     # -- the sweep -------------------------------------------------------------------------
 
@@ -501,7 +511,7 @@ class _Layout:
         entry = self._entry(m) * box.h
         for _, y_from, text in self.returns.get(m, []):
             lh = _height([self._gap_para(text)])
-            top = max(top, y_from + 3.5 - entry, self.zone_y + lh + 1.4 - entry)
+            top = max(top, y_from + 3.5 - entry, self.zone_y + lh + 1.8 - entry)
         box.y = top
         self.boxes[m] = box
         self.shapes += box.shapes(self.fonts)
@@ -601,10 +611,10 @@ class _Layout:
             box = self._side_box(edge, chain[0][0] if is_chain else None)
             label = self._gap_para(edge.when)
             lh = _height([label])
-            ay = max(ey if not ys else ey + 1.0, self.side_y + GAP + box.h / 2, self.zone_y + lh + 1.6)
+            ay = max(ey if not ys else ey + 1.0, self.side_y + GAP + box.h / 2, self.zone_y + lh + 2.0)
             self._put_side(box, ay)
             left, right = cols.gap
-            self.shapes += _texts(self.fonts, [label], left, right, ay - 0.7 - lh)
+            self.shapes += _texts(self.fonts, [label], left, right, ay - 1.1 - lh)
             if ys or abs(ay - ey) > 1e-6:
                 self.shapes += arrow(cols.bus, ay, cols.sx, ay, head=HEAD)
             else:
@@ -633,11 +643,12 @@ class _Layout:
         """A box under another in the side column, joined by a labelled arrow."""
         cols = self.cols
         x = cols.sx + cols.sw / 2
-        para = _para(self.fonts, label, cols.sx + cols.sw - x - 1.5, self.style.small)
+        right = max(cols.sx + cols.sw, self.width - EDGE)  # into the chart's spare room on the right
+        para = _para(self.fonts, label, right - x - 1.5, self.style.small)
         top = above.bottom + max(GAP, _height([para]) + 2.0)
         self._put_side(box, top + box.h / 2)
         self.shapes += arrow(x, above.bottom, x, top, head=HEAD)
-        self.shapes += _texts(self.fonts, [para], x + 1.2, cols.sx + cols.sw, above.bottom + 1.0, False)
+        self.shapes += _texts(self.fonts, [para], x + 1.2, right, above.bottom + 1.0, False)
 
     def _chain(self, head: _Box, steps: list[int], leave: _Edge) -> None:
         last = head
@@ -657,7 +668,7 @@ class _Layout:
         self.shapes.append(Line(x, y_from, x, y))
         self.shapes += arrow(x, y, cols.x0 + cols.mw, y, head=HEAD)
         left, right = cols.gap
-        self.shapes += _texts(self.fonts, [para], left, right, y - 0.7 - _height([para]))
+        self.shapes += _texts(self.fonts, [para], left, right, y - 1.1 - _height([para]))
         self.side_y = max(self.side_y, y + 1.0)
         self.zone_y = max(self.zone_y, y)
 

@@ -7,11 +7,19 @@ the report needs no plotting library either.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Callable
 from html import escape
+from pathlib import PurePath
+from zoneinfo import ZoneInfo
 
 from signage.office.assessment.results import Assessment, TrendPoint, UnitScore, describe_vetoes
 from signage.office.assessment.tables import NO_DATA, change_text, points_text
+from signage.text.dates import format_date
+
+LOCAL = ZoneInfo("Asia/Shanghai")  # the county's clock: timestamps on the page are Beijing time
+_PATH = re.compile(r"(?:[A-Za-z]:)?(?:[\\/][^\s\\/：，。；（）]+)+")  # an absolute file path in a note
 
 COLOURS = ("#4e79a7", "#59a14f", "#edc948", "#76b7b2", "#b07aa1")  # one per indicator
 VETO_COLOUR = "#e15759"
@@ -33,14 +41,15 @@ svg text {{ font-family: {FONT}; }} svg.chart {{ max-width: 100%; height: auto; 
 def render_html(assessment: Assessment, notices: dict[str, str] | None = None) -> str:
     """The report; ``notices`` maps unit id → relative link to its rectification notice."""
     config = assessment.config
-    title = f"{assessment.county}政务公开评估报告（{assessment.date.isoformat()}）"
+    title = f"{assessment.county}政务公开评估报告（{format_date(assessment.date)}）"
     parts = [
         f"<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{escape(title)}</title>",
         f"<style>{CSS}</style></head><body>",
         f"<h1>{escape(title)}</h1>",
-        f"<p><small>评估时间 {escape(assessment.assessed_at)}；权重文件 {escape(config.source)}；"
+        f"<p><small>评估时间 {escape(local_time(assessment.assessed_at))}；"
+        f"权重文件 {escape(PurePath(str(config.source)).name or '默认')}；"
         f"单位 {len(assessment.units)} 个。</small></p>",
-        "<h2>排名</h2>", _ranking(assessment, notices or {}),
+        "<h2>排名</h2>", _ranking(assessment, notices or {}), _rescaling_note(assessment),
         "<h2>各单位指标得分</h2>", _legend(assessment), _bars(assessment),
         "<h2>历次评估总分趋势</h2>", _trend_chart(assessment),
         "<h2>指标明细</h2>", _details(assessment),
@@ -55,17 +64,19 @@ def _ranking(assessment: Assessment, notices: dict[str, str]) -> str:
     config = assessment.config
     head = "".join(f"<th>{escape(config.labels[n])}<br><small>{config.weights[n]:g}</small></th>"
                    for n in config.indicators)
-    rows = [f"<table><tr><th>名次</th><th>单位</th><th>总分</th><th>变化</th><th>趋势</th>{head}"
+    scale = "<th>折算</th>" if _rescaled(assessment) else ""
+    rows = [f"<table><tr><th>名次</th><th>单位</th><th>总分</th><th>变化</th><th>趋势</th>{head}{scale}"
             "<th>单项否决</th><th>意见书</th></tr>"]
     for unit in assessment.units:
         change = change_text(unit)
         css = "up" if change.startswith("+") else "down" if change.startswith("-") else ""
-        cells = "".join(_points_cell(unit, n) for n in config.indicators)
+        cells = "".join(_points_cell(unit, n, _rescaled(assessment)) for n in config.indicators)
         link = notices.get(unit.unit_id)
         notice = f'<a href="{escape(link)}">查看</a>' if link else ""
         rows.append(f"<tr><td class=\"n\">{unit.rank}</td><td>{escape(unit.name)}</td>"
                     f"<td class=\"n\"><b>{unit.score:.1f}</b></td><td class=\"n {css}\">{change}</td>"
                     f"<td>{_sparkline(assessment.trend, unit.unit_id)}</td>{cells}"
+                    f"{_scale_cell(assessment, unit) if _rescaled(assessment) else ''}"
                     f"{_veto_cell(unit)}<td>{notice}</td></tr>")
     rows.append("</table>")
     return "\n".join(rows)
@@ -77,10 +88,50 @@ def _veto_cell(unit: UnitScore) -> str:
     return f'<td class="veto" title="{escape(describe_vetoes(unit.vetoes))}">{escape(words)}</td>'
 
 
-def _points_cell(unit: UnitScore, name: str) -> str:
+def local_time(stamp: str) -> str:
+    """An ISO timestamp (UTC as stored) as the county reads it: 2026年11月27日 11:05（北京时间）."""
+    try:
+        moment = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    local = moment.astimezone(LOCAL)
+    return f"{format_date(local.date())} {local:%H:%M}（北京时间）"
+
+
+def _rescaled(assessment: Assessment) -> bool:
+    """Whether any unit's score was rescaled because indicators without data were left out."""
+    total = sum(assessment.config.weights.values())
+    return assessment.config.missing_data == "rescale" and any(
+        u.counted_weight and abs(u.counted_weight - total) > 1e-9 for u in assessment.units)
+
+
+def _points_cell(unit: UnitScore, name: str, rescaled: bool = False) -> str:
+    """Points as scored; once scores are rescaled, the points as counted in the total (so a row
+    adds up to its total), the points as scored on hover."""
     text = points_text(unit, name)
     css = "n nodata" if text == NO_DATA else "n"
-    return f'<td class="{css}" title="{escape(unit.indicators[name].detail)}">{text}</td>'
+    detail = unit.indicators[name].detail
+    if rescaled and text != NO_DATA:
+        detail = f"得分 {text}，折算后 {unit.contribution(name):.1f}；{detail}"
+        text = f"{unit.contribution(name):.1f}"
+    return f'<td class="{css}" title="{escape(detail)}">{text}</td>'
+
+
+def _scale_cell(assessment: Assessment, unit: UnitScore) -> str:
+    total = sum(assessment.config.weights.values())
+    if not unit.counted_weight or abs(unit.counted_weight - total) < 1e-9:
+        return '<td class="n">—</td>'
+    return (f'<td class="n" title="无数据的指标不计入：计入权重 {unit.counted_weight:g}">'
+            f"×{100 / unit.counted_weight:.3g}<br><small>100/{unit.counted_weight:g}</small></td>")
+
+
+def _rescaling_note(assessment: Assessment) -> str:
+    if not _rescaled(assessment):
+        return ""
+    return (f"<p><small>标“{NO_DATA}”的指标无数据，不计入总分；其余指标的得分按“折算”列乘以 100/计入权重，"
+            "表中各指标列为折算后的得分，相加即总分（否决前）。悬停可见折算前的得分。</small></p>")
 
 
 def _legend(assessment: Assessment) -> str:
@@ -136,6 +187,10 @@ def _bar_segments(assessment: Assessment, unit: UnitScore, left: float, y: int, 
 def _trend_chart(assessment: Assessment) -> str:
     """Each unit's score across stored assessments (grey), the county mean (bold)."""
     trend = assessment.trend
+    if len(trend) < 2:  # one assessment is not a trend: say so instead of an empty chart
+        means = [sum(s.scores.values()) / len(s.scores) for s in trend if s.scores]
+        mean = f"，全县平均 {means[0]:.1f} 分" if means else ""
+        return f"<p>目前只有本次评估（{format_date(assessment.date)}）{mean}；下次评估后显示历次趋势。</p>"
     left, top, plot_w, plot_h = 44, 16, 720, 260
     width, height = left + plot_w + 60, top + plot_h + 56
     step = plot_w / max(1, len(trend) - 1)
@@ -154,7 +209,7 @@ def _trend_chart(assessment: Assessment) -> str:
     for index, stage in enumerate(trend):
         x = point(index, 0).split(",")[0]
         out.append(f'<text x="{x}" y="{top + plot_h + 18}" font-size="11" text-anchor="middle" fill="#444">'
-                   f"{stage.date.isoformat()}</text>")
+                   f"{stage.date:%Y-%m-%d}</text>")
     for unit in assessment.units:
         out.append(_unit_line(trend, unit, point))
     means = [(i, sum(s.scores.values()) / len(s.scores)) for i, s in enumerate(trend) if s.scores]
@@ -219,4 +274,10 @@ def _weights(assessment: Assessment) -> str:
 def _notes(assessment: Assessment) -> str:
     if not assessment.notes:
         return "<p>发布状态、发布记录、播放记录与打印记录齐全。</p>"
-    return '<ul class="notes">' + "".join(f"<li>{escape(n)}</li>" for n in assessment.notes) + "</ul>"
+    items = "".join(f"<li>{escape(_no_paths(n))}</li>" for n in assessment.notes)
+    return f'<ul class="notes">{items}</ul>'
+
+
+def _no_paths(note: str) -> str:
+    """A note without the office machine's folders: a file is named, not located."""
+    return _PATH.sub(lambda m: PurePath(m.group(0).replace("\\", "/")).name, note)
