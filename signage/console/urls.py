@@ -10,7 +10,7 @@ from django.views.static import serve
 from signage.console.accounts import views as accounts
 from signage.console.editing import recordviews
 from signage.console.editing import views as editing
-from signage.console.office import assessment_views, coverage_views
+from signage.console.office import assessment_views, board_views, coverage_views
 from signage.console.office import views as office
 from signage.console.rectification import views as rectification
 from signage.console.review import views as review
@@ -47,6 +47,9 @@ urlpatterns = [
     path("office/assessments/<str:stem>/<str:name>", assessment_views.report, name="assessment-report"),
     path("office/assessments/<str:stem>/notices/<str:name>", assessment_views.notice,
          name="assessment-notice"),
+    path("office/boards", board_views.index, name="boards"),
+    path("office/boards/<str:screen>/print", board_views.send_to_print, name="board-print"),
+    path("boards/<str:screen>/<str:unit_id>.pdf", board_views.pdf, name="board-pdf"),
     path("office/publish", office.publish, name="publish"),
     path("office/fleet", office.fleet, name="fleet"),
     path("office/fleet/stream", office.fleet_stream, name="fleet-stream"),
