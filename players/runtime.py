@@ -10,7 +10,7 @@
 - Fetches only the objects the cache lacks, a bounded number of subscriptions at a time,
   verifies each hash on arrival, and switches only when the version is complete.
 - Reports presence (retained, with a last will), status (retained), and events: ack of a
-  version, proof of play, errors. Obeys signed commands: reload, identify, screenshot.
+  version, proof of play, errors. Obeys signed commands: reload, identify, screenshot, print.
 """
 
 from __future__ import annotations
@@ -380,6 +380,12 @@ class Runtime:
             self.renderer.identify()
         elif command.name == "screenshot":
             self._screenshot()
+        elif command.name == "print":  # a print station's optional reprint(); others say they cannot
+            reprint = getattr(self.renderer, "reprint", None)
+            if reprint is None:
+                self._error("print-unsupported", f"a {self.renderer.kind} screen does not print")
+            else:
+                reprint()
         self._event("command", id=command.id, command=command.name)
 
     def _screenshot(self) -> None:

@@ -43,6 +43,8 @@ class BoardRenderer:
         self.last_document: Document | None = None
         self._pending: Plan | None = None
         self._failed: Plan | None = None
+        self._current: Plan | None = None  # the last plan posted, for reprint()
+        self._reprint = False
         self._wake = threading.Event()
         self._lock = threading.Lock()
 
@@ -51,18 +53,27 @@ class BoardRenderer:
             self._pending = plan
         self._wake.set()
 
+    def reprint(self) -> None:
+        """The office's signed ``print`` command: the current boards once more, changed or not
+        (a sheet torn down or faded); any thread."""
+        with self._lock:
+            self._reprint = True
+        self._wake.set()
+
     def run(self, stop: threading.Event, played: PlayReporter) -> None:
         while not stop.is_set():
             self._wake.wait(self.retry_seconds if self._failed else 1.0)
             self._wake.clear()
             with self._lock:
                 plan, self._pending = self._pending, None
-            plan = plan or self._failed
+                force, self._reprint = self._reprint, False
+            plan = plan or self._failed or (self._current if force else None)
             if plan is not None:
-                self.post(plan, played)
+                self.post(plan, played, force=force)
 
-    def post(self, plan: Plan, played: PlayReporter) -> list[PrintRecord]:
-        """Render and print every board of ``plan`` whose content changed; return the prints."""
+    def post(self, plan: Plan, played: PlayReporter, *, force: bool = False) -> list[PrintRecord]:
+        """Render and print every board of ``plan`` whose content changed (every board when
+        ``force``); return the prints."""
         try:
             layout = board_layout(plan.layout)
         except BoardLayoutError as exc:
@@ -70,9 +81,9 @@ class BoardRenderer:
             return []
         composer = BoardComposer(layout, self.fonts)
         records: list[PrintRecord] = []
-        self._failed = None
+        self._failed, self._current = None, plan
         for board in boards_of(plan, self.today()):
-            record = self._post_one(board, layout, composer, plan.version)
+            record = self._post_one(board, layout, composer, plan.version, force)
             if record is None:
                 self._failed = plan  # retried later: the printer may come back
             elif record is not False:
@@ -82,12 +93,12 @@ class BoardRenderer:
         return records
 
     def _post_one(self, board: BoardContent, layout: BoardLayout, composer: BoardComposer,
-                  version: int) -> PrintRecord | bool | None:
+                  version: int, force: bool = False) -> PrintRecord | bool | None:
         """The print record; False when the board is unchanged; None when printing failed."""
         unit_id = str(board.unit.get("id") or "unit")
         key = f"{self.screen}/{unit_id}"
         digest = board.digest(layout)
-        if self.history.already_printed(key, digest):
+        if not force and self.history.already_printed(key, digest):
             return False  # unchanged: never printed twice
         document = composer.compose(board)
         self.last_document = document

@@ -10,7 +10,7 @@ from django.views.static import serve
 from signage.console.accounts import views as accounts
 from signage.console.editing import recordviews
 from signage.console.editing import views as editing
-from signage.console.office import coverage_views
+from signage.console.office import assessment_views, board_views, coverage_views
 from signage.console.office import views as office
 from signage.console.rectification import views as rectification
 from signage.console.register import views as register
@@ -43,6 +43,14 @@ urlpatterns = [
     path("review/<int:pk>/return", review.return_, name="review-return"),
     path("office/", office.dashboard, name="dashboard"),
     path("office/coverage/<str:unit_id>/", coverage_views.unit_coverage, name="coverage"),
+    path("office/assessments", assessment_views.index, name="assessments"),
+    path("office/assessments/run", assessment_views.run, name="assessment-run"),
+    path("office/assessments/<str:stem>/<str:name>", assessment_views.report, name="assessment-report"),
+    path("office/assessments/<str:stem>/notices/<str:name>", assessment_views.notice,
+         name="assessment-notice"),
+    path("office/boards", board_views.index, name="boards"),
+    path("office/boards/<str:screen>/print", board_views.send_to_print, name="board-print"),
+    path("boards/<str:screen>/<str:unit_id>.pdf", board_views.pdf, name="board-pdf"),
     path("office/publish", office.publish, name="publish"),
     path("office/fleet", office.fleet, name="fleet"),
     path("office/fleet/stream", office.fleet_stream, name="fleet-stream"),

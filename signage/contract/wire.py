@@ -30,7 +30,7 @@ TREE_MINOR = 1  # the first minor whose readers take tree plans
 MAX_PAYLOAD = 8 * 1024 * 1024  # players drop anything larger before parsing it
 PART_MAGIC = b"signage-part/1\n"  # binary parts say their schema too
 PART_SIZE = 256 * 1024
-COMMANDS = ("reload", "identify", "screenshot")
+COMMANDS = ("reload", "identify", "screenshot", "print")  # print: a print station prints its boards again
 COMMAND_MAX_AGE = dt.timedelta(minutes=5)
 MAX_VERSION = 2**53 - 1  # versions stay exact in every JSON reader; a forged huge one is refused
 # Bytes a payload may have, by topic kind (signage.contract.topics): objects carry content,
