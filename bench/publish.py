@@ -40,6 +40,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from check_catalogue import generate  # noqa: E402
 
+from players.fetch import SharedFetcher  # noqa: E402
 from players.log import LogRenderer  # noqa: E402
 from players.plan import Plan  # noqa: E402
 from players.runtime import PlayerConfig, Runtime  # noqa: E402
@@ -64,14 +65,19 @@ class TimingRenderer(LogRenderer):
 # --- worker processes -------------------------------------------------------------------------
 
 
-def worker(screens: list[str], url: str, key: Path, cache: Path, pipe: Pipe) -> None:
-    """Runs player runtimes (and later raw subscribers) for ``screens``; answers the pipe."""
+def worker(screens: list[str], url: str, key: Path, cache: Path, pipe: Pipe,
+           share: bool = True) -> None:
+    """Runs player runtimes (and later raw subscribers) for ``screens``; answers the pipe.
+    ``share``: the process's players fetch objects through one shared subscription."""
     stop = threading.Event()
     players = []
+    fetcher = SharedFetcher(url, f"fetch-{screens[0]}") if share and len(screens) > 1 else None
+    if fetcher is not None:
+        fetcher.start()
     for screen in screens:
         runtime = Runtime(PlayerConfig(screen=screen, broker=url, public_keys=[key],
                                        cache_dir=cache / screen, object_timeout=120),
-                          renderer := TimingRenderer())
+                          renderer := TimingRenderer(), fetcher=fetcher)
         runtime.start()
         threading.Thread(target=runtime.run, args=(stop,), daemon=True).start()
         players.append((runtime, renderer))
@@ -84,6 +90,8 @@ def worker(screens: list[str], url: str, key: Path, cache: Path, pipe: Pipe) -> 
             stop.set()
             for runtime, _ in players:
                 runtime.stop()
+            if fetcher is not None:
+                fetcher.stop()
             pipe.send("ok")
         elif command == "raw":
             pipe.send(raw_subscribers(url, argument, pipe))
@@ -173,7 +181,7 @@ class Workers:
     screens each (shares mixed by a hash, so each process gets every kind)."""
 
     def __init__(self, count: int, screens: list[str], url: str, key: Path, cache: Path,
-                 target: Any = worker) -> None:
+                 target: Any = worker, shared: bool = True) -> None:
         context = mp.get_context("fork")
         self.pipes: list[Pipe] = []
         self.processes: list[Any] = []
@@ -182,6 +190,7 @@ class Workers:
         for share in self.share:
             mine, theirs = context.Pipe()
             process = context.Process(target=target, args=(share, url, key, cache, theirs),
+                                      kwargs={"share": shared} if target is worker else {},
                                       daemon=True)
             process.start()
             theirs.close()
@@ -293,6 +302,10 @@ def main() -> int:
     parser.add_argument("--items", type=int, default=2000)
     parser.add_argument("--units", type=int, default=20)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--no-share", action="store_true",
+                        help="each co-hosted player fetches on its own (no shared subscription)")
+    parser.add_argument("--sync-only", action="store_true",
+                        help="stop after the initial sync and its raw baseline")
     parser.add_argument("--fair", type=int, default=20,
                         help="players in a process each for the fair transport figure (0: skip)")
     args = parser.parse_args()
@@ -302,12 +315,12 @@ def main() -> int:
         with EmbeddedBroker(tmp / "broker") as broker:
             screens = list(load_screens(tmp / "layouts").screens)
             workers = Workers(args.workers, screens, broker.url, data / PUBLIC_KEY_FILE,
-                              tmp / "cache")
+                              tmp / "cache", shared=not args.no_share)
             try:
                 changed = run(broker, workers, content, tmp, data, args)
             finally:
                 workers.close()
-            if args.fair:
+            if args.fair and changed:
                 fair(broker, content, tmp, data, changed[:args.fair])
     return 0
 
@@ -396,6 +409,8 @@ def run(broker: EmbeddedBroker, workers: Workers, content: Path, tmp: Path, data
         print(f"  from the first manifest: {synced:.1f} s; raw paho, the same retained objects to "
               f"the same subscribers in the same processes (≤ 200 subscriptions open each): "
               f"{raw_seconds:.1f} s; ours/raw {synced / raw_seconds:.2f}× (target ≤ 3×)")
+        if args.sync_only:
+            return []
 
         # The edit goes the way a unit's does: a saved file, seen by the watcher, published.
         reports: list[Any] = []

@@ -30,6 +30,7 @@ from typing import Any
 import yaml
 
 from players.cache import PlayerCache
+from players.fetch import SharedFetcher
 from players.plan import Entry, Incomplete, Plan, resolve
 from players.renderer import Renderer
 from players.versions import Verdict, judge
@@ -102,8 +103,9 @@ class PlayerConfig:
 
 class Runtime:
     def __init__(self, config: PlayerConfig, renderer: Renderer,
-                 trusted: TrustedKeys | None = None) -> None:
+                 trusted: TrustedKeys | None = None, fetcher: SharedFetcher | None = None) -> None:
         self.config = config
+        self.fetcher = fetcher  # objects through a subscription shared in the process
         self.renderer = renderer
         self.topics = Topics(config.topic_root)
         self.cache = PlayerCache(config.cache_dir, getattr(renderer, "entry_fields", None))
@@ -179,7 +181,7 @@ class Runtime:
 
     def _on_local(self, kind: str, value: Any) -> None:
         if kind == "connected":
-            if self.wanted:  # re-subscribe what we were fetching when the link dropped
+            if self.wanted and self.fetcher is None:  # re-subscribe what we were fetching
                 self.connection.subscribe([self.topics.object(o) for o in self.wanted])
             self._publish_status()
         elif kind == "played":
@@ -316,10 +318,20 @@ class Runtime:
         batch, self.backlog = self.backlog[:room], self.backlog[room:]
         self.wanted.update(batch)
         if batch:
-            self.connection.subscribe([self.topics.object(o) for o in batch])
+            self._subscribe(batch)
+
+    def _subscribe(self, object_ids: list[str]) -> None:
+        if self.fetcher is not None:
+            self.fetcher.want(self.events, object_ids)
+        else:
+            self.connection.subscribe([self.topics.object(o) for o in object_ids])
 
     def _unsubscribe(self, object_ids: set[str] | list[str]) -> None:
-        if object_ids:
+        if not object_ids:
+            return
+        if self.fetcher is not None:
+            self.fetcher.release(self.events, object_ids)
+        else:
             self.connection.unsubscribe([self.topics.object(o) for o in object_ids])
 
     def _on_object(self, object_id: str, payload: bytes) -> None:
@@ -330,7 +342,7 @@ class Runtime:
         except WireError as exc:
             self._error(exc.code, exc.detail, objects=[object_id])
             return  # keep waiting: the publisher republishes what a player reports
-        self.cache.store.put(object_id, payload)
+        self.cache.store.put(object_id, payload, verified=True)  # decode_object checked it
         self.wanted.discard(object_id)
         self.arrived.append(object_id)
         self.wanted_since = time.monotonic()
@@ -347,8 +359,11 @@ class Runtime:
             self._error("missing-object", f"{len(missing)} objects did not arrive: "
                                           f"{', '.join(o[:12] for o in missing[:5])}",
                         objects=missing[:MAX_REPORTED_OBJECTS])
-            self._unsubscribe(missing)  # and ask again: a fresh subscribe re-sends retained
-            self.connection.subscribe([self.topics.object(o) for o in missing])
+            if self.fetcher is not None:  # ask again: a fresh subscribe re-sends retained
+                self.fetcher.refresh(missing)
+            else:
+                self._unsubscribe(missing)
+                self.connection.subscribe([self.topics.object(o) for o in missing])
             self.wanted_since = time.monotonic()
 
     def _switch(self, manifest: Manifest, plan: Plan) -> None:

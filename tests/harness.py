@@ -111,13 +111,13 @@ class Fleet:
 
     def player(self, screen: str, *, cache: str | None = None, start: bool = True,
                renderer: Any = None, config: PlayerConfig | None = None,
-               **options: Any) -> RunningPlayer:
+               fetcher: Any = None, **options: Any) -> RunningPlayer:
         config = config or PlayerConfig(screen=screen, broker=self.broker.url,
                                         public_keys=[self.data / PUBLIC_KEY_FILE],
                                         cache_dir=self.tmp / (cache or f"cache-{screen}"), **options)
         out = io.StringIO()
         renderer = renderer or LogRenderer(out=out, seconds_per_entry=0.02, screen=screen, now=lambda: NOW)
-        running = RunningPlayer(Runtime(config, renderer), renderer, out)
+        running = RunningPlayer(Runtime(config, renderer, fetcher=fetcher), renderer, out)
         _record_errors(running)
         if start:
             self.start_player(running)
