@@ -77,6 +77,15 @@ def test_a_card_written_digit_by_digit_is_still_found() -> None:
     assert kinds("账户 " + " ".join("6222021234567890128")) == [("card", "6222021234567890128", True)]
 
 
+@pytest.mark.parametrize("before", ["3", "3 3", "9 9 9"])
+def test_a_number_after_stray_digits_is_found(before: str) -> None:
+    """(Chosen so that no run of the stray digits with the card's first ones passes Luhn: with
+    some, the longest Luhn-passing run is reported instead, still as a card.)"""
+    card = "6222021234567890128"
+    assert kinds(f"{before} 13912345678") == [("mobile", "13912345678", True)]
+    assert kinds(f"{before} " + " ".join(card)) == [("card", card, True)]
+
+
 def test_numbers_side_by_side_are_each_found_in_order() -> None:
     assert kinds("13912345678 13812345678") == [("mobile", "13912345678", True),
                                                 ("mobile", "13812345678", True)]
