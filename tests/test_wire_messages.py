@@ -77,7 +77,8 @@ def test_presence_limit() -> None:
     assert wire.is_online(_padded(base, 1025)) is None
     for state in ("ONLINE", "zzz", "a", "online "):  # either side of "online": offline
         assert wire.is_online(payload(base, state=state)) is False
-    assert wire.is_online(payload(base, type="status")) is None
+    for kind in ("status", "a", "zzz"):  # another type, either side of "presence"
+        assert wire.is_online(payload(base, type=kind)) is None
 
 
 # -- status -------------------------------------------------------------------------------------
