@@ -60,6 +60,8 @@ def test_identity_number_forms() -> None:
 def test_an_18_digit_number_starting_0_or_longer_is_no_identity_number() -> None:
     assert kinds("编号010105194912310021") == []  # no region code starts with 0 (and not Luhn)
     assert kinds("编号1101051949123100210") == []  # 19 digits: not an id, not Luhn
+    for short in ("11010519491231002", "1101051949123100"):  # 17 and 16 digits, a birth date inside
+        assert all(kind != "id" for kind, _, _ in kinds(f"编号{short}"))
 
 
 @pytest.mark.parametrize(("number", "is_card"), [
