@@ -11,6 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 from players.board.canvas import RED, Document, Fonts
+from players.board.columns import Column
 from players.board.layout import BoardLayout
 from players.board.pdf import write_pdf
 from players.board.typeset import Row, Typesetter
@@ -45,7 +46,7 @@ class ReportComposer(Typesetter):
         if section == SECTIONS[1]:
             rows: list[Row] = []
             for table in report.table2:
-                columns = (("信息内容", 0.34), *((c, 0.66 / len(table.columns)) for c in table.columns))
+                columns = _columns("信息内容", table.columns)
                 rows.append(self._text_row(table.name, self.layout.small, bold=True))
                 rows += self._table(columns, [[label, *map(_number, values)]
                                               for (label,), values in table.rows.items()])
@@ -54,7 +55,7 @@ class ReportComposer(Typesetter):
         if section == SECTIONS[2]:
             return self._table3(report)
         if section == SECTIONS[3]:
-            columns = (("案件类别", 0.28), *((c, 0.144) for c in (*CASE_RESULTS, "总计")))
+            columns = _columns("案件类别", (*CASE_RESULTS, "总计"))
             values = next(iter(report.table4.rows.values()))
             cells = [[("行政诉讼·" if k else "") + kind, *map(str, values[k * 5:k * 5 + 5])]
                      for k, kind in enumerate(CASE_KINDS)]
@@ -62,8 +63,7 @@ class ReportComposer(Typesetter):
         return [*self._paragraph(report.text(section), self.layout.body, indent_first=True)]
 
     def _table3(self, report: AnnualReport) -> list[Row]:
-        share = 0.62 / len(TABLE3_COLUMNS)
-        columns = (("项目（一 + 二 = 三 + 四）", 0.38), *((c, share) for c in TABLE3_COLUMNS))
+        columns = _columns("项目（一＋二＝三＋四）", TABLE3_COLUMNS)
         blank = [""] * len(TABLE3_COLUMNS)
         first, cells, group = outcome_rows()[0], [], ""
         for row, values in report.table3.rows.items():
@@ -84,3 +84,14 @@ def write_report_pdf(report: AnnualReport, path: Path, date: dt.date, fonts: Fon
     fonts = fonts or Fonts()
     write_pdf(ReportComposer(REPORT_LAYOUT, fonts).compose(report, date), path, fonts)
     return path
+
+
+def _columns(label: str, figures: tuple[str, ...] | list[str]) -> tuple[Column, ...]:
+    """The label column, then one centred column per figure; widths come from the content (the
+    boards' typesetter). The official headings are long for their narrow columns, so they may
+    break between pairs of characters (社会/公益/组织), never inside a number."""
+    return (Column(_pairs(label)), *(Column(_pairs(name), "centre", "whole") for name in figures))
+
+
+def _pairs(heading: str) -> tuple[str, ...]:
+    return tuple(heading[i:i + 2] for i in range(0, len(heading), 2)) or ("",)
