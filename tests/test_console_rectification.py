@@ -61,6 +61,8 @@ def test_issue_recheck_close(site: Any, accounts: dict, tmp_path: Path) -> None:
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert "整改意见书" in text and "GK-TEL-001" in text.replace(" ", "")
+    flat = text.replace(" ", "")
+    assert "台安公开整改〔2026〕1号" in flat and "2026年12月11日前" in flat  # the number and deadline
     dashboard = office.get("/office/").content.decode()
     assert '<a href="/office/rectifications">1</a>' in dashboard
 

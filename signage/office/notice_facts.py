@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from signage.catalogue.model import County
 from signage.text.dates import format_date
+from signage.text.workdays import WorkCalendar
 
 DEFAULT_DAYS = 15  # working days to put things right, unless county.yaml or the command says otherwise
 DEFAULT_PREFIX = "政公开整改"  # after the county's first character: 台政公开整改〔2026〕3号
@@ -30,25 +31,10 @@ class NoticeFacts:
         return f"{format_date(self.deadline)}前（{self.days} 个工作日内）"
 
 
-def add_workdays(start: dt.date, days: int) -> dt.date:
-    """The date ``days`` working days after ``start`` (holidays and 调休 from chinese-calendar;
-    beyond the calendar's years, Monday to Friday)."""
-    import chinese_calendar
-
-    try:
-        return chinese_calendar.find_workday(days, start)
-    except NotImplementedError:
-        day, left = start, days
-        while left > 0:
-            day += dt.timedelta(days=1)
-            left -= day.weekday() < 5
-        return day
-
-
 def notice_facts(county: County, date: dt.date, serial: int, *, days: int | None = None) -> NoticeFacts:
     """The facts of the ``serial``-th notice issued on ``date`` under the county's settings."""
     chosen = days if days is not None else (county.rectify_days or DEFAULT_DAYS)
     prefix = county.rectify_prefix or (county.name[:1] + DEFAULT_PREFIX if county.name else DEFAULT_PREFIX)
     return NoticeFacts(number=f"{prefix}〔{date.year}〕{serial}号", days=chosen,
-                       deadline=add_workdays(date, chosen), contact=county.rectify_contact,
+                       deadline=WorkCalendar().add(date, chosen), contact=county.rectify_contact,
                        phone=county.rectify_phone or county.supervision_phone)

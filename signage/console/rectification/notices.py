@@ -4,7 +4,6 @@ shared check, as on every page); the PDF is signage.office's, in the boards' typ
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,8 @@ from signage.catalogue.findings import Finding, Severity
 from signage.console.editing.checks import county_result
 from signage.console.rectification.models import CLOSED, OPEN, Rectification
 from signage.console.site import Site
+from signage.office.notice_facts import NoticeFacts
+from signage.text.workdays import WorkCalendar
 
 DEADLINE_WORKDAYS = 10  # the default time a unit gets to fix its content
 
@@ -27,13 +28,7 @@ class RectificationError(Exception):
 
 def default_deadline(today: dt.date, workdays: int = DEADLINE_WORKDAYS) -> dt.date:
     """``workdays`` working days after ``today`` (national holidays and 调休 counted)."""
-    from signage.office.assessment.workdays import WorkCalendar
-
-    calendar, day = WorkCalendar(), today
-    while workdays > 0:
-        day += dt.timedelta(days=1)
-        workdays -= calendar.is_workday(day)
-    return day
+    return WorkCalendar().add(today, workdays)
 
 
 def identity(finding: dict[str, Any]) -> tuple[str, str, str]:
@@ -68,23 +63,23 @@ def issue(site: Site, unit_id: str, deadline: dt.date, actor: str, *,
     with transaction.atomic():
         serial = (Rectification.objects.filter(year=today.year).aggregate(n=Max("serial"))["n"] or 0) + 1
         number = _doc_number(county.name, today.year, serial)
-        pdf = render_pdf(unit, findings, county.office, today, deadline=deadline, doc_number=number)
+        facts = NoticeFacts(number=number, days=WorkCalendar().between(today, deadline), deadline=deadline,
+                            contact=county.rectify_contact,
+                            phone=county.rectify_phone or county.supervision_phone)
+        pdf = render_pdf(unit, findings, county.office, today, facts)
         return Rectification.objects.create(
             unit=unit_id, unit_name=unit.display_name, doc_number=number, year=today.year, serial=serial,
             issued_by=actor, issue_date=today, deadline=deadline, findings=[f.to_dict() for f in findings],
             error_count=sum(1 for f in findings if f.is_error), pdf=pdf)
 
 
-def render_pdf(unit: Any, findings: list[Finding], office: str, date: dt.date, **extra: Any) -> bytes:
-    """The notice as PDF bytes; ``extra`` (deadline, doc_number …) is passed where the office's
-    writer takes it (its layout is being extended: older versions print without them)."""
+def render_pdf(unit: Any, findings: list[Finding], office: str, date: dt.date, facts: NoticeFacts) -> bytes:
+    """The notice as PDF bytes, by the office's own writer (number, deadline and contact from ``facts``)."""
     from signage.office.notice_pdf import write_notice_pdf
 
-    accepted = inspect.signature(write_notice_pdf).parameters
-    kwargs = {name: value for name, value in extra.items() if name in accepted}
     with tempfile.TemporaryDirectory(prefix="signage-rectify-") as temp:
         path = Path(temp) / "notice.pdf"
-        write_notice_pdf(path, unit, findings, office, date, **kwargs)
+        write_notice_pdf(path, unit, findings, office, date, facts=facts)
         return path.read_bytes()
 
 
