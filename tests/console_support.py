@@ -35,14 +35,15 @@ def console_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def site(console_data: Path, tmp_path: Path) -> Any:
     """A fresh copy of the sample content, an empty database, the console's review key in county.yaml."""
-    from signage.console.accounts.models import LoginFailure
     from signage.console.audit.models import AuditEntry
-    from signage.console.review.models import Baseline, Submission
     from signage.console.review.seal import ensure_county_key
     from signage.console.site import Site, install
+    from signage.requests.store import STORE_FILE
 
-    for model in (LoginFailure, Baseline, Submission):
+    for model in _resettable_models():
         model.objects.all().delete()  # QuerySet.delete: the test's reset, not the app's
+    for suffix in ("", "-wal", "-shm"):  # the register's own SQLite file in the shared data folder
+        (console_data / (STORE_FILE + suffix)).unlink(missing_ok=True)
     # the audit log refuses DELETE (database triggers): each test reads the entries after this one
     _made["audit_start"] = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
     content = tmp_path / "content"
@@ -50,6 +51,16 @@ def site(console_data: Path, tmp_path: Path) -> Any:
     site = install(Site(content, console_data, today=lambda: TODAY))
     ensure_county_key(site)
     return site
+
+
+def _resettable_models() -> list[Any]:
+    """Every console model a test can fill: all but the accounts (made once per session) and the
+    audit log (which refuses DELETE). New apps' models are reset without being listed here."""
+    from django.apps import apps
+
+    kept = {"accounts.Profile", "audit.AuditEntry"}
+    return [model for model in apps.get_models()
+            if model.__module__.startswith("signage.console.") and model._meta.label not in kept]
 
 
 @pytest.fixture(scope="session")
