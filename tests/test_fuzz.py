@@ -427,7 +427,11 @@ def test_changed_field_of_signed_payload_fails_signature(kind: str, data: st.Dat
     payload = encode_json(body, style)
     result = wire_result(lambda: DECODERS[kind](payload))
     expected = ("unknown-key", "bad-signature") if name == "key" else ("bad-signature",)
-    assert_refused(result, *(("bad-json",) if style in ("utf-16", "utf-32") else expected))
+    if len(payload) > wire.size_limit(kind):  # refused on size before it is parsed
+        expected = ("too-large",)
+    elif style in ("utf-16", "utf-32"):
+        expected = ("bad-json",)
+    assert_refused(result, *expected)
 
 
 @settings(max_examples=budget(0.5), suppress_health_check=SLOW)
