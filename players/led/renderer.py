@@ -140,7 +140,6 @@ class LedRenderer:
             self._interrupt(now, [self._identify_entry()], 1)
 
     def _apply(self, plan: Plan, now: float) -> None:
-        self.zone = plan.zone()
         if plan.layout != self.layout_source:
             try:
                 layout = parse_layout(plan.layout)
@@ -149,6 +148,7 @@ class LedRenderer:
                 return
             self._use_layout(layout, plan.layout)
         assert self.playlist is not None
+        self.zone = plan.zone()  # with the version, not before: a refused version changes nothing
         log.info("[%s] version %s: %d entries on layout %s", self.screen, plan.version,
                  len(plan.entries), self.layout.id if self.layout else "?")
         fresh = self.playlist.update(plan)
