@@ -14,6 +14,7 @@ from PIL import Image, ImageDraw
 from players.plan import Entry, Plan
 from players.renderer import PlayReporter
 from signage.text.fonts import find_cjk_font, load_pillow_font
+from signage.text.timezones import utc_now
 
 
 def describe(entry: Entry) -> str:
@@ -32,7 +33,7 @@ class LogRenderer:
     kind = "log"
 
     def __init__(self, out: TextIO | None = None, seconds_per_entry: float = 1.0,
-                 screen: str = "", now: Callable[[], dt.datetime] = dt.datetime.now) -> None:
+                 screen: str = "", now: Callable[[], dt.datetime] = utc_now) -> None:
         self.out = out or sys.stdout
         self.now = now  # what is valid when (tests give a fixed day)
         self.seconds_per_entry = seconds_per_entry

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import zoneinfo
 from collections.abc import Callable, Iterator, Set
 from dataclasses import dataclass
 from typing import Any
 
 from signage.contract.objectstore import ObjectStore
-from signage.contract.wire import WireError, decode_object
+from signage.contract.wire import WireError, decode_object, plan_zone
+from signage.text.timezones import utc_now, wall_time
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,9 +100,18 @@ class Plan:
     plan_id: str
     object_ids: Set[str]  # every object this version uses (what the cache keeps; see Objects)
 
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The county's time zone (the plan's ``county.time_zone``; Asia/Shanghai without one)."""
+        return plan_zone(self.county)
+
+    def wall(self, now: dt.datetime | None = None) -> dt.datetime:
+        """``now`` (default: the present) on the county's clock, whatever the box's zone."""
+        return wall_time(now or utc_now(), self.zone())
+
     def current(self, now: dt.datetime | None = None) -> list[Entry]:
-        """Entries to show now: valid today and inside their daypart; urgent ones first."""
-        moment = now or dt.datetime.now()
+        """Entries to show now: valid today and inside their daypart, by the county's clock;
+        urgent ones first."""
+        moment = self.wall(now)
         active = [e for e in self.entries if e.active(moment)]
         return [e for e in active if e.urgent] + [e for e in active if not e.urgent]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import threading
 import time
 from pathlib import Path
@@ -13,7 +14,8 @@ import numpy as np
 import paho.mqtt.client as mqtt
 import pytest
 from click.testing import CliRunner
-from harness import NOW, Fleet, wait_until
+from conftest import POWER, REVIEW, patched
+from harness import LAYOUT, NOW, Fleet, wait_until
 from paho.mqtt.enums import CallbackAPIVersion
 from PIL import Image, ImageGrab
 from test_faults import TOPICS, raw_publish
@@ -162,3 +164,56 @@ def test_led_player_command_runs_headless(tmp_path: Path) -> None:
                                        "--public-key", str(tmp_path / "none.pub")])
     assert result.exit_code == 2 and "hologram" in result.output
 
+
+
+URGENT = {"id": "tingdian", "urgent": True, "valid_from": "2026-11-01", "valid_until": "2031-01-04",
+          "channels": ["led"], "review": REVIEW}
+STALE, CORRECTED = "明日8时至12时停电", "更正：明日14时至18时停电"
+
+
+def test_a_corrected_urgent_announcement_preempts_over_mqtt(tmp_path: Path, broker: Any,
+                                                             caplog: pytest.LogCaptureFixture) -> None:
+    """Published, then corrected (same id, new wording): the sign cuts the stale text at once for
+    the corrected one, ahead of the loop, and never shows the stale wording after the switch."""
+    caplog.set_level(logging.INFO, logger="players.led.renderer")
+    fleet = Fleet(tmp_path, broker)
+    (fleet.screens / "led-test.yaml").write_text(LAYOUT + "  speed: 160\n", "utf-8")
+    loop = [patched(POWER, {"code": f"CSJ-XK-{n:03d}", "name": f"第{n}号许可事项"}) for n in range(1, 13)]
+    try:
+        publisher = fleet.publisher()
+        fleet.factory.write(powers=loop, announcements=[])
+        publisher.publish()
+        renderer = LedRenderer(PreviewOutput(), "lobby-led", fps=50, wall=lambda: NOW)
+        running = fleet.player("lobby-led", renderer=renderer)
+        wait_until(lambda: _entered(caplog, "许可事项"), 60, "the loop on the sign")
+        fleet.factory.write(powers=loop, announcements=[{**URGENT, "text": STALE}])
+        first = publisher.publish().versions["lobby-led"]
+        wait_until(lambda: _entered(caplog, STALE), 60, "the urgent announcement")
+        fleet.factory.write(powers=loop, announcements=[{**URGENT, "text": CORRECTED}])
+        second = publisher.publish().versions["lobby-led"]
+        assert second > first
+        wait_until(lambda: running.version == second, 60, "the corrected version")
+        # Twice (urgent_repeat), then the loop again: the whole interruption has played out.
+        wait_until(lambda: "许可事项" in "".join(_after_version(caplog, second)[2:]), 60,
+                   "the corrected text twice, then the loop")
+        shown = _after_version(caplog, second)
+        assert all(CORRECTED in text for text in shown[:2]), shown  # at once: nothing of the loop first
+        assert not any(STALE in text and CORRECTED not in text for text in shown), shown
+        tape = renderer.composer.zones[0][1]
+        assert all(p.entry is None or p.entry.data.get("text") != STALE for p in tape.pieces)
+    finally:
+        fleet.close()
+
+
+def _entered(caplog: pytest.LogCaptureFixture, text: str) -> bool:
+    return any(text in r.getMessage() for r in caplog.records if r.name == "players.led.renderer")
+
+
+def _after_version(caplog: pytest.LogCaptureFixture, version: int) -> list[str]:
+    """What entered the panel (the renderer's log, in order) after it took ``version``."""
+    messages = [r.getMessage() for r in list(caplog.records) if r.name == "players.led.renderer"]
+    marks = [i for i, m in enumerate(messages) if m.startswith(f"[lobby-led] version {version}:")]
+    if not marks:
+        return []
+    return [m.removeprefix("[lobby-led] ") for m in messages[marks[0] + 1:]
+            if m.startswith("[lobby-led] ") and " entries on layout " not in m]

@@ -96,6 +96,7 @@ EXPECTED: dict[tuple[str, int], Expectation | list[Expectation]] = {  # a list: 
     ("GK-DATE-003", 0): (N, r"^\s+date: '2027-01-05'", "date", "晚于今天（2026-11-27）"),
     ("GK-DATE-004", 0): (A, r"^\s+valid_until: ", "valid_until",
                          "已于 2026-01-04 结束"),
+    ("GK-DATE-005", 0): ("county.yaml", r"^\s*time_zone:", "time_zone", "是否应为“Asia/Shanghai”"),
     ("GK-REVIEW-001", 0): (P, r"^\s*- name: ", "review", "没有保密审查记录"),
     ("GK-REVIEW-002", 0): (P, r"^\s+date: '2026-10-20'", "review", "缺少“审查人”"),
     ("GK-REVIEW-003", 0): (P, r"^\s+result: 不通过", "review.result", "不通过"),

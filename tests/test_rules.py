@@ -160,6 +160,7 @@ FAILING: list[tuple[str, dict[str, Any]]] = [
     ("GK-DATE-002", announcement(valid_from="2026-12-25", valid_until="2026-12-01")),
     ("GK-DATE-003", notice(date="2027-01-05", doc_number="台测发〔2027〕1号")),
     ("GK-DATE-004", announcement(valid_from="2026-01-01", valid_until="2026-01-04")),
+    ("GK-DATE-005", county(time_zone="Asia/Shangai")),
     ("GK-REVIEW-001", power(review=DELETE)),
     ("GK-REVIEW-002", power(review={"date": "2026-10-20", "result": "通过"})),
     ("GK-REVIEW-003", power(review={**POWER["review"], "result": "不通过"})),

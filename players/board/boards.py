@@ -14,8 +14,9 @@ from players.plan import Plan
 
 
 def boards_of(plan: Plan, published: dt.date | None = None) -> list[BoardContent]:
-    """One board per unit the plan shows, in the plan's unit order, with its power items."""
-    date = published or dt.date.today()
+    """One board per unit the plan shows, in the plan's unit order, with its power items, dated
+    ``published`` (default: today on the county's clock)."""
+    date = published or plan.wall().date()
     boards = []
     for unit_id, unit in plan.units.items():
         items = tuple(e for e in plan.entries if e.kind == "powers" and e.unit == unit_id)

@@ -21,6 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from signage.text.timezones import county_now, county_zone
+
 log = logging.getLogger(__name__)
 
 # lp and lpstat speak the locale's language; their answers are parsed, so they run in English.
@@ -126,8 +128,13 @@ def _said(result: subprocess.CompletedProcess[str]) -> str:
 
 
 def timestamp(moment: dt.datetime | None = None) -> str:
-    """ISO 8601 with the local UTC offset, as ``PrintRecord.printed_at`` wants it."""
-    return (moment or dt.datetime.now()).astimezone().isoformat(timespec="seconds")
+    """ISO 8601 with a UTC offset, as ``PrintRecord.printed_at`` wants it: ``moment`` on the
+    county's clock when the print station has one (a naive one is taken as the county's),
+    else now in Asia/Shanghai, never the box's own zone."""
+    moment = moment or county_now()
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=county_zone())
+    return moment.isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from players.board.png import render_png
 from players.board.printing import PrintError, PrintHistory, PrintQueue, PrintRecord, timestamp
 from players.plan import Plan
 from players.renderer import PlayReporter
+from signage.text.timezones import utc_now
 
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 60.0
@@ -34,10 +35,12 @@ class BoardRenderer:
     kind = "board"
 
     def __init__(self, screen: str, out_dir: Path, *, queue: PrintQueue | None = None,
-                 copies: int = 1, today: Callable[[], dt.date] = dt.date.today,
+                 copies: int = 1, today: Callable[[], dt.date] | None = None,
+                 now: Callable[[], dt.datetime] = utc_now,
                  retry_seconds: float = RETRY_SECONDS) -> None:
         self.screen, self.out_dir, self.queue, self.copies = screen, out_dir, queue, copies
-        self.today, self.retry_seconds = today, retry_seconds
+        # The board's date is the county's (``today`` overrides it: a test's fixed day).
+        self.today, self.now, self.retry_seconds = today, now, retry_seconds
         self.history = PrintHistory(out_dir / "history.jsonl")
         self.fonts = Fonts()
         self.last_document: Document | None = None
@@ -82,8 +85,9 @@ class BoardRenderer:
         composer = BoardComposer(layout, self.fonts)
         records: list[PrintRecord] = []
         self._failed, self._current = None, plan
-        for board in boards_of(plan, self.today()):
-            record = self._post_one(board, layout, composer, plan.version, force)
+        moment = plan.wall(self.now())
+        for board in boards_of(plan, self.today() if self.today else moment.date()):
+            record = self._post_one(board, layout, composer, plan.version, force, moment)
             if record is None:
                 self._failed = plan  # retried later: the printer may come back
             elif record is not False:
@@ -93,7 +97,8 @@ class BoardRenderer:
         return records
 
     def _post_one(self, board: BoardContent, layout: BoardLayout, composer: BoardComposer,
-                  version: int, force: bool = False) -> PrintRecord | bool | None:
+                  version: int, force: bool = False,
+                  moment: dt.datetime | None = None) -> PrintRecord | bool | None:
         """The print record; False when the board is unchanged; None when printing failed."""
         unit_id = str(board.unit.get("id") or "unit")
         key = f"{self.screen}/{unit_id}"
@@ -113,7 +118,7 @@ class BoardRenderer:
             except PrintError as exc:
                 log.error("[%s] %s not printed, will retry: %s", self.screen, path.name, exc)
                 return None
-        record = PrintRecord(board=key, digest=digest, version=version, printed_at=timestamp(),
+        record = PrintRecord(board=key, digest=digest, version=version, printed_at=timestamp(moment),
                              pages=len(document.pages), file=str(path), job=job,
                              queue=self.queue.queue if self.queue else None)
         self.history.add(record)

@@ -28,6 +28,7 @@ from players.kiosk.layout import HIGH_CONTRAST, NAV_TARGET_MM, NORMAL, KioskLayo
 from players.kiosk.speech import Speaker
 from players.kiosk.ui import Canvas, Gestures, Label, Model
 from players.plan import Entry, Plan
+from signage.text.timezones import utc_now
 
 CORNER_MM = 18.0  # the admin gesture: five taps in the top-left corner …
 CORNER_TAPS, CORNER_WINDOW = 5, 4.0  # … within four seconds
@@ -42,7 +43,7 @@ class KioskApp:
 
     def __init__(self, layout: KioskLayout, fonts: KioskFonts, *,
                  clock: Callable[[], float] = time.monotonic,
-                 now: Callable[[], dt.datetime] = dt.datetime.now, speaker: Speaker | None = None,
+                 now: Callable[[], dt.datetime] = utc_now, speaker: Speaker | None = None,
                  played: Callable[[Entry], None] | None = None, screen_id: str = "") -> None:
         self.layout, self.fonts, self.clock, self.now = layout, fonts, clock, now
         self.speaker = speaker or Speaker()

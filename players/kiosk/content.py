@@ -12,6 +12,7 @@ from typing import Any
 from players.plan import Entry, Plan
 from signage.catalogue.vocab import POWER_TYPES
 from signage.text.search import SearchIndex, unit_names
+from signage.text.timezones import utc_now
 
 
 @dataclass(slots=True)
@@ -53,7 +54,7 @@ class KioskContent:
             return ""
 
 
-def kiosk_content(plan: Plan, now: Callable[[], dt.datetime] = dt.datetime.now) -> KioskContent:
+def kiosk_content(plan: Plan, now: Callable[[], dt.datetime] = utc_now) -> KioskContent:
     """Sort a plan into what the kiosk's screens need, and build the search index."""
     entries = plan.current(now())
     powers = [e for e in entries if e.kind == "powers"]

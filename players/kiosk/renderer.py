@@ -26,6 +26,7 @@ from players.kiosk.fonts import KioskFonts
 from players.kiosk.layout import KioskLayout, KioskLayoutError, kiosk_layout
 from players.plan import Plan
 from players.renderer import PlayReporter
+from signage.text.timezones import utc_now
 
 log = logging.getLogger(__name__)
 FPS = 60
@@ -36,7 +37,7 @@ class KioskRenderer:
     kind = "kiosk"
 
     def __init__(self, screen: str = "", *, fullscreen: bool = True, settings: dict | None = None,
-                 now: Callable[[], dt.datetime] = dt.datetime.now) -> None:
+                 now: Callable[[], dt.datetime] = utc_now) -> None:
         self.screen_id, self.fullscreen = screen, fullscreen
         self.now = now  # what is valid when (tests give a fixed day)
         self.settings = dict(settings or {})  # player-side overrides: admin_pin_sha256 …

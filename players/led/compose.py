@@ -23,6 +23,7 @@ from players.led.layout import LedLayout, Zone
 from players.plan import Entry
 from signage.text.fonts import FontFile
 from signage.text.linebreak import wrap
+from signage.text.timezones import county_now
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,7 +274,7 @@ class Composer:
     """The whole panel: one frame buffer, each zone drawing into its own rows."""
 
     def __init__(self, layout: LedLayout, source: Source, *,
-                 wall: Callable[[], dt.datetime] = dt.datetime.now, font: FontFile | None = None) -> None:
+                 wall: Callable[[], dt.datetime] = county_now, font: FontFile | None = None) -> None:
         self.layout = layout
         self.frame = np.zeros((layout.height, layout.width, 3), np.uint8)
         painters: dict[int, Painter] = {}

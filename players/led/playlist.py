@@ -16,6 +16,7 @@ from collections.abc import Callable
 from players.led.compose import Item
 from players.led.text import entry_runs
 from players.plan import Entry, Plan
+from signage.text.timezones import county_now
 
 EntryId = tuple[str, str, str]
 
@@ -25,7 +26,7 @@ def entry_id(entry: Entry) -> EntryId:
 
 
 class Playlist:
-    def __init__(self, template: str, wall: Callable[[], dt.datetime] = dt.datetime.now) -> None:
+    def __init__(self, template: str, wall: Callable[[], dt.datetime] = county_now) -> None:
         self.template = template
         self.wall = wall
         self.plan: Plan | None = None

@@ -20,6 +20,7 @@ from players.led.layout import LedLayout, Zone
 from players.led.outputs.base import ProgramOutput
 from players.plan import Entry
 from signage.text.fonts import FontFile
+from signage.text.timezones import county_now
 
 
 class ProgramDriver:
@@ -28,7 +29,7 @@ class ProgramDriver:
 
     def __init__(self, layout: LedLayout, source: Source, output: ProgramOutput,
                  brightness: Callable[[float], int], *,
-                 wall: Callable[[], dt.datetime] = dt.datetime.now, font: FontFile | None = None) -> None:
+                 wall: Callable[[], dt.datetime] = county_now, font: FontFile | None = None) -> None:
         self.layout, self.source, self.output, self.brightness = layout, source, output, brightness
         self.zone = layout.scroll_zone
         self.painter = Painter(layout, self.zone.row, font)

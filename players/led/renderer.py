@@ -27,6 +27,7 @@ from players.led.text import shown_fields
 from players.plan import Entry, Plan
 from players.renderer import PlayReporter
 from signage.text.fonts import FontFile
+from signage.text.timezones import county_zone, utc_now, wall_time
 
 log = logging.getLogger(__name__)
 IDENTIFY_KEY = "identify"
@@ -37,9 +38,10 @@ class LedRenderer:
 
     def __init__(self, output: LedOutput | ProgramOutput, screen: str = "", *, fps: float = 60.0,
                  clock: Callable[[], float] = time.monotonic,
-                 wall: Callable[[], dt.datetime] = dt.datetime.now) -> None:
+                 wall: Callable[[], dt.datetime] = utc_now) -> None:
         self.output, self.screen, self.fps = output, screen, fps
-        self.clock, self.wall = clock, wall
+        self.clock, self._wall = clock, wall
+        self.zone: dt.tzinfo = county_zone()  # the plan's county zone, from the first plan on
         self._lock = threading.Lock()
         self._pending: Plan | None = None
         self._identify = False
@@ -53,6 +55,10 @@ class LedRenderer:
         self.output_fps = fps
         # Decided once: an isinstance() against a runtime-checkable Protocol costs ~15 µs a frame.
         self._streams = isinstance(output, LedOutput)
+
+    def wall(self) -> dt.datetime:
+        """The county's wall time (clock zone, dayparts, brightness), whatever the box's zone."""
+        return wall_time(self._wall(), self.zone)
 
     # -- Renderer protocol -------------------------------------------------------------------
 
@@ -142,6 +148,7 @@ class LedRenderer:
                 return
             self._use_layout(layout, plan.layout)
         assert self.playlist is not None
+        self.zone = plan.zone()  # with the version, not before: a refused version changes nothing
         log.info("[%s] version %s: %d entries on layout %s", self.screen, plan.version,
                  len(plan.entries), self.layout.id if self.layout else "?")
         fresh = self.playlist.update(plan)

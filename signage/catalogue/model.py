@@ -235,6 +235,7 @@ class County(Sourced):
     rectify_contact: str = ""  # 联系人 named on rectification notices
     rectify_phone: str = ""  # 联系电话 on them (default: supervision_phone)
     rectify_prefix: str = ""  # 发文字号 prefix: 台政公开 → 台政公开〔2026〕3号
+    time_zone: str = ""  # IANA name the screens date and time things by; "" means Asia/Shanghai
 
 
 @dataclass(slots=True)

@@ -40,6 +40,7 @@ from signage.catalogue.vocab import CHANNELS, ITEM_PAGE
 from signage.catalogue.yamlsource import LocatedDict, LocatedList
 from signage.text.dates import parse_date
 from signage.text.numerals import ascii_digits
+from signage.text.timezones import nearest_zones, zone_named
 
 # Chinese headings units use for fields; used to suggest the right field name.
 CHINESE_FIELD_NAMES: dict[str, str] = {
@@ -204,6 +205,21 @@ def boolean(b: Builder, value: Any, key: str, line: int) -> bool | None:
     return None
 
 
+def time_zone(b: Builder, value: Any, key: str, line: int) -> str | None:
+    """An IANA time zone name this machine's zoneinfo knows (the screens' clock and dates)."""
+    name = text(b, value, key, line)
+    if not name:
+        return name  # "" (not given: Asia/Shanghai) or None (not a text: reported)
+    name = name.strip()
+    if zone_named(name) is None:
+        near = nearest_zones(name)
+        advice = ((f"是否应为“{near[0]}”？" if near else "")
+                  + "填写 IANA 时区名称，例如 Asia/Shanghai（北京时间）；不填即为北京时间。")
+        b.report(date_rules.UNKNOWN_TIME_ZONE, line, key, key=key, value=name[:64], advice=advice)
+        return None
+    return name
+
+
 def channels(b: Builder, value: Any, key: str, line: int) -> list[str] | None:
     names = text_list(b, value, key, line)
     if names is None:
@@ -307,6 +323,7 @@ COUNTY_FIELDS: dict[str, Converter] = {
     "hand_reviews": text, "two_factor": boolean,
     "rectify_days": lambda b, v, k, line: days(b, str(v) if type(v) is int else v, k, line),
     "rectify_contact": text, "rectify_phone": text, "rectify_prefix": text,
+    "time_zone": time_zone,
 }
 
 # What each top-level key of a content file holds.

@@ -19,10 +19,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 
 from signage.contract.keys import KeyRing, RingKey, SigningKey, TrustedKeys, public_from_raw, public_raw
+from signage.text.timezones import county_zone
 
 SCHEMA = "1.1"  # 1.1: tree plans (``tree`` → ``index`` objects); a 1.0 reader refuses one
 SCHEMA_MAJOR = 1
@@ -40,6 +42,11 @@ SIZE_LIMITS = {
     "obj": MAX_PAYLOAD, "screenshot": MAX_PAYLOAD, "manifest": 256 * 1024, "keys": 64 * 1024,
     "command": 4 * 1024, "status": 16 * 1024, "event": 8 * 1024, "presence": 1024,
 }
+
+# A plan's ``county`` may carry the county's IANA time zone (optional, added within 1.1: a reader
+# that does not know it ignores it). Players date and time everything by it; without it, or with
+# a name the player's zoneinfo does not know, Asia/Shanghai (never the box's own zone setting).
+TIME_ZONE_FIELD = "time_zone"
 
 
 class WireError(Exception):
@@ -91,6 +98,11 @@ def _parse(payload: bytes, what: str, limit: int = MAX_PAYLOAD) -> dict[str, Any
 
 
 # --- objects ---------------------------------------------------------------------------------
+
+
+def plan_zone(county: Any) -> zoneinfo.ZoneInfo:
+    """The time zone a plan's ``county`` object names (``time_zone``); Asia/Shanghai without one."""
+    return county_zone(county.get(TIME_ZONE_FIELD) if isinstance(county, dict) else None)
 
 
 def encode_object(obj: dict[str, Any]) -> tuple[str, bytes]:

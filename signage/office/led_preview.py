@@ -15,6 +15,7 @@ from players.led.layout import parse_layout
 from players.led.outputs.base import Frame
 from players.led.outputs.preview import frames_of
 from signage.publishing.preview import preview_plan
+from signage.text.timezones import utc_now
 
 
 def preview_frames(content: Path, screens_path: Path, layout_id: str, *, codes: tuple[str, ...] = (),
@@ -31,5 +32,5 @@ def preview_frames(content: Path, screens_path: Path, layout_id: str, *, codes: 
             raise LookupError(f"not among the published items: {', '.join(unknown)} "
                               "(check the code; `signage check` tells if an item is held back)")
         plan = dataclasses.replace(plan, entries=chosen)
-    moment = dt.datetime.combine(today, dt.time(10, 0)) if today else None
-    return frames_of(plan, fps=fps, seconds=seconds, wall=(lambda: moment) if moment else dt.datetime.now)
+    moment = dt.datetime.combine(today, dt.time(10, 0)) if today else None  # 10:00 on the county's clock
+    return frames_of(plan, fps=fps, seconds=seconds, wall=(lambda: moment) if moment else utc_now)

@@ -13,7 +13,7 @@ from typing import Any
 
 from signage.catalogue.model import Announcement, County, Flowchart, Notice, PowerItem, Unit
 from signage.catalogue.rules.flowcharts import is_readable_file, resolve_image
-from signage.contract.wire import encode_parts
+from signage.contract.wire import TIME_ZONE_FIELD, encode_parts
 
 MEDIA_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
                ".gif": "image/gif", ".bmp": "image/bmp", ".webp": "image/webp"}
@@ -30,7 +30,7 @@ def _date(value: dt.date | None) -> str | None:
 def county_object(county: County) -> dict[str, Any]:
     return _compact({"name": county.name, "office": county.office,
                      "supervision_phone": county.supervision_phone,
-                     "online_url": county.online_url})
+                     "online_url": county.online_url, TIME_ZONE_FIELD: county.time_zone})
 
 
 def unit_object(unit: Unit, *, minimal: bool = False) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from players.led.dots import led_dots
 from players.led.layout import LedLayout
 from players.led.outputs.base import Frame
 from players.plan import Plan
+from signage.text.timezones import utc_now
 
 
 class PreviewOutput:
@@ -96,13 +97,13 @@ def _look(frame: Frame, pitch: int, dots: bool) -> np.ndarray:
 
 
 def record(plan: Plan, *, fps: float = 25.0, seconds: float | None = None,
-           wall: Callable[[], dt.datetime] = dt.datetime.now, limit: float = 120.0) -> list[Frame]:
+           wall: Callable[[], dt.datetime] = utc_now, limit: float = 120.0) -> list[Frame]:
     """Every frame of :func:`frames_of` in a list (short recordings: tests, benchmarks)."""
     return list(frames_of(plan, fps=fps, seconds=seconds, wall=wall, limit=limit))
 
 
 def frames_of(plan: Plan, *, fps: float = 25.0, seconds: float | None = None,
-              wall: Callable[[], dt.datetime] = dt.datetime.now, limit: float = 120.0) -> Iterator[Frame]:
+              wall: Callable[[], dt.datetime] = utc_now, limit: float = 120.0) -> Iterator[Frame]:
     """Frames of ``plan`` on its sign, on a virtual clock, one at a time (a long recording is
     never held whole): for ``seconds``, or until every entry has passed once (at most ``limit``)."""
     from players.led.renderer import LedRenderer
@@ -112,7 +113,7 @@ def frames_of(plan: Plan, *, fps: float = 25.0, seconds: float | None = None,
     renderer = LedRenderer(output, plan.screen, fps=fps, clock=lambda: clock[0], wall=wall)
     renderer.show(plan)
     played: set[tuple[str, str, str]] = set()
-    wanted = {(e.kind, e.unit, e.key) for e in plan.current(wall())}
+    wanted = {(e.kind, e.unit, e.key) for e in plan.current(wall())}  # on the county's clock
     end = seconds if seconds is not None else limit
     frame = 0
     while clock[0] < end:

@@ -24,6 +24,11 @@ IN_FUTURE = define(
     "“{key}”为 {value}，晚于今天（{today}）。",
     "核对日期；尚未生效的内容请用 valid_from 设定生效日期。",
 )
+UNKNOWN_TIME_ZONE = define(
+    "GK-DATE-005", ERROR, "county", "时区名称无效",
+    "“{key}”的值“{value}”不是已知的时区名称；屏幕、触摸屏和公开栏将按北京时间（Asia/Shanghai）显示时间和日期。",
+    "{advice}",
+)
 EXPIRED = define(
     "GK-DATE-004", INFO, "power, notice, announcement", "已过有效期",
     "有效期已于 {until} 结束，不再发布到任何屏幕。",
