@@ -208,6 +208,10 @@ def test_outputs_read_back(tmp_path: Path) -> None:
                     "六、其他需要报告的事项",
                     "第二十条第（一）项", "7.属于行政执法案卷", "结转下年度继续办理", "征询第三方意见"):
         assert heading in text, heading
+    # one CJK face, subset and embedded; headings in synthetic bold (the second face was half the time)
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    embedded = fonts.splitlines()[2:]
+    assert len(embedded) == 1 and "NotoSansCJK" in embedded[0] and " yes yes yes " in embedded[0]
     # the label may wrap in its column; its figures stand on its first line
     new_line = next(line for line in text.splitlines() if line.lstrip().startswith("一、本年新收"))
     assert new_line.split()[1:] == ["4", "1", "0", "1", "1", "0", "7"]
