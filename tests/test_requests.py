@@ -14,9 +14,11 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from signage.catalogue.loader import load_catalogue
+from signage.catalogue.model import Notice
 from signage.cli import main
 from signage.office.annual_report.compose import compose_report
 from signage.office.annual_report.figures import FiguresError, load_figures
+from signage.office.annual_report.proactive import count_rules
 from signage.office.annual_report.write import write_report
 from signage.requests import register as reg
 from signage.requests.annual import Figures, ReportRefused, build_report
@@ -192,6 +194,48 @@ def test_sample_reports_match_tables_filled_by_hand(tmp_path: Path) -> None:
     assert {row: county.table3.cell(row, "总计") for row in COUNTY_2026_TOTALS} == COUNTY_2026_TOTALS
     assert county.organ == "台安县人民政府"
     assert county.table2[0].cell(("行政规范性文件",), "现行有效件数") == 41
+
+
+def notice(kind: str, date: dt.date, **kw: object) -> Notice:
+    return Notice(kind=kind, date=date, disclosure=kw.pop("disclosure", "主动公开"), **kw)  # type: ignore[arg-type]
+
+
+def test_rules_are_counted_from_the_notices_by_kind_and_dates() -> None:
+    notices = [
+        notice("通告", D(2025, 3, 1)),                                  # in force all 2026
+        notice("决定", D(2025, 5, 6), valid_until=D(2026, 6, 30)),     # repealed in 2026
+        notice("意见", D(2026, 2, 1)),                                  # issued 2026, in force
+        notice("公告", D(2026, 12, 20), valid_from=D(2027, 1, 1)),     # issued, not yet in force
+        notice("通告", D(2026, 4, 1), valid_until=D(2026, 12, 31)),    # issued and expired in 2026
+        notice("命令", D(2026, 7, 1)),                                  # a 规章
+        notice("通知", D(2026, 3, 3)),                                  # a work notice: not counted
+        notice("通告", D(2026, 3, 4), disclosure="依申请公开"),         # not published: not counted
+        notice("通告", D(2026, 3, 5), classification="秘密"),          # classified: not counted
+        notice("通告", D(2027, 1, 5)),                                  # next year
+    ]
+    assert count_rules(notices, 2026) == {
+        "规章": {"本年制发件数": 1, "本年废止件数": 0, "现行有效件数": 1},
+        "行政规范性文件": {"本年制发件数": 3, "本年废止件数": 2, "现行有效件数": 2},
+    }
+
+
+def test_table2_typed_figures_win_and_the_rest_comes_from_the_catalogue(tmp_path: Path) -> None:
+    catalogue, store = load_catalogue(SAMPLE).catalogue, Register.in_folder(tmp_path / "data")
+    taixi = compose_report(catalogue, SAMPLE, store, 2026, "taixi")
+    cells = {row[0]: values for t in taixi.table2 for row, values in t.rows.items()}
+    # 台西区 2026, by hand: one 通告 (台西管发〔2026〕21号, 09-28), no 令; the rest typed in 2026.yaml
+    assert cells == {"规章": [0, 0, 0], "行政规范性文件": [1, 0, 1], "行政许可": [186], "行政处罚": [23],
+                     "行政强制": [0], "行政事业性收费": [0]}
+    assert "行政规范性文件的本年制发件数、本年废止件数、现行有效件数（文种：决定、公告、通告、意见）" \
+        in taixi.notes[0]
+    assert "行政强制、行政事业性收费的数字未填写" in taixi.notes[1]
+    county = compose_report(catalogue, SAMPLE, store, 2026, "county")
+    assert county.table2[0].rows[("行政规范性文件",)] == [6, 2, 41]  # typed by the office: it wins
+    assert not county.notes
+    # without the office's figures: 2026's 通告 of chengjian, jiaotong, taibei, taixi and nongji's 公告
+    bare = compose_report(catalogue, tmp_path / "content", store, 2026, "county")
+    assert bare.table2[0].rows == {("规章",): [0, 0, 0], ("行政规范性文件",): [5, 0, 5]}
+    assert "行政许可、行政处罚、行政强制、行政事业性收费的数字未填写" in bare.notes[1]
 
 
 def test_outputs_read_back(tmp_path: Path) -> None:
