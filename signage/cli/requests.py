@@ -170,6 +170,44 @@ def import_(csv_path: Path, content_dir: Path, data_dir: Path) -> None:
     click.echo(f"已导入 {count} 件申请")
 
 
+@requests_group.command("remind")
+@click.option("--now", "now_text", default=None, metavar="YYYY-MM-DDTHH:MM",
+              help="Send as at this time (default: now); before mail.yaml's `after` nothing is sent.")
+@click.option("--force", is_flag=True, help="Send even if today's reminder went out already.")
+@content_option
+@data_option
+def remind(now_text: str | None, force: bool, content_dir: Path, data_dir: Path) -> None:
+    """E-mail today's reminder (overdue and due within 5 working days) as configured in the data
+    folder's mail.yaml: once a day per recipient group; `signage serve` does this by itself."""
+    from signage.office.reminder_mail import MailSettingsError, load_settings, send_daily, settings_path
+
+    try:
+        now = dt.datetime.fromisoformat(now_text) if now_text else dt.datetime.now()
+    except ValueError:
+        fail(f"--now “{now_text}”应为日期和时刻，例如 2026-11-27T09:00")
+    names = _units(content_dir)
+    try:
+        settings = load_settings(data_dir, set(names))
+    except MailSettingsError as exc:
+        fail(str(exc))
+    if settings is None:
+        fail(f"没有配置提醒邮件：请在 {settings_path(data_dir)} 写明邮件服务器和收件人（docs/REQUESTS.md）")
+    outcome = send_daily(settings, Register.in_folder(data_dir), names, now, force=force)
+    label = {"office": "政务公开办公室"} | names
+    for group in outcome.sent:
+        click.echo(f"已发送：{label.get(group, group)}")
+    for group in outcome.already:
+        click.echo(f"今天已发送过，不再重发：{label.get(group, group)}")
+    for group in outcome.nothing:
+        click.echo(f"没有逾期或即将到期的申请，未发送：{label.get(group, group)}")
+    if not outcome.sent and not outcome.already and not outcome.nothing and not outcome.failed:
+        click.echo(f"未到发送时刻（mail.yaml 的 after: {settings.after.strftime('%H:%M')}）")
+    for line in outcome.failed:
+        click.echo(line, err=True)
+    if outcome.failed:
+        raise SystemExit(EXIT_ERRORS)
+
+
 @main.command("annual-report")
 @content_argument
 @click.option("--year", type=int, required=True, help="The year reported on.")

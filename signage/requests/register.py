@@ -108,6 +108,38 @@ def overdue(request: Request, today: dt.date, calendar: WorkCalendar) -> bool:
     return request.open and today > deadline(request, calendar)
 
 
+@dataclass(slots=True)
+class Due:
+    """An open request on a reminder list, with its deadline."""
+
+    request: Request
+    deadline: dt.date
+    left: int  # working days left, today included (negative: overdue by)
+
+    @property
+    def days(self) -> int:
+        return abs(self.left)
+
+
+def due_lists(requests: list[Request], today: dt.date,
+              calendar: WorkCalendar) -> tuple[list[Due], list[Due]]:
+    """(overdue, due within 5 working days) of the open ``requests``, each most urgent first: what
+    the console's banner and dashboard show and what the reminder e-mail lists."""
+    late: list[Due] = []
+    coming: list[Due] = []
+    for request in requests:
+        if not request.open:
+            continue
+        last = deadline(request, calendar)
+        if overdue(request, today, calendar):
+            late.append(Due(request, last, -calendar.between(last, today)))
+        elif due_soon(request, today, calendar):
+            coming.append(Due(request, last, calendar.between(today, last) + calendar.is_workday(today)))
+    late.sort(key=lambda d: d.deadline)
+    coming.sort(key=lambda d: d.deadline)
+    return late, coming
+
+
 def due_soon(request: Request, today: dt.date, calendar: WorkCalendar,
              days: int = DUE_SOON_DAYS) -> bool:
     """Open, not yet overdue, and at most ``days`` working days left (today's included)."""

@@ -35,6 +35,8 @@ CREATE TABLE IF NOT EXISTS cases (
     result TEXT NOT NULL, number TEXT NOT NULL DEFAULT '', request_id INTEGER,
     note TEXT NOT NULL DEFAULT '', created_by TEXT NOT NULL DEFAULT '');
 CREATE INDEX IF NOT EXISTS cases_unit ON cases (unit, year);
+CREATE TABLE IF NOT EXISTS reminders_sent (
+    day TEXT NOT NULL, recipient TEXT NOT NULL, sent_at TEXT NOT NULL, PRIMARY KEY (day, recipient));
 """
 _DATES = ("received", "answered", "extended_on")
 _COLUMNS = [f.name for f in fields(Request)]
@@ -185,6 +187,19 @@ class Register:
             sql += " WHERE " + " AND ".join(where)
         with self._db() as db:
             return [Case(*row) for row in db.execute(sql + " ORDER BY id", args)]
+
+
+    # the daily reminder e-mail: which recipient group got today's, so a restart does not resend
+
+    def reminded(self, day: dt.date, recipient: str) -> bool:
+        with self._db() as db:
+            return db.execute("SELECT 1 FROM reminders_sent WHERE day = ? AND recipient = ?",
+                              (day.isoformat(), recipient)).fetchone() is not None
+
+    def mark_reminded(self, day: dt.date, recipient: str, sent_at: dt.datetime) -> None:
+        with self._db() as db:
+            db.execute("INSERT OR IGNORE INTO reminders_sent (day, recipient, sent_at) VALUES (?, ?, ?)",
+                       (day.isoformat(), recipient, sent_at.isoformat(timespec="seconds")))
 
 
 def _row(request: Request) -> dict[str, object]:
