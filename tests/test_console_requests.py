@@ -55,6 +55,20 @@ def test_clerk_registers_extends_and_answers_own_units_request(register: Registe
         AuditEntry.objects.values_list("action", flat=True))
 
 
+def test_pages_warn_when_a_deadline_falls_in_a_year_without_holiday_data(register: Register) -> None:
+    from signage.text.workdays import COVERED_YEARS
+
+    office = client_for("office")
+    covered = _add(register, "gongshang", D(2026, 9, 30))
+    for url in ("/requests/", f"/requests/{covered.id}/"):
+        assert "法定节假日安排缺失" not in office.get(url).content.decode()
+    late = _add(register, "gongshang", D(COVERED_YEARS[-1] + 1, 3, 1))
+    warning = f"注意：{COVERED_YEARS[-1] + 1} 年的法定节假日安排缺失"
+    assert warning in office.get(f"/requests/{late.id}/").content.decode()
+    assert warning in office.get("/requests/").content.decode()
+    assert "法定节假日安排缺失" not in office.get(f"/requests/{covered.id}/").content.decode()
+
+
 def test_a_clerk_cannot_reach_another_units_request(register: Register) -> None:
     mine = _add(register, "gongshang", D(2026, 11, 2))
     theirs = _add(register, "jiaotong", D(2026, 11, 2), "交通局的申请")

@@ -26,7 +26,7 @@ from signage.requests.importing import read_register_csv
 from signage.requests.store import Case, Register
 from signage.requests.tables import CARRIED_IN, CARRIED_OUT, NEW, TOTAL, sum_problems, table3
 from signage.requests.vocab import parse_outcome
-from signage.text.workdays import WorkCalendar
+from signage.text.workdays import COVERED_YEARS, WorkCalendar
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "content"
@@ -59,6 +59,25 @@ def test_deadline_counts_working_days_with_holidays_and_adjusted_workdays(
     assert reg.deadline(r, calendar) == due
     r.extended_on = received
     assert reg.deadline(r, calendar) == extended
+
+
+def first_uncovered_monday() -> dt.date:
+    """The first Monday of March in the first year chinese-calendar has no schedule for (2027
+    with 1.11): whatever the package's version, a year it does not cover."""
+    day = D(COVERED_YEARS[-1] + 1, 3, 1)
+    return day + dt.timedelta(days=-day.weekday() % 7)
+
+
+def test_a_deadline_in_a_year_without_holiday_data_is_counted_on_weekdays_with_a_warning() -> None:
+    calendar = WorkCalendar()
+    reg.deadline(request(D(2026, 9, 30)), calendar)  # within the schedule: no warning
+    assert calendar.notes() == []
+    received = first_uncovered_monday()
+    # Monday + 20 weekdays: Tue–Fri (4), three full weeks (19), the fifth Monday (20)
+    assert reg.deadline(request(received), calendar) == received + dt.timedelta(days=28)
+    (note,) = calendar.notes()
+    assert f"{received.year} 年的法定节假日安排缺失" in note and "周一至周五" in note
+    assert "pip install -U chinese-calendar" in note
 
 
 def test_overdue_and_due_within_five_working_days() -> None:
@@ -309,6 +328,21 @@ def test_import_names_the_bad_row_and_column(tmp_path: Path) -> None:
 
 
 # -- the CLI ---------------------------------------------------------------------------------------
+
+def test_cli_warns_when_the_holiday_data_is_missing(tmp_path: Path, repo_cwd: Path) -> None:
+    runner, data = CliRunner(), str(tmp_path / "data")
+    add = ["requests", "add", "--unit", "taixi", "--channel", "网络", "--applicant", "自然人",
+           "--subject", "x", "--data", data, "--received"]
+    out = runner.invoke(main, [*add, "2026-09-30"])
+    assert out.exit_code == 0 and "注意" not in out.output, out.output
+    received = first_uncovered_monday()
+    out = runner.invoke(main, [*add, received.isoformat()])
+    assert out.exit_code == 0, out.output
+    assert f"答复期限 {received + dt.timedelta(days=28)}" in out.output
+    assert f"注意：{received.year} 年的法定节假日安排缺失" in out.output
+    out = runner.invoke(main, ["requests", "list", "--today", "2026-11-27", "--data", data])
+    assert f"{received.year} 年的法定节假日安排缺失" in out.output
+
 
 def test_cli_add_extend_answer_list_and_report(tmp_path: Path, repo_cwd: Path) -> None:
     runner, data = CliRunner(), str(tmp_path / "data")

@@ -68,8 +68,10 @@ def add(unit: str, received: dt.date | None, channel: str, applicant: str, subje
         request = Register.in_folder(data_dir).add(request)
     except reg.RequestError as exc:
         fail(str(exc))
+    calendar = WorkCalendar()
     click.echo(f"登记申请 {request.id}：{unit}，收到 {request.received}，"
-               f"答复期限 {reg.deadline(request, WorkCalendar())}（20 个工作日）")
+               f"答复期限 {reg.deadline(request, calendar)}（20 个工作日）")
+    warn_calendar(calendar)
 
 
 @requests_group.command("list")
@@ -89,6 +91,13 @@ def list_(unit: str | None, open_only: bool, today: dt.date | None, data_dir: Pa
                       state(r, today, calendar), r.outcome, str(r.answered or ""))
     table_console().print(table)
     click.echo(f"共 {len(requests)} 件")
+    warn_calendar(calendar)
+
+
+def warn_calendar(calendar: WorkCalendar) -> None:
+    """Say so when a deadline was counted in a year the holiday data does not cover (weekdays only)."""
+    for note in calendar.notes():
+        click.echo(f"注意：{note}", err=True)
 
 
 def state(request: reg.Request, today: dt.date, calendar: WorkCalendar) -> str:
@@ -113,9 +122,11 @@ def answer(request_id: int, outcome: str, date: dt.date | None, note: str, data_
                                                       note=note)
     except ValueError as exc:
         fail(str(exc))
-    in_time = reg.answered_in_time(request, WorkCalendar())
+    calendar = WorkCalendar()
+    in_time = reg.answered_in_time(request, calendar)
     click.echo(f"申请 {request.id} 已答复：{request.outcome}，{request.answered}"
-               f"（{'按时' if in_time else '逾期'}，期限 {reg.deadline(request, WorkCalendar())}）")
+               f"（{'按时' if in_time else '逾期'}，期限 {reg.deadline(request, calendar)}）")
+    warn_calendar(calendar)
 
 
 @requests_group.command("extend")
@@ -133,6 +144,7 @@ def extend(request_id: int, approver: str, reason: str, date: dt.date | None, da
     except reg.RequestError as exc:
         fail(str(exc))
     click.echo(f"申请 {request.id} 已延期（{approver} 批准）：新的答复期限 {reg.deadline(request, calendar)}")
+    warn_calendar(calendar)
 
 
 @requests_group.command("case")

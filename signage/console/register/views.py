@@ -68,7 +68,7 @@ def register_list(request: HttpRequest) -> HttpResponse:
         rows.append({"r": item, "unit_name": units.get(item.unit, item.unit),
                      "deadline": reg.deadline(item, calendar), "state": state, "state_name": STATES[state]})
     return render(request, "console/register/list.html", {"rows": rows, "units": units, "chosen": chosen,
-                                                          "today": today})
+                                                          "today": today, "calendar_notes": calendar.notes()})
 
 
 @role_required(OFFICE, UNIT)
@@ -86,8 +86,9 @@ def register_new(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             audit(request, "request-add", f"{item.unit}/申请{item.id}", detail=item.subject[:200])
+            calendar = WorkCalendar()
             messages.success(request, f"已登记申请 {item.id}，答复期限 "
-                                      f"{reg.deadline(item, WorkCalendar()).isoformat()}。")
+                                      f"{reg.deadline(item, calendar).isoformat()}。")
             return redirect("register-detail", pk=item.id)
     return render(request, "console/register/new.html", {"form": form})
 
@@ -100,7 +101,7 @@ def register_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "console/register/detail.html", {
         "r": item, "deadline": reg.deadline(item, calendar),
         "first_deadline": reg.base_deadline(item, calendar),
-        "state": state, "state_name": STATES[state],
+        "state": state, "state_name": STATES[state], "calendar_notes": calendar.notes(),
         "answer_form": AnswerForm(initial={"answered": today}, auto_id="a-%s"),
         "extend_form": ExtendForm(initial={"approved": today}, auto_id="e-%s")})
 
