@@ -118,6 +118,83 @@ def test_answer_is_recorded_once_and_only_in_a_table3_category(tmp_path: Path) -
         store.answer(r.id, "部分公开", D(2026, 3, 11))
 
 
+def test_supplement_stops_the_clock_and_restarts_it_from_the_supplement(tmp_path: Path) -> None:
+    store, calendar = Register.in_folder(tmp_path), WorkCalendar()
+    item = store.add(request(D(2026, 9, 30)))
+    # 7 working days after Wed 09-30: 10-08, 10-09, Sat 10-10 (调休), 10-12 … 10-15
+    with pytest.raises(reg.RequestError, match="7 个工作日内（2026-10-15 前）"):
+        store.ask_supplement(item.id, D(2026, 10, 16), calendar)
+    with pytest.raises(reg.RequestError, match="没有待补正的通知"):
+        store.receive_supplement(item.id, D(2026, 10, 19))
+    asked = store.ask_supplement(item.id, D(2026, 10, 9), calendar, by="clerk")
+    assert asked.awaiting_supplement
+    # waiting for the applicant: never overdue, never on the due-soon list, cannot be extended
+    assert not reg.overdue(asked, D(2026, 12, 31), calendar)
+    assert not reg.due_soon(asked, D(2026, 11, 2), calendar)
+    with pytest.raises(reg.RequestError, match="尚未补正"):
+        store.extend(item.id, D(2026, 10, 12), "刘建国", "征询", calendar)
+    with pytest.raises(reg.RequestError, match="一次性告知"):
+        store.ask_supplement(item.id, D(2026, 10, 12), calendar)
+    with pytest.raises(reg.RequestError, match="早于要求补正的日期"):
+        store.receive_supplement(item.id, D(2026, 10, 8))
+    supplemented = store.receive_supplement(item.id, D(2026, 10, 19), by="clerk")
+    # Mon 10-19 + 20 working days (no holiday until December): 10-20 … 11-16; extended: 12-14
+    assert reg.deadline(supplemented, calendar) == D(2026, 11, 16)
+    extended = store.extend(item.id, D(2026, 11, 16), "刘建国", "征询第三方", calendar)
+    assert reg.deadline(extended, calendar) == D(2026, 12, 14)
+    assert [h[2] for h in store.history(item.id)] == ["登记", "要求补正", "收到补正", "延期"]
+
+
+def test_corrections_void_and_delete_leave_a_history(tmp_path: Path) -> None:
+    store, calendar = Register.in_folder(tmp_path), WorkCalendar()
+    item = store.add(request(D(2026, 9, 3), created_by="clerk"))
+    with pytest.raises(reg.RequestError, match="请写明更正的原因"):
+        store.edit(item.id, {"received": D(2026, 9, 30)}, reason=" ")
+    with pytest.raises(reg.RequestError, match="不能更正这些字段：outcome"):
+        store.edit(item.id, {"outcome": "予以公开"}, reason="x")
+    fixed = store.edit(item.id, {"received": D(2026, 9, 30), "channel": "信函"}, reason="收到日期录错",
+                       by="clerk")
+    assert reg.deadline(fixed, calendar) == D(2026, 11, 3) and fixed.channel == "信函"
+    assert store.history(item.id)[-1][1:] == ("clerk", "更正", "收到日期：2026-09-03 → 2026-09-30；"
+                                              "申请方式：“网络” → “信函”（原因：收到日期录错）")
+    store.answer(item.id, "予以公开", D(2026, 10, 20))
+    with pytest.raises(reg.RequestError, match="晚于已登记的答复"):
+        store.edit(item.id, {"received": D(2026, 10, 21)}, reason="x")
+    # void: out of every list and the report's table 3, still readable with its reason
+    twin = store.add(request(D(2026, 9, 30)))
+    assert len(store.requests()) == 2 and table3(store.requests(), 2026).cell(NEW, "总计") == 2
+    store.void(twin.id, "重复登记，与第 1 号为同一申请", by="clerk")
+    assert [r.id for r in store.requests()] == [item.id]
+    assert table3(store.requests(), 2026).cell(NEW, "总计") == 1
+    assert store.get(twin.id).voided.startswith("重复登记")
+    with pytest.raises(reg.RequestError, match="已作废"):
+        store.answer(twin.id, "予以公开", D(2026, 10, 9))
+    # delete: gone, with a line in the history
+    store.delete(twin.id, "测试数据", by="office")
+    with pytest.raises(reg.RequestError, match="没有编号为"):
+        store.get(twin.id)
+    assert store.history(twin.id)[-1][1:3] == ("office", "删除")
+
+
+def test_a_version_1_register_file_gains_the_new_columns(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "requests.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript("""CREATE TABLE requests (id INTEGER PRIMARY KEY, unit TEXT NOT NULL,
+        received TEXT NOT NULL, channel TEXT NOT NULL, applicant TEXT NOT NULL, subject TEXT NOT NULL,
+        applicant_name TEXT NOT NULL DEFAULT '', outcome TEXT NOT NULL DEFAULT '', answered TEXT,
+        extended_on TEXT, extension_approver TEXT NOT NULL DEFAULT '',
+        extension_reason TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '',
+        created_by TEXT NOT NULL DEFAULT '');
+        INSERT INTO requests (unit, received, channel, applicant, subject)
+        VALUES ('taixi', '2026-09-30', '网络', '自然人', '旧登记');
+        PRAGMA user_version = 1;""")
+    db.close()
+    (old,) = Register(path).requests()
+    assert (old.subject, old.supplement_asked, old.voided) == ("旧登记", None, "")
+
+
 def test_another_units_request_looks_missing(tmp_path: Path) -> None:
     store = Register.in_folder(tmp_path)
     r = store.add(request(D(2026, 3, 2)))
