@@ -421,6 +421,35 @@ def test_cli_warns_when_the_holiday_data_is_missing(tmp_path: Path, repo_cwd: Pa
     assert f"{received.year} 年的法定节假日安排缺失" in out.output
 
 
+def test_cli_supplement_edit_void_delete_and_show(tmp_path: Path, repo_cwd: Path) -> None:
+    runner, data = CliRunner(), ["--data", str(tmp_path / "data")]
+    add = ["requests", "add", "--unit", "taixi", "--received", "2026-09-03", "--channel", "网络",
+           "--applicant", "自然人", "--subject", "特困供养名单", *data]
+    assert runner.invoke(main, add).exit_code == 0
+    assert runner.invoke(main, add).exit_code == 0  # entered twice by mistake
+    out = runner.invoke(main, ["requests", "edit", "1", "--received", "2026-09-30", "--reason", "日期录错",
+                               *data])
+    assert out.exit_code == 0 and "答复期限 2026-11-03" in out.output, out.output
+    out = runner.invoke(main, ["requests", "supplement", "1", "--asked", "2026-10-16", *data])
+    assert out.exit_code != 0 and "7 个工作日内（2026-10-15 前）" in out.output
+    out = runner.invoke(main, ["requests", "supplement", "1", "--asked", "2026-10-09", *data])
+    assert out.exit_code == 0 and "答复期限暂停" in out.output, out.output
+    out = runner.invoke(main, ["requests", "list", "--today", "2026-11-27", *data])
+    assert "待补正" in out.output and "收到补正后计算" in out.output
+    out = runner.invoke(main, ["requests", "supplement", "1", "--received", "2026-10-19", *data])
+    assert "新的答复期限 2026-11-16" in out.output, out.output
+    assert runner.invoke(main, ["requests", "void", "2", "--reason", "重复登记", *data]).exit_code == 0
+    out = runner.invoke(main, ["requests", "list", *data])
+    assert "共 1 件" in out.output
+    assert runner.invoke(main, ["requests", "delete", "2", "--reason", "重复登记", *data]).exit_code == 0
+    out = runner.invoke(main, ["requests", "show", "1", *data])
+    assert out.exit_code == 0, out.output
+    for action in ("登记", "更正", "要求补正", "收到补正"):
+        assert f"cli  {action}" in out.output
+    out = runner.invoke(main, ["requests", "show", "2", *data])
+    assert "作废" in out.output and "删除" in out.output
+
+
 def test_cli_add_extend_answer_list_and_report(tmp_path: Path, repo_cwd: Path) -> None:
     runner, data = CliRunner(), str(tmp_path / "data")
     out = runner.invoke(main, ["requests", "add", "--unit", "taixi", "--received", "2026-09-30", "--channel",
