@@ -278,6 +278,7 @@ class DailyReminder:
     def __init__(self, data_dir: Path, units: Callable[[], dict[str, str]],
                  now: Callable[[], dt.datetime] = dt.datetime.now, interval: float = CHECK_EVERY) -> None:
         self.data_dir, self.units, self.now, self.interval = data_dir, units, now, interval
+        self._names: tuple[dt.date, dict[str, str]] | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="request-reminder-mail", daemon=True)
 
@@ -293,11 +294,14 @@ class DailyReminder:
         if not settings_path(self.data_dir).exists():  # not configured: costs one stat a check
             return None
         try:
-            names = self.units()
+            now = self.now()
+            if self._names is None or self._names[0] != now.date():  # the catalogue read once a day
+                self._names = (now.date(), self.units())
+            names = self._names[1]
             settings = load_settings(self.data_dir, set(names))
             if settings is None:
                 return None
-            return send_daily(settings, Register.in_folder(self.data_dir), names, self.now())
+            return send_daily(settings, Register.in_folder(self.data_dir), names, now)
         except MailSettingsError as exc:
             LOG.warning("依申请公开提醒邮件未发送：%s", exc)
         except Exception:  # a bug here must not take the service down with it
