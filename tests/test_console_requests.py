@@ -55,6 +55,57 @@ def test_clerk_registers_extends_and_answers_own_units_request(register: Registe
         AuditEntry.objects.values_list("action", flat=True))
 
 
+def test_pages_warn_when_a_deadline_falls_in_a_year_without_holiday_data(register: Register) -> None:
+    from signage.text.workdays import COVERED_YEARS
+
+    office = client_for("office")
+    covered = _add(register, "gongshang", D(2026, 9, 30))
+    for url in ("/requests/", f"/requests/{covered.id}/"):
+        assert "法定节假日安排缺失" not in office.get(url).content.decode()
+    late = _add(register, "gongshang", D(COVERED_YEARS[-1] + 1, 3, 1))
+    warning = f"注意：{COVERED_YEARS[-1] + 1} 年的法定节假日安排缺失"
+    assert warning in office.get(f"/requests/{late.id}/").content.decode()
+    assert warning in office.get("/requests/").content.decode()
+    assert "法定节假日安排缺失" not in office.get(f"/requests/{covered.id}/").content.decode()
+
+
+def test_supplement_correction_void_and_delete_in_the_console(register: Register) -> None:
+    from signage.console.audit.models import AuditEntry
+
+    clerk, office = client_for("clerk"), client_for("office")  # clerk: gongshang
+    item = _add(register, "gongshang", D(2026, 9, 30))
+    assert "登记补正通知" in clerk.get(f"/requests/{item.id}/").content.decode()
+    clerk.post(f"/requests/{item.id}/supplement/ask", {"day": "2026-10-16"})  # past the 7 working days
+    assert register.get(item.id).supplement_asked is None
+    clerk.post(f"/requests/{item.id}/supplement/ask", {"day": "2026-10-09"})
+    page = clerk.get(f"/requests/{item.id}/").content.decode()
+    assert "收到补正后重新计算" in page and "待补正" in page and "登记收到补正" in page
+    clerk.post(f"/requests/{item.id}/supplement/received", {"day": "2026-10-19"})
+    page = clerk.get(f"/requests/{item.id}/").content.decode()
+    assert "2026-11-16" in page and "2026-10-19 收到补正" in page
+    # a correction, with its reason in the history on the page
+    form = clerk.get(f"/requests/{item.id}/edit").content.decode()
+    assert 'value="2026-09-30"' in form
+    clerk.post(f"/requests/{item.id}/edit", {"unit": "gongshang", "received": "2026-09-30",
+                                             "channel": "信函", "applicant": "自然人", "subject": "预算说明",
+                                             "applicant_name": "", "reason": "申请方式录错"})
+    assert register.get(item.id).channel == "信函"
+    page = clerk.get(f"/requests/{item.id}/").content.decode()
+    assert "申请方式：“网络” → “信函”（原因：申请方式录错）" in page
+    # a clerk voids, only the office deletes
+    twin = _add(register, "gongshang", D(2026, 9, 30), "重复的申请")
+    assert "删除原因" not in clerk.get(f"/requests/{twin.id}/").content.decode()
+    assert clerk.post(f"/requests/{twin.id}/delete", {"reason": "重复"}).status_code == 403
+    clerk.post(f"/requests/{twin.id}/void", {"reason": "重复登记"})
+    assert register.get(twin.id).voided == "重复登记"
+    assert "重复的申请" not in clerk.get("/requests/").content.decode()
+    assert "删除原因" in office.get(f"/requests/{item.id}/").content.decode()
+    assert office.post(f"/requests/{twin.id}/delete", {"reason": "重复"}).status_code == 302
+    assert office.get(f"/requests/{twin.id}/").status_code == 404
+    assert {"request-supplement-ask", "request-supplement-received", "request-edit", "request-void",
+            "request-delete"} <= set(AuditEntry.objects.values_list("action", flat=True))
+
+
 def test_a_clerk_cannot_reach_another_units_request(register: Register) -> None:
     mine = _add(register, "gongshang", D(2026, 11, 2))
     theirs = _add(register, "jiaotong", D(2026, 11, 2), "交通局的申请")
@@ -177,6 +228,14 @@ def test_register_flows_in_the_browser(web: str, register: Register, browser: An
     # chinese_calendar 1.11 has no 2027 schedule yet: Monday–Friday (1 January counted)
     assert "新的答复期限 2027-01-15" in page.inner_text("main")
     _look(page, "detail")
+    page.click("text=更正登记内容")
+    page.wait_for_load_state()
+    page.fill("#id_reason", "申请内容录入不全")
+    page.fill("#id_subject", "近三年市场主体登记统计数据（按行业）")
+    _look(page, "edit")
+    page.click("button:has-text('保存更正')")
+    page.wait_for_load_state()
+    assert "申请内容录入不全" in page.inner_text("main")
     page.select_option("#a-outcome", "予以公开")
     page.click("button:has-text('保存答复')")
     page.wait_for_load_state()

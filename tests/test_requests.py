@@ -14,9 +14,11 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from signage.catalogue.loader import load_catalogue
+from signage.catalogue.model import Notice
 from signage.cli import main
 from signage.office.annual_report.compose import compose_report
 from signage.office.annual_report.figures import FiguresError, load_figures
+from signage.office.annual_report.proactive import count_rules
 from signage.office.annual_report.write import write_report
 from signage.requests import register as reg
 from signage.requests.annual import Figures, ReportRefused, build_report
@@ -24,7 +26,7 @@ from signage.requests.importing import read_register_csv
 from signage.requests.store import Case, Register
 from signage.requests.tables import CARRIED_IN, CARRIED_OUT, NEW, TOTAL, sum_problems, table3
 from signage.requests.vocab import parse_outcome
-from signage.text.workdays import WorkCalendar
+from signage.text.workdays import COVERED_YEARS, WorkCalendar
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "content"
@@ -57,6 +59,25 @@ def test_deadline_counts_working_days_with_holidays_and_adjusted_workdays(
     assert reg.deadline(r, calendar) == due
     r.extended_on = received
     assert reg.deadline(r, calendar) == extended
+
+
+def first_uncovered_monday() -> dt.date:
+    """The first Monday of March in the first year chinese-calendar has no schedule for (2027
+    with 1.11): whatever the package's version, a year it does not cover."""
+    day = D(COVERED_YEARS[-1] + 1, 3, 1)
+    return day + dt.timedelta(days=-day.weekday() % 7)
+
+
+def test_a_deadline_in_a_year_without_holiday_data_is_counted_on_weekdays_with_a_warning() -> None:
+    calendar = WorkCalendar()
+    reg.deadline(request(D(2026, 9, 30)), calendar)  # within the schedule: no warning
+    assert calendar.notes() == []
+    received = first_uncovered_monday()
+    # Monday + 20 weekdays: Tue–Fri (4), three full weeks (19), the fifth Monday (20)
+    assert reg.deadline(request(received), calendar) == received + dt.timedelta(days=28)
+    (note,) = calendar.notes()
+    assert f"{received.year} 年的法定节假日安排缺失" in note and "周一至周五" in note
+    assert "pip install -U chinese-calendar" in note
 
 
 def test_overdue_and_due_within_five_working_days() -> None:
@@ -95,6 +116,83 @@ def test_answer_is_recorded_once_and_only_in_a_table3_category(tmp_path: Path) -
     assert store.answer(r.id, "予以公开", D(2026, 3, 10)).answered == D(2026, 3, 10)
     with pytest.raises(reg.RequestError, match="已于"):
         store.answer(r.id, "部分公开", D(2026, 3, 11))
+
+
+def test_supplement_stops_the_clock_and_restarts_it_from_the_supplement(tmp_path: Path) -> None:
+    store, calendar = Register.in_folder(tmp_path), WorkCalendar()
+    item = store.add(request(D(2026, 9, 30)))
+    # 7 working days after Wed 09-30: 10-08, 10-09, Sat 10-10 (调休), 10-12 … 10-15
+    with pytest.raises(reg.RequestError, match="7 个工作日内（2026-10-15 前）"):
+        store.ask_supplement(item.id, D(2026, 10, 16), calendar)
+    with pytest.raises(reg.RequestError, match="没有待补正的通知"):
+        store.receive_supplement(item.id, D(2026, 10, 19))
+    asked = store.ask_supplement(item.id, D(2026, 10, 9), calendar, by="clerk")
+    assert asked.awaiting_supplement
+    # waiting for the applicant: never overdue, never on the due-soon list, cannot be extended
+    assert not reg.overdue(asked, D(2026, 12, 31), calendar)
+    assert not reg.due_soon(asked, D(2026, 11, 2), calendar)
+    with pytest.raises(reg.RequestError, match="尚未补正"):
+        store.extend(item.id, D(2026, 10, 12), "刘建国", "征询", calendar)
+    with pytest.raises(reg.RequestError, match="一次性告知"):
+        store.ask_supplement(item.id, D(2026, 10, 12), calendar)
+    with pytest.raises(reg.RequestError, match="早于要求补正的日期"):
+        store.receive_supplement(item.id, D(2026, 10, 8))
+    supplemented = store.receive_supplement(item.id, D(2026, 10, 19), by="clerk")
+    # Mon 10-19 + 20 working days (no holiday until December): 10-20 … 11-16; extended: 12-14
+    assert reg.deadline(supplemented, calendar) == D(2026, 11, 16)
+    extended = store.extend(item.id, D(2026, 11, 16), "刘建国", "征询第三方", calendar)
+    assert reg.deadline(extended, calendar) == D(2026, 12, 14)
+    assert [h[2] for h in store.history(item.id)] == ["登记", "要求补正", "收到补正", "延期"]
+
+
+def test_corrections_void_and_delete_leave_a_history(tmp_path: Path) -> None:
+    store, calendar = Register.in_folder(tmp_path), WorkCalendar()
+    item = store.add(request(D(2026, 9, 3), created_by="clerk"))
+    with pytest.raises(reg.RequestError, match="请写明更正的原因"):
+        store.edit(item.id, {"received": D(2026, 9, 30)}, reason=" ")
+    with pytest.raises(reg.RequestError, match="不能更正这些字段：outcome"):
+        store.edit(item.id, {"outcome": "予以公开"}, reason="x")
+    fixed = store.edit(item.id, {"received": D(2026, 9, 30), "channel": "信函"}, reason="收到日期录错",
+                       by="clerk")
+    assert reg.deadline(fixed, calendar) == D(2026, 11, 3) and fixed.channel == "信函"
+    assert store.history(item.id)[-1][1:] == ("clerk", "更正", "收到日期：2026-09-03 → 2026-09-30；"
+                                              "申请方式：“网络” → “信函”（原因：收到日期录错）")
+    store.answer(item.id, "予以公开", D(2026, 10, 20))
+    with pytest.raises(reg.RequestError, match="晚于已登记的答复"):
+        store.edit(item.id, {"received": D(2026, 10, 21)}, reason="x")
+    # void: out of every list and the report's table 3, still readable with its reason
+    twin = store.add(request(D(2026, 9, 30)))
+    assert len(store.requests()) == 2 and table3(store.requests(), 2026).cell(NEW, "总计") == 2
+    store.void(twin.id, "重复登记，与第 1 号为同一申请", by="clerk")
+    assert [r.id for r in store.requests()] == [item.id]
+    assert table3(store.requests(), 2026).cell(NEW, "总计") == 1
+    assert store.get(twin.id).voided.startswith("重复登记")
+    with pytest.raises(reg.RequestError, match="已作废"):
+        store.answer(twin.id, "予以公开", D(2026, 10, 9))
+    # delete: gone, with a line in the history
+    store.delete(twin.id, "测试数据", by="office")
+    with pytest.raises(reg.RequestError, match="没有编号为"):
+        store.get(twin.id)
+    assert store.history(twin.id)[-1][1:3] == ("office", "删除")
+
+
+def test_a_version_1_register_file_gains_the_new_columns(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "requests.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript("""CREATE TABLE requests (id INTEGER PRIMARY KEY, unit TEXT NOT NULL,
+        received TEXT NOT NULL, channel TEXT NOT NULL, applicant TEXT NOT NULL, subject TEXT NOT NULL,
+        applicant_name TEXT NOT NULL DEFAULT '', outcome TEXT NOT NULL DEFAULT '', answered TEXT,
+        extended_on TEXT, extension_approver TEXT NOT NULL DEFAULT '',
+        extension_reason TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '',
+        created_by TEXT NOT NULL DEFAULT '');
+        INSERT INTO requests (unit, received, channel, applicant, subject)
+        VALUES ('taixi', '2026-09-30', '网络', '自然人', '旧登记');
+        PRAGMA user_version = 1;""")
+    db.close()
+    (old,) = Register(path).requests()
+    assert (old.subject, old.supplement_asked, old.voided) == ("旧登记", None, "")
 
 
 def test_another_units_request_looks_missing(tmp_path: Path) -> None:
@@ -194,6 +292,48 @@ def test_sample_reports_match_tables_filled_by_hand(tmp_path: Path) -> None:
     assert county.table2[0].cell(("行政规范性文件",), "现行有效件数") == 41
 
 
+def notice(kind: str, date: dt.date, **kw: object) -> Notice:
+    return Notice(kind=kind, date=date, disclosure=kw.pop("disclosure", "主动公开"), **kw)  # type: ignore[arg-type]
+
+
+def test_rules_are_counted_from_the_notices_by_kind_and_dates() -> None:
+    notices = [
+        notice("通告", D(2025, 3, 1)),                                  # in force all 2026
+        notice("决定", D(2025, 5, 6), valid_until=D(2026, 6, 30)),     # repealed in 2026
+        notice("意见", D(2026, 2, 1)),                                  # issued 2026, in force
+        notice("公告", D(2026, 12, 20), valid_from=D(2027, 1, 1)),     # issued, not yet in force
+        notice("通告", D(2026, 4, 1), valid_until=D(2026, 12, 31)),    # issued and expired in 2026
+        notice("命令", D(2026, 7, 1)),                                  # a 规章
+        notice("通知", D(2026, 3, 3)),                                  # a work notice: not counted
+        notice("通告", D(2026, 3, 4), disclosure="依申请公开"),         # not published: not counted
+        notice("通告", D(2026, 3, 5), classification="秘密"),          # classified: not counted
+        notice("通告", D(2027, 1, 5)),                                  # next year
+    ]
+    assert count_rules(notices, 2026) == {
+        "规章": {"本年制发件数": 1, "本年废止件数": 0, "现行有效件数": 1},
+        "行政规范性文件": {"本年制发件数": 3, "本年废止件数": 2, "现行有效件数": 2},
+    }
+
+
+def test_table2_typed_figures_win_and_the_rest_comes_from_the_catalogue(tmp_path: Path) -> None:
+    catalogue, store = load_catalogue(SAMPLE).catalogue, Register.in_folder(tmp_path / "data")
+    taixi = compose_report(catalogue, SAMPLE, store, 2026, "taixi")
+    cells = {row[0]: values for t in taixi.table2 for row, values in t.rows.items()}
+    # 台西区 2026, by hand: one 通告 (台西管发〔2026〕21号, 09-28), no 令; the rest typed in 2026.yaml
+    assert cells == {"规章": [0, 0, 0], "行政规范性文件": [1, 0, 1], "行政许可": [186], "行政处罚": [23],
+                     "行政强制": [0], "行政事业性收费": [0]}
+    assert "行政规范性文件的本年制发件数、本年废止件数、现行有效件数（文种：决定、公告、通告、意见）" \
+        in taixi.notes[0]
+    assert "行政强制、行政事业性收费的数字未填写" in taixi.notes[1]
+    county = compose_report(catalogue, SAMPLE, store, 2026, "county")
+    assert county.table2[0].rows[("行政规范性文件",)] == [6, 2, 41]  # typed by the office: it wins
+    assert not county.notes
+    # without the office's figures: 2026's 通告 of chengjian, jiaotong, taibei, taixi and nongji's 公告
+    bare = compose_report(catalogue, tmp_path / "content", store, 2026, "county")
+    assert bare.table2[0].rows == {("规章",): [0, 0, 0], ("行政规范性文件",): [5, 0, 5]}
+    assert "行政许可、行政处罚、行政强制、行政事业性收费的数字未填写" in bare.notes[1]
+
+
 def test_outputs_read_back(tmp_path: Path) -> None:
     store = sample_register(tmp_path)
     report = compose_report(load_catalogue(SAMPLE).catalogue, SAMPLE, store, 2026, "taixi")
@@ -208,6 +348,10 @@ def test_outputs_read_back(tmp_path: Path) -> None:
                     "六、其他需要报告的事项",
                     "第二十条第（一）项", "7.属于行政执法案卷", "结转下年度继续办理", "征询第三方意见"):
         assert heading in text, heading
+    # one CJK face, subset and embedded; headings in synthetic bold (the second face was half the time)
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    embedded = fonts.splitlines()[2:]
+    assert len(embedded) == 1 and "NotoSansCJK" in embedded[0] and " yes yes yes " in embedded[0]
     # the label may wrap in its column; its figures stand on its first line
     new_line = next(line for line in text.splitlines() if line.lstrip().startswith("一、本年新收"))
     assert new_line.split()[1:] == ["4", "1", "0", "1", "1", "0", "7"]
@@ -261,6 +405,50 @@ def test_import_names_the_bad_row_and_column(tmp_path: Path) -> None:
 
 
 # -- the CLI ---------------------------------------------------------------------------------------
+
+def test_cli_warns_when_the_holiday_data_is_missing(tmp_path: Path, repo_cwd: Path) -> None:
+    runner, data = CliRunner(), str(tmp_path / "data")
+    add = ["requests", "add", "--unit", "taixi", "--channel", "网络", "--applicant", "自然人",
+           "--subject", "x", "--data", data, "--received"]
+    out = runner.invoke(main, [*add, "2026-09-30"])
+    assert out.exit_code == 0 and "注意" not in out.output, out.output
+    received = first_uncovered_monday()
+    out = runner.invoke(main, [*add, received.isoformat()])
+    assert out.exit_code == 0, out.output
+    assert f"答复期限 {received + dt.timedelta(days=28)}" in out.output
+    assert f"注意：{received.year} 年的法定节假日安排缺失" in out.output
+    out = runner.invoke(main, ["requests", "list", "--today", "2026-11-27", "--data", data])
+    assert f"{received.year} 年的法定节假日安排缺失" in out.output
+
+
+def test_cli_supplement_edit_void_delete_and_show(tmp_path: Path, repo_cwd: Path) -> None:
+    runner, data = CliRunner(), ["--data", str(tmp_path / "data")]
+    add = ["requests", "add", "--unit", "taixi", "--received", "2026-09-03", "--channel", "网络",
+           "--applicant", "自然人", "--subject", "特困供养名单", *data]
+    assert runner.invoke(main, add).exit_code == 0
+    assert runner.invoke(main, add).exit_code == 0  # entered twice by mistake
+    out = runner.invoke(main, ["requests", "edit", "1", "--received", "2026-09-30", "--reason", "日期录错",
+                               *data])
+    assert out.exit_code == 0 and "答复期限 2026-11-03" in out.output, out.output
+    out = runner.invoke(main, ["requests", "supplement", "1", "--asked", "2026-10-16", *data])
+    assert out.exit_code != 0 and "7 个工作日内（2026-10-15 前）" in out.output
+    out = runner.invoke(main, ["requests", "supplement", "1", "--asked", "2026-10-09", *data])
+    assert out.exit_code == 0 and "答复期限暂停" in out.output, out.output
+    out = runner.invoke(main, ["requests", "list", "--today", "2026-11-27", *data])
+    assert "待补正" in out.output and "收到补正后计算" in out.output
+    out = runner.invoke(main, ["requests", "supplement", "1", "--received", "2026-10-19", *data])
+    assert "新的答复期限 2026-11-16" in out.output, out.output
+    assert runner.invoke(main, ["requests", "void", "2", "--reason", "重复登记", *data]).exit_code == 0
+    out = runner.invoke(main, ["requests", "list", *data])
+    assert "共 1 件" in out.output
+    assert runner.invoke(main, ["requests", "delete", "2", "--reason", "重复登记", *data]).exit_code == 0
+    out = runner.invoke(main, ["requests", "show", "1", *data])
+    assert out.exit_code == 0, out.output
+    for action in ("登记", "更正", "要求补正", "收到补正"):
+        assert f"cli  {action}" in out.output
+    out = runner.invoke(main, ["requests", "show", "2", *data])
+    assert "作废" in out.output and "删除" in out.output
+
 
 def test_cli_add_extend_answer_list_and_report(tmp_path: Path, repo_cwd: Path) -> None:
     runner, data = CliRunner(), str(tmp_path / "data")

@@ -17,11 +17,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from fpdf import FPDF
+from fpdf.enums import TextMode
 
 from players.board.canvas import Document, Fonts, Line, Page, Picture, Polygon, Rect, Text
+from signage.text.fonts import FontFile
 
 FAMILY = "NotoSansSC"
 FALLBACK = "fallback"
+# Stroke width of a synthetic bold, in points per point of type size. fpdf2 2.8 writes the
+# stroke width of ``text()`` unscaled, so the line width given is read as points.
+SYNTHETIC_BOLD = 0.03
 
 
 LOG = logging.getLogger(__name__)
@@ -81,29 +86,44 @@ def _new_pdf(document: Document, fonts: Fonts) -> FPDF:
     pdf.set_keywords(document.keywords)
     pdf.set_creator("disclosure-signage")
     pdf.set_lang("zh-CN")
-    for style, font in (("", fonts.regular), ("B", fonts.bold)):
-        pdf.add_font(FAMILY, style, str(font.path), collection_font_number=font.index)
-    for number, font in enumerate(fonts.fallbacks):  # rare characters (CJK Extension B …)
-        pdf.add_font(f"{FALLBACK}{number}", "", str(font.path), collection_font_number=font.index)
-    for loaded in pdf.fonts.values():
-        # The subset keeps the font's own glyph boxes; recomputing them from the CFF outlines
-        # costs about a second a document and changes nothing a viewer or printer uses.
-        ttfont = getattr(loaded, "ttfont", None)
-        if ttfont is not None:
-            ttfont.recalcBBoxes = False
     return pdf
 
 
 def _draw_text(pdf: FPDF, shape: Text, fonts: Fonts) -> None:
     """A text in runs: the CJK font, and a fallback font for what it lacks (fpdf2's own
-    fallback applies to cells only, not to ``text``)."""
+    fallback applies to cells only, not to ``text``).
+
+    When ``fonts`` has one face for both weights, bold is the regular face filled and stroked
+    (synthetic bold): one CJK face embedded instead of two halves the cost of a PDF."""
     families = {font: f"{FALLBACK}{number}" for number, font in enumerate(fonts.fallbacks)}
+    synthetic = shape.bold and fonts.bold == fonts.regular
     x = shape.x
     for font, run in fonts.runs(shape.text, shape.bold):
         family = families.get(font)
-        pdf.set_font(family or FAMILY, "" if family else ("B" if shape.bold else ""), shape.size)
-        pdf.text(x, shape.y, run)
+        style = "" if family or synthetic else ("B" if shape.bold else "")
+        _register(pdf, family or FAMILY, style, font)
+        pdf.set_font(family or FAMILY, style, shape.size)
+        if synthetic:  # in its own graphics state: the PDF's text mode outlives the text (Tr)
+            with pdf.local_context(text_mode=TextMode.FILL_STROKE, draw_color=shape.colour,
+                                   line_width=shape.size * SYNTHETIC_BOLD):
+                pdf.text(x, shape.y, run)
+        else:
+            pdf.text(x, shape.y, run)
         x += pdf.get_string_width(run)
+
+
+def _register(pdf: FPDF, family: str, style: str, font: FontFile) -> None:
+    """Embed a font when the document first uses it: parsing a CJK face costs a few hundred ms
+    and the fallback fonts (TrueType, decompiled whole by fpdf2) over a second, so a document
+    that sets no rare character and no bold pays for neither."""
+    if f"{family.lower()}{style}" in pdf.fonts:
+        return
+    pdf.add_font(family, style, str(font.path), collection_font_number=font.index)
+    # The subset keeps the font's own glyph boxes; recomputing them from the CFF outlines
+    # costs about a second a document and changes nothing a viewer or printer uses.
+    ttfont = getattr(pdf.fonts[f"{family.lower()}{style}"], "ttfont", None)
+    if ttfont is not None:
+        ttfont.recalcBBoxes = False
 
 
 def _draw_page(pdf: FPDF, page: Page, fonts: Fonts) -> None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
 
-from signage.catalogue.loader import ContentError
+from signage.catalogue.loader import ContentError, load_catalogue
 from signage.cli.common import (
     EXIT_ERRORS,
     broker_target,
@@ -113,6 +115,7 @@ def serve(content_dir: Path, screens_path: Path, broker_url: str | None, port: i
                                 today=day) as publisher, \
                 web_console(content_dir, data_dir, screens_path, url, publisher, console, bind=web_bind,
                             enabled=not no_web, public_url=public_url, today=day), \
+                reminder_mail(content_dir, data_dir, day), \
                 service.supervised(publisher.health_checks(), ready_text="publishing"):
             console.print(f"watching {content_dir} and {screens_path}; Ctrl-C to stop")
             demo.wait_for_signal(None)
@@ -120,6 +123,17 @@ def serve(content_dir: Path, screens_path: Path, broker_url: str | None, port: i
             OSError) as exc:
         fail(str(exc))
 
+
+
+def reminder_mail(content_dir: Path, data_dir: Path, day: Callable[[], dt.date]) -> Any:
+    """The daily reminder e-mail of the request register, when the data folder has mail.yaml."""
+    from signage.office.reminder_mail import DailyReminder
+
+    def units() -> dict[str, str]:
+        return {uid: u.display_name for uid, u in load_catalogue(content_dir).catalogue.units.items()}
+
+    return DailyReminder.running(data_dir, units,
+                                 lambda: dt.datetime.combine(day(), dt.datetime.now().time()))
 
 
 @main.command()

@@ -68,8 +68,10 @@ def add(unit: str, received: dt.date | None, channel: str, applicant: str, subje
         request = Register.in_folder(data_dir).add(request)
     except reg.RequestError as exc:
         fail(str(exc))
+    calendar = WorkCalendar()
     click.echo(f"登记申请 {request.id}：{unit}，收到 {request.received}，"
-               f"答复期限 {reg.deadline(request, WorkCalendar())}（20 个工作日）")
+               f"答复期限 {reg.deadline(request, calendar)}（20 个工作日）")
+    warn_calendar(calendar)
 
 
 @requests_group.command("list")
@@ -85,13 +87,23 @@ def list_(unit: str | None, open_only: bool, today: dt.date | None, data_dir: Pa
     table = Table("编号", "单位", "收到", "方式", "申请人", "申请内容", "期限", "状态", "办理结果", "答复")
     for r in requests:
         table.add_row(str(r.id), r.unit, str(r.received), r.channel, r.applicant, r.subject[:30],
+                      "收到补正后计算" if r.awaiting_supplement else
                       str(reg.deadline(r, calendar)) + ("（已延期）" if r.extended_on else ""),
-                      state(r, today, calendar), r.outcome, str(r.answered or ""))
+                      state_of(r, today, calendar), r.outcome, str(r.answered or ""))
     table_console().print(table)
     click.echo(f"共 {len(requests)} 件")
+    warn_calendar(calendar)
 
 
-def state(request: reg.Request, today: dt.date, calendar: WorkCalendar) -> str:
+def warn_calendar(calendar: WorkCalendar) -> None:
+    """Say so when a deadline was counted in a year the holiday data does not cover (weekdays only)."""
+    for note in calendar.notes():
+        click.echo(f"注意：{note}", err=True)
+
+
+def state_of(request: reg.Request, today: dt.date, calendar: WorkCalendar) -> str:
+    if request.awaiting_supplement:
+        return "待补正"
     if not request.open:
         return "按时答复" if reg.answered_in_time(request, calendar) else "逾期答复"
     if reg.overdue(request, today, calendar):
@@ -113,9 +125,11 @@ def answer(request_id: int, outcome: str, date: dt.date | None, note: str, data_
                                                       note=note)
     except ValueError as exc:
         fail(str(exc))
-    in_time = reg.answered_in_time(request, WorkCalendar())
+    calendar = WorkCalendar()
+    in_time = reg.answered_in_time(request, calendar)
     click.echo(f"申请 {request.id} 已答复：{request.outcome}，{request.answered}"
-               f"（{'按时' if in_time else '逾期'}，期限 {reg.deadline(request, WorkCalendar())}）")
+               f"（{'按时' if in_time else '逾期'}，期限 {reg.deadline(request, calendar)}）")
+    warn_calendar(calendar)
 
 
 @requests_group.command("extend")
@@ -133,6 +147,111 @@ def extend(request_id: int, approver: str, reason: str, date: dt.date | None, da
     except reg.RequestError as exc:
         fail(str(exc))
     click.echo(f"申请 {request.id} 已延期（{approver} 批准）：新的答复期限 {reg.deadline(request, calendar)}")
+    warn_calendar(calendar)
+
+
+@requests_group.command("supplement")
+@click.argument("request_id", type=int)
+@date_option("--asked", "The day the applicant was asked to supplement (补正通知, within 7 working days).")
+@date_option("--received", "The day the supplement was received: the 20 working days restart from it.")
+@data_option
+def supplement(request_id: int, asked: dt.date | None, received: dt.date | None, data_dir: Path) -> None:
+    """补正 (条例第三十条): record the notice asking the applicant to supplement, then the day the
+    supplement came in; the answer period runs from that day."""
+    if bool(asked) == bool(received):
+        fail("请指定 --asked 日期（发出补正通知）或 --received 日期（收到补正）之一")
+    calendar, store = WorkCalendar(), Register.in_folder(data_dir)
+    try:
+        if asked:
+            request = store.ask_supplement(request_id, asked, calendar, by="cli")
+        else:
+            assert received is not None
+            request = store.receive_supplement(request_id, received, by="cli")
+    except reg.RequestError as exc:
+        fail(str(exc))
+    if asked:
+        click.echo(f"申请 {request.id} 已要求补正（{asked}）：答复期限暂停，收到补正后重新计算")
+    else:
+        click.echo(f"申请 {request.id} 已收到补正（{received}）："
+                   f"新的答复期限 {reg.deadline(request, calendar)}")
+    warn_calendar(calendar)
+
+
+@requests_group.command("edit")
+@click.argument("request_id", type=int)
+@click.option("--reason", required=True, help="Why it is corrected (kept in the history).")
+@click.option("--unit", default=None, help="The right unit.")
+@date_option("--received", "The right day of receipt.")
+@click.option("--channel", type=click.Choice(CHANNELS), default=None)
+@click.option("--applicant", type=click.Choice(APPLICANTS), default=None)
+@click.option("--subject", default=None)
+@click.option("--name", "applicant_name", default=None)
+@content_option
+@data_option
+def edit(request_id: int, reason: str, unit: str | None, received: dt.date | None, channel: str | None,
+         applicant: str | None, subject: str | None, applicant_name: str | None, content_dir: Path,
+         data_dir: Path) -> None:
+    """Correct a wrongly entered request; old and new values and the reason go to its history."""
+    changes = {k: v for k, v in {"unit": unit and _unit(content_dir, unit), "received": received,
+                                 "channel": channel, "applicant": applicant, "subject": subject,
+                                 "applicant_name": applicant_name}.items() if v is not None}
+    if not changes:
+        fail("没有要更正的内容：请给出 --received、--channel、--applicant、--subject、--name 或 --unit")
+    try:
+        request = Register.in_folder(data_dir).edit(request_id, changes, reason=reason, by="cli")
+    except reg.RequestError as exc:
+        fail(str(exc))
+    calendar = WorkCalendar()
+    click.echo(f"申请 {request.id} 已更正：答复期限 {reg.deadline(request, calendar)}")
+    warn_calendar(calendar)
+
+
+@requests_group.command("void")
+@click.argument("request_id", type=int)
+@click.option("--reason", required=True, help="Why (e.g. 重复登记).")
+@data_option
+def void(request_id: int, reason: str, data_dir: Path) -> None:
+    """Void a request entered in error: kept with its history, counted in no list or report."""
+    try:
+        Register.in_folder(data_dir).void(request_id, reason, by="cli")
+    except reg.RequestError as exc:
+        fail(str(exc))
+    click.echo(f"申请 {request_id} 已作废：{reason}")
+
+
+@requests_group.command("delete")
+@click.argument("request_id", type=int)
+@click.option("--reason", required=True, help="Why (kept in the history).")
+@data_option
+def delete(request_id: int, reason: str, data_dir: Path) -> None:
+    """Delete a request for good (the office; unit clerks void instead, in the console)."""
+    try:
+        request = Register.in_folder(data_dir).delete(request_id, reason, by="cli")
+    except reg.RequestError as exc:
+        fail(str(exc))
+    click.echo(f"申请 {request.id} 已删除（{request.unit}，收到 {request.received}）")
+
+
+@requests_group.command("show")
+@click.argument("request_id", type=int)
+@data_option
+def show(request_id: int, data_dir: Path) -> None:
+    """One request, its deadline and the history of its changes."""
+    store, calendar = Register.in_folder(data_dir), WorkCalendar()
+    history = store.history(request_id)
+    try:
+        r = store.get(request_id)
+    except reg.RequestError as exc:
+        if not history:
+            fail(str(exc))
+        r = None
+    if r is not None:
+        click.echo(f"申请 {r.id}：{r.unit}，收到 {r.received}（{r.channel}，{r.applicant}）：{r.subject}")
+        state = "已作废：" + r.voided if r.voided else state_of(r, dt.date.today(), calendar)
+        click.echo(f"答复期限 {reg.deadline(r, calendar)}，{state}")
+    for at, by, action, detail in history:
+        click.echo(f"  {at}  {by or '—'}  {action}  {detail}")
+    warn_calendar(calendar)
 
 
 @requests_group.command("case")
@@ -168,6 +287,44 @@ def import_(csv_path: Path, content_dir: Path, data_dir: Path) -> None:
     except reg.RequestError as exc:
         fail(str(exc))
     click.echo(f"已导入 {count} 件申请")
+
+
+@requests_group.command("remind")
+@click.option("--now", "now_text", default=None, metavar="YYYY-MM-DDTHH:MM",
+              help="Send as at this time (default: now); before mail.yaml's `after` nothing is sent.")
+@click.option("--force", is_flag=True, help="Send even if today's reminder went out already.")
+@content_option
+@data_option
+def remind(now_text: str | None, force: bool, content_dir: Path, data_dir: Path) -> None:
+    """E-mail today's reminder (overdue and due within 5 working days) as configured in the data
+    folder's mail.yaml: once a day per recipient group; `signage serve` does this by itself."""
+    from signage.office.reminder_mail import MailSettingsError, load_settings, send_daily, settings_path
+
+    try:
+        now = dt.datetime.fromisoformat(now_text) if now_text else dt.datetime.now()
+    except ValueError:
+        fail(f"--now “{now_text}”应为日期和时刻，例如 2026-11-27T09:00")
+    names = _units(content_dir)
+    try:
+        settings = load_settings(data_dir, set(names))
+    except MailSettingsError as exc:
+        fail(str(exc))
+    if settings is None:
+        fail(f"没有配置提醒邮件：请在 {settings_path(data_dir)} 写明邮件服务器和收件人（docs/REQUESTS.md）")
+    outcome = send_daily(settings, Register.in_folder(data_dir), names, now, force=force)
+    label = {"office": "政务公开办公室"} | names
+    for group in outcome.sent:
+        click.echo(f"已发送：{label.get(group, group)}")
+    for group in outcome.already:
+        click.echo(f"今天已发送过，不再重发：{label.get(group, group)}")
+    for group in outcome.nothing:
+        click.echo(f"没有逾期或即将到期的申请，未发送：{label.get(group, group)}")
+    if not outcome.sent and not outcome.already and not outcome.nothing and not outcome.failed:
+        click.echo(f"未到发送时刻（mail.yaml 的 after: {settings.after.strftime('%H:%M')}）")
+    for line in outcome.failed:
+        click.echo(line, err=True)
+    if outcome.failed:
+        raise SystemExit(EXIT_ERRORS)
 
 
 @main.command("annual-report")

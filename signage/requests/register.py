@@ -2,7 +2,9 @@
 
 条例第三十三条: an answer within 20 working days of receipt; with the approval of the head of the
 disclosure office, once, 20 more. The day of receipt is not counted; holidays are not working
-days and the weekend days worked in exchange (调休) are (:mod:`signage.text.workdays`).
+days and the weekend days worked in exchange (调休) are (:mod:`signage.text.workdays`). A request
+the applicant is asked to supplement (补正, 条例第三十条) waits; its 20 days run from the day the
+supplement is received.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from signage.requests.vocab import APPLICANTS, CHANNELS, OUTCOME_KEYS, Outcome
 from signage.text.workdays import WorkCalendar
 
 ANSWER_DAYS = 20  # 条例第三十三条第二款
+SUPPLEMENT_NOTICE_DAYS = 7  # 条例第三十条: ask for a supplement within 7 working days, once
 EXTENSION_DAYS = 20
 DUE_SOON_DAYS = 5  # the dashboard's "due within 5 working days"
 
@@ -39,6 +42,9 @@ class Request:
     extension_reason: str = ""
     note: str = ""
     created_by: str = ""
+    supplement_asked: dt.date | None = None  # 补正: the day the applicant was asked to supplement
+    supplement_received: dt.date | None = None  # the day the supplement came in: the clock restarts
+    voided: str = ""  # why it was voided (entered in error); a void request counts nowhere
 
     def validate(self) -> None:
         if self.channel not in CHANNELS:
@@ -56,12 +62,23 @@ class Request:
         return self.answered is None
 
     @property
+    def awaiting_supplement(self) -> bool:
+        """Asked to supplement and not yet supplemented: the clock is stopped (条例第三十条)."""
+        return self.open and self.supplement_asked is not None and self.supplement_received is None
+
+    @property
     def outcome_row(self) -> Outcome | None:
         return OUTCOME_KEYS.get(self.outcome)
 
 
+def clock_start(request: Request) -> dt.date:
+    """Where the 20 working days run from: receipt, or the supplement's receipt (条例第三十条:
+    答复期限自行政机关收到补正的申请之日起计算)."""
+    return request.supplement_received or request.received
+
+
 def base_deadline(request: Request, calendar: WorkCalendar) -> dt.date:
-    return calendar.add(request.received, ANSWER_DAYS)
+    return calendar.add(clock_start(request), ANSWER_DAYS)
 
 
 def deadline(request: Request, calendar: WorkCalendar) -> dt.date:
@@ -87,6 +104,32 @@ def check_extension(request: Request, on: dt.date, approver: str, reason: str,
         raise RequestError(f"原答复期限 {first.isoformat()} 已过，不能再延期：请尽快答复")
     if on < request.received:
         raise RequestError("批准延期的日期早于收到申请的日期")
+    if request.awaiting_supplement:
+        raise RequestError("申请人尚未补正，答复期限暂停计算：收到补正后再决定是否延期")
+
+
+def check_supplement_ask(request: Request, on: dt.date, calendar: WorkCalendar) -> None:
+    """补正 is asked once, within 7 working days of receipt, of an open request (条例第三十条)."""
+    if not request.open:
+        raise RequestError("该申请已答复，不能再要求补正")
+    if request.supplement_asked:
+        raise RequestError(f"已于 {request.supplement_asked.isoformat()} 要求补正：条例第三十条要求"
+                           "一次性告知，不能再次要求补正")
+    if on < request.received:
+        raise RequestError(f"补正通知日期 {on.isoformat()} 早于收到申请的日期 {request.received.isoformat()}")
+    last = calendar.add(request.received, SUPPLEMENT_NOTICE_DAYS)
+    if on > last:
+        raise RequestError(f"补正应在收到申请之日起 7 个工作日内（{last.isoformat()} 前）一次性告知"
+                           f"（条例第三十条），{on.isoformat()} 已超过：请按原期限答复")
+
+
+def check_supplement_received(request: Request, on: dt.date) -> None:
+    if not request.awaiting_supplement:
+        raise RequestError("该申请没有待补正的通知（先登记要求补正的日期）")
+    assert request.supplement_asked is not None
+    if on < request.supplement_asked:
+        raise RequestError(f"收到补正的日期 {on.isoformat()} 早于要求补正的日期 "
+                           f"{request.supplement_asked.isoformat()}")
 
 
 def check_answer(request: Request, outcome: str, answered: dt.date) -> None:
@@ -105,13 +148,45 @@ def answered_in_time(request: Request, calendar: WorkCalendar) -> bool | None:
 
 
 def overdue(request: Request, today: dt.date, calendar: WorkCalendar) -> bool:
-    return request.open and today > deadline(request, calendar)
+    return request.open and not request.awaiting_supplement and today > deadline(request, calendar)
+
+
+@dataclass(slots=True)
+class Due:
+    """An open request on a reminder list, with its deadline."""
+
+    request: Request
+    deadline: dt.date
+    left: int  # working days left, today included (negative: overdue by)
+
+    @property
+    def days(self) -> int:
+        return abs(self.left)
+
+
+def due_lists(requests: list[Request], today: dt.date,
+              calendar: WorkCalendar) -> tuple[list[Due], list[Due]]:
+    """(overdue, due within 5 working days) of the open ``requests``, each most urgent first: what
+    the console's banner and dashboard show and what the reminder e-mail lists."""
+    late: list[Due] = []
+    coming: list[Due] = []
+    for request in requests:
+        if not request.open:
+            continue
+        last = deadline(request, calendar)
+        if overdue(request, today, calendar):
+            late.append(Due(request, last, -calendar.between(last, today)))
+        elif due_soon(request, today, calendar):
+            coming.append(Due(request, last, calendar.between(today, last) + calendar.is_workday(today)))
+    late.sort(key=lambda d: d.deadline)
+    coming.sort(key=lambda d: d.deadline)
+    return late, coming
 
 
 def due_soon(request: Request, today: dt.date, calendar: WorkCalendar,
              days: int = DUE_SOON_DAYS) -> bool:
     """Open, not yet overdue, and at most ``days`` working days left (today's included)."""
-    if not request.open:
+    if not request.open or request.awaiting_supplement:
         return False
     last = deadline(request, calendar)
     return today <= last and calendar.between(today, last) + calendar.is_workday(today) <= days

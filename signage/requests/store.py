@@ -16,27 +16,46 @@ from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from signage.requests.register import Request, RequestError, check_answer, check_extension
+from signage.requests.register import (
+    Request,
+    RequestError,
+    check_answer,
+    check_extension,
+    check_supplement_ask,
+    check_supplement_received,
+)
 from signage.requests.vocab import CASE_KINDS, CASE_RESULTS
 from signage.text.workdays import WorkCalendar
 
 STORE_FILE = "requests.sqlite3"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: 补正 dates, void, the history of changes
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS requests (
     id INTEGER PRIMARY KEY, unit TEXT NOT NULL, received TEXT NOT NULL, channel TEXT NOT NULL,
     applicant TEXT NOT NULL, subject TEXT NOT NULL, applicant_name TEXT NOT NULL DEFAULT '',
     outcome TEXT NOT NULL DEFAULT '', answered TEXT, extended_on TEXT,
     extension_approver TEXT NOT NULL DEFAULT '', extension_reason TEXT NOT NULL DEFAULT '',
-    note TEXT NOT NULL DEFAULT '', created_by TEXT NOT NULL DEFAULT '');
+    note TEXT NOT NULL DEFAULT '', created_by TEXT NOT NULL DEFAULT '',
+    supplement_asked TEXT, supplement_received TEXT, voided TEXT NOT NULL DEFAULT '');
 CREATE INDEX IF NOT EXISTS requests_unit ON requests (unit, received);
 CREATE TABLE IF NOT EXISTS cases (
     id INTEGER PRIMARY KEY, unit TEXT NOT NULL, year INTEGER NOT NULL, kind TEXT NOT NULL,
     result TEXT NOT NULL, number TEXT NOT NULL DEFAULT '', request_id INTEGER,
     note TEXT NOT NULL DEFAULT '', created_by TEXT NOT NULL DEFAULT '');
 CREATE INDEX IF NOT EXISTS cases_unit ON cases (unit, year);
+CREATE TABLE IF NOT EXISTS history (
+    id INTEGER PRIMARY KEY, request_id INTEGER NOT NULL, at TEXT NOT NULL, by TEXT NOT NULL,
+    action TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '');
+CREATE INDEX IF NOT EXISTS history_request ON history (request_id, id);
+CREATE TABLE IF NOT EXISTS reminders_sent (
+    day TEXT NOT NULL, recipient TEXT NOT NULL, sent_at TEXT NOT NULL, PRIMARY KEY (day, recipient));
 """
-_DATES = ("received", "answered", "extended_on")
+_DATES = ("received", "answered", "extended_on", "supplement_asked", "supplement_received")
+# columns added since version 1, added to an older file when it is opened
+_ADDED = {"supplement_asked": "TEXT", "supplement_received": "TEXT", "voided": "TEXT NOT NULL DEFAULT ''"}
+EDITABLE = ("unit", "received", "channel", "applicant", "subject", "applicant_name")
+FIELD_NAMES = {"unit": "受理单位", "received": "收到日期", "channel": "申请方式", "applicant": "申请人类型",
+               "subject": "申请内容", "applicant_name": "申请人姓名或名称"}
 _COLUMNS = [f.name for f in fields(Request)]
 
 
@@ -71,6 +90,10 @@ class Register:
             if db.execute("PRAGMA user_version").fetchone()[0] > SCHEMA_VERSION:
                 raise RequestError(f"{path} 由更新版本的程序写入，请升级后再打开")
             db.executescript(_SCHEMA)
+            have = {row[1] for row in db.execute("PRAGMA table_info(requests)")}
+            for column, kind in _ADDED.items():
+                if column not in have:
+                    db.execute(f"ALTER TABLE requests ADD COLUMN {column} {kind}")
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     @classmethod
@@ -97,6 +120,7 @@ class Register:
             cursor = db.execute(f"INSERT INTO requests ({', '.join(values)}) VALUES "
                                 f"({', '.join('?' * len(values))})", list(values.values()))
             request.id = int(cursor.lastrowid or 0)
+            _log(db, request.id, request.created_by, "登记", request.subject[:200])
         return request
 
     def add_many(self, requests: list[Request]) -> int:
@@ -121,9 +145,12 @@ class Register:
         return _request(row)
 
     def requests(self, units: list[str] | None = None, *, received_before: dt.date | None = None,
-                 open_only: bool = False) -> list[Request]:
-        """Requests oldest first; of ``units`` only when given."""
+                 open_only: bool = False, include_void: bool = False) -> list[Request]:
+        """Requests oldest first; of ``units`` only when given; void ones (entered in error) only
+        with ``include_void``: they count in no list, reminder, report or assessment."""
         where, args = [], []
+        if not include_void:
+            where.append("voided = ''")
         if units is not None:
             where.append(f"unit IN ({', '.join('?' * len(units))})")
             args += units
@@ -139,8 +166,8 @@ class Register:
             return [_request(row) for row in db.execute(sql + " ORDER BY received, id", args)]
 
     def answer(self, request_id: int, outcome: str, answered: dt.date, *, unit: str | None = None,
-               note: str = "") -> Request:
-        request = self.get(request_id, unit)
+               note: str = "", by: str = "") -> Request:
+        request = self._live(request_id, unit)
         if not request.open:
             raise RequestError(f"申请 {request_id} 已于 {request.answered} 答复")
         check_answer(request, outcome, answered)
@@ -148,17 +175,103 @@ class Register:
             db.execute("UPDATE requests SET outcome = ?, answered = ?, note = ? WHERE id = ? "
                        "AND answered IS NULL", (outcome, answered.isoformat(), note or request.note,
                                                 request_id))
+            _log(db, request_id, by, "答复", f"{outcome} {answered.isoformat()}")
         return self.get(request_id)
 
     def extend(self, request_id: int, on: dt.date, approver: str, reason: str,
-               calendar: WorkCalendar, *, unit: str | None = None) -> Request:
-        request = self.get(request_id, unit)
+               calendar: WorkCalendar, *, unit: str | None = None, by: str = "") -> Request:
+        request = self._live(request_id, unit)
         check_extension(request, on, approver, reason, calendar)
         with self._db() as db:
             db.execute("UPDATE requests SET extended_on = ?, extension_approver = ?, extension_reason = ? "
                        "WHERE id = ? AND extended_on IS NULL",
                        (on.isoformat(), approver.strip(), reason.strip(), request_id))
+            _log(db, request_id, by, "延期", f"{on.isoformat()} {approver.strip()} 批准：{reason.strip()}")
         return self.get(request_id)
+
+    def ask_supplement(self, request_id: int, on: dt.date, calendar: WorkCalendar, *,
+                       unit: str | None = None, by: str = "") -> Request:
+        """补正 asked: the clock stops until the supplement is received."""
+        request = self._live(request_id, unit)
+        check_supplement_ask(request, on, calendar)
+        with self._db() as db:
+            db.execute("UPDATE requests SET supplement_asked = ? WHERE id = ?", (on.isoformat(), request_id))
+            _log(db, request_id, by, "要求补正", on.isoformat())
+        return self.get(request_id)
+
+    def receive_supplement(self, request_id: int, on: dt.date, *, unit: str | None = None,
+                           by: str = "") -> Request:
+        """The supplement came in: the 20 working days run from ``on``."""
+        request = self._live(request_id, unit)
+        check_supplement_received(request, on)
+        with self._db() as db:
+            db.execute("UPDATE requests SET supplement_received = ? WHERE id = ?",
+                       (on.isoformat(), request_id))
+            _log(db, request_id, by, "收到补正", on.isoformat())
+        return self.get(request_id)
+
+    def edit(self, request_id: int, changes: dict[str, object], *, reason: str, unit: str | None = None,
+             by: str = "") -> Request:
+        """Correct a wrongly entered request (only the fields a clerk types at registration), with
+        the reason and the old and new values in the history."""
+        request = self._live(request_id, unit)
+        unknown = set(changes) - set(EDITABLE)
+        if unknown:
+            raise RequestError(f"不能更正这些字段：{'、'.join(sorted(unknown))}（只能更正登记时填写的内容）")
+        if not reason.strip():
+            raise RequestError("请写明更正的原因（记入修改记录）")
+        before = {name: getattr(request, name) for name in changes}
+        for name, value in changes.items():
+            setattr(request, name, value)
+        request.validate()
+        later = [d for d in (request.answered, request.extended_on, request.supplement_asked) if d]
+        if later and request.received > min(later):
+            raise RequestError(f"收到日期 {request.received.isoformat()} 晚于已登记的答复、延期或补正日期")
+        changed = {n: v for n, v in changes.items() if before[n] != v}
+        if not changed:
+            raise RequestError("没有改动")
+        values = _row(request)
+        with self._db() as db:
+            db.execute(f"UPDATE requests SET {', '.join(f'{n} = ?' for n in changed)} WHERE id = ?",
+                       [values[n] for n in changed] + [request_id])
+            detail = "；".join(f"{FIELD_NAMES[n]}：{_shown(before[n])} → {_shown(v)}"
+                              for n, v in changed.items())
+            _log(db, request_id, by, "更正", f"{detail}（原因：{reason.strip()}）")
+        return self.get(request_id)
+
+    def void(self, request_id: int, reason: str, *, unit: str | None = None, by: str = "") -> Request:
+        """Mark a request entered in error as void: kept, with its history, but counted nowhere."""
+        request = self._live(request_id, unit)
+        if not reason.strip():
+            raise RequestError("请写明作废的原因（例如：重复登记，与第 12 号为同一申请）")
+        with self._db() as db:
+            db.execute("UPDATE requests SET voided = ? WHERE id = ?", (reason.strip()[:500], request.id))
+            _log(db, request_id, by, "作废", reason.strip()[:500])
+        return self.get(request_id)
+
+    def delete(self, request_id: int, reason: str, *, by: str = "") -> Request:
+        """Remove a request for good (the office only: callers check the role). Its history keeps a
+        line saying who deleted what, and why."""
+        request = self.get(request_id)
+        if not reason.strip():
+            raise RequestError("请写明删除的原因（记入修改记录）")
+        with self._db() as db:
+            db.execute("DELETE FROM requests WHERE id = ?", (request_id,))
+            _log(db, request_id, by, "删除", f"{request.unit} 收到 {request.received.isoformat()} "
+                                            f"{request.subject[:100]}（原因：{reason.strip()}）")
+        return request
+
+    def history(self, request_id: int) -> list[tuple[str, str, str, str]]:
+        """(time, by, action, detail) of every change, oldest first."""
+        with self._db() as db:
+            return list(db.execute("SELECT at, by, action, detail FROM history WHERE request_id = ? "
+                                   "ORDER BY id", (request_id,)))
+
+    def _live(self, request_id: int, unit: str | None) -> Request:
+        request = self.get(request_id, unit)
+        if request.voided:
+            raise RequestError(f"申请 {request_id} 已作废（{request.voided}），不能再办理或更正")
+        return request
 
     # cases (table 4)
 
@@ -185,6 +298,28 @@ class Register:
             sql += " WHERE " + " AND ".join(where)
         with self._db() as db:
             return [Case(*row) for row in db.execute(sql + " ORDER BY id", args)]
+
+
+    # the daily reminder e-mail: which recipient group got today's, so a restart does not resend
+
+    def reminded(self, day: dt.date, recipient: str) -> bool:
+        with self._db() as db:
+            return db.execute("SELECT 1 FROM reminders_sent WHERE day = ? AND recipient = ?",
+                              (day.isoformat(), recipient)).fetchone() is not None
+
+    def mark_reminded(self, day: dt.date, recipient: str, sent_at: dt.datetime) -> None:
+        with self._db() as db:
+            db.execute("INSERT OR IGNORE INTO reminders_sent (day, recipient, sent_at) VALUES (?, ?, ?)",
+                       (day.isoformat(), recipient, sent_at.isoformat(timespec="seconds")))
+
+
+def _log(db: sqlite3.Connection, request_id: int, by: str, action: str, detail: str) -> None:
+    db.execute("INSERT INTO history (request_id, at, by, action, detail) VALUES (?, ?, ?, ?, ?)",
+               (request_id, dt.datetime.now().isoformat(timespec="seconds"), by or "", action, detail))
+
+
+def _shown(value: object) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else f"“{value}”"
 
 
 def _row(request: Request) -> dict[str, object]:

@@ -55,8 +55,10 @@ class WorkCalendar:
         if not self.uncovered_years:
             return []
         years = "、".join(str(y) for y in sorted(self.uncovered_years))
-        return [f"{years} 年不在 {CALENDAR_NAME} {chinese_calendar.__version__} 的节假日安排内，"
-                f"按周一至周五计算工作日（升级该包即可得到官方安排）。"]
+        return [f"{years} 年的法定节假日安排缺失（{CALENDAR_NAME} {chinese_calendar.__version__} 只收录到 "
+                f"{COVERED_YEARS[-1]} 年）：这期间的工作日暂按周一至周五计算，未计节假日和调休，"
+                f"期限可能有出入；"
+                f"请升级 chinese-calendar（pip install -U chinese-calendar）后重新核对。"]
 
     def _cover(self, start: dt.date, end: dt.date) -> None:
         """Make the running count reach from ``start`` to ``end`` (restarting it earlier if needed)."""

@@ -53,3 +53,19 @@ class CaseForm(forms.Form):
     def __init__(self, *args: object, units: dict[str, str], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["unit"].choices = list(units.items())
+
+
+class SupplementForm(forms.Form):
+    """补正: the day the notice went out, or the day the supplement came in (which the action says)."""
+
+    day = forms.DateField(label="日期", widget=_DATE)
+
+
+class EditForm(RequestForm):
+    """Correcting a wrongly entered request: the registration's fields and why."""
+
+    reason = forms.CharField(label="更正原因（记入修改记录）", max_length=500)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="原因（记入修改记录）", max_length=500)

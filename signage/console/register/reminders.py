@@ -5,7 +5,6 @@ stale)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
@@ -17,34 +16,13 @@ from signage.requests.store import Register
 from signage.text.workdays import WorkCalendar
 
 
-@dataclass(slots=True)
-class Due:
-    request: reg.Request
-    deadline: dt.date
-    left: int  # working days left, today included (negative: overdue by)
-
-    @property
-    def days(self) -> int:
-        return abs(self.left)
-
-
 def register() -> Register:
     return Register.in_folder(current().data_dir)
 
 
-def due_lists(units: list[str] | None, today: dt.date) -> tuple[list[Due], list[Due]]:
+def due_lists(units: list[str] | None, today: dt.date) -> tuple[list[reg.Due], list[reg.Due]]:
     """(overdue, due within 5 working days), each most urgent first; open requests only."""
-    calendar = WorkCalendar()
-    overdue, soon = [], []
-    for request in register().requests(units, open_only=True):
-        last = reg.deadline(request, calendar)
-        if reg.overdue(request, today, calendar):
-            overdue.append(Due(request, last, -calendar.between(last, today)))
-        elif reg.due_soon(request, today, calendar):
-            soon.append(Due(request, last, calendar.between(today, last) + calendar.is_workday(today)))
-    overdue.sort(key=lambda d: d.deadline)
-    soon.sort(key=lambda d: d.deadline)
-    return overdue, soon
+    return reg.due_lists(register().requests(units, open_only=True), today, WorkCalendar())
 
 
 def banner(request: HttpRequest) -> dict[str, Any]:
