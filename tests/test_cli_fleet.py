@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import REPO, SAMPLE_CONTENT
 from harness import wait_until
 
@@ -23,6 +24,33 @@ def test_keys_init_refuses_to_overwrite(tmp_path: Path) -> None:
     assert (tmp_path / "publisher.key").stat().st_mode & 0o077 == 0
     again = signage("keys", "init", "--data", tmp_path)
     assert again.returncode == 1 and "--force" in again.stderr
+
+
+def test_sigterm_while_serve_starts_stops_its_broker_and_exits_cleanly(tmp_path: Path) -> None:
+    """A service manager may stop `serve` before it has finished starting (the console still
+    loading): the embedded mosquitto it already started must stop with it, and the exit is 0."""
+    import socket
+
+    data = tmp_path / "data"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        web = f"127.0.0.1:{probe.getsockname()[1]}"
+    serve = subprocess.Popen([sys.executable, "-m", "signage.cli", "serve", "--content", SAMPLE_CONTENT,
+                              "--screens", REPO / "layouts", "--data", data, "--web", web],
+                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        url = wait_until(lambda: (data / "broker.url").exists()
+                         and (data / "broker.url").read_text().strip(), 60, "broker url")
+        port = int(url.rsplit(":", 1)[1])
+        socket.create_connection(("127.0.0.1", port), 5).close()  # the broker is up
+        serve.send_signal(signal.SIGTERM)  # long before "watching …": the publisher is still starting
+        output = serve.communicate(timeout=60)[0]
+    finally:
+        serve.kill()
+    assert serve.returncode == 0, output[-2000:]
+    assert "watching" not in output  # the signal came during start-up, as meant
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", port), 2).close()
 
 
 def test_serve_status_and_player_end_to_end(tmp_path: Path) -> None:
@@ -68,7 +96,7 @@ def test_status_without_broker_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_demo_runs_and_stops_by_itself(tmp_path: Path) -> None:
-    run = signage("demo", "--data", tmp_path / "demo", "--for", "6", "--no-web", timeout=90)  # ends itself
+    run = signage("demo", "--data", tmp_path / "demo", "--for", "15", "--no-web", timeout=120)  # ends itself
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     assert "屏幕状态" in run.stdout and "demo stopped" in run.stdout
     logs = list((tmp_path / "demo" / "logs").glob("*.log"))

@@ -94,6 +94,25 @@ def publishing(content: Path, screens: Path, url: str | BrokerAccess, data_dir: 
         publisher.stop()
 
 
+@contextlib.contextmanager
+def stopped_by_sigterm() -> Iterator[None]:
+    """SIGTERM while starting up unwinds like Ctrl-C: every part started so far (mosquitto,
+    players, the console) is stopped and the command exits 0. Without it a SIGTERM that comes
+    before the wait below kills the process and orphans the embedded broker."""
+
+    def interrupt(*_: Any) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # one stop: a second SIGTERM must not cut the cleanup
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def wait_for_signal(seconds: float | None) -> None:
     """Block until Ctrl-C / SIGTERM or ``seconds`` have passed."""
     done = threading.Event()
@@ -134,6 +153,12 @@ def seed_register(content: Path, data_dir: Path, console: Console) -> None:
 
 def run_demo(content: Path, screens_path: Path, data_dir: Path, seconds: float | None,
              console: Console, web_bind: str = "127.0.0.1:8080", web: bool = True) -> None:
+    with stopped_by_sigterm():
+        _run_demo(content, screens_path, data_dir, seconds, console, web_bind, web)
+
+
+def _run_demo(content: Path, screens_path: Path, data_dir: Path, seconds: float | None,
+              console: Console, web_bind: str, web: bool) -> None:
     data_dir.mkdir(parents=True, exist_ok=True)
     ensure_keys(data_dir, console)
     seed_register(content, data_dir, console)

@@ -96,14 +96,24 @@ def serve(content_dir: Path, screens_path: Path, broker_url: str | None, port: i
     """Check and publish the catalogue, then republish on every saved change; serve the web
     console (127.0.0.1:8080 unless --web/--no-web) and, with --site, keep the web column current."""
     from signage.cli import demo
+
+    console = Console(highlight=False)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    day = (lambda: today) if today else dt.date.today
+    with demo.stopped_by_sigterm():
+        _serve(content_dir, screens_path, broker_url, port, site_dir, data_dir, web_bind, no_web,
+               public_url, day, console)
+
+
+def _serve(content_dir: Path, screens_path: Path, broker_url: str | None, port: int | None,
+           site_dir: Path | None, data_dir: Path, web_bind: str, no_web: bool, public_url: str | None,
+           day: Callable[[], dt.date], console: Console) -> None:
+    from signage.cli import demo
     from signage.cli.site import after_publish_hook
     from signage.contract import service
     from signage.contract.keys import KeyFileError
     from signage.fleet.broker import BrokerError
 
-    console = Console(highlight=False)
-    data_dir.mkdir(parents=True, exist_ok=True)
-    day = (lambda: today) if today else dt.date.today
     try:
         demo.ensure_keys(data_dir, console)
         if not no_web:
