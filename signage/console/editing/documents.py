@@ -83,20 +83,39 @@ def load_shared(path: Path) -> Document:
     return document
 
 
-def load_for_edit(path: Path) -> Document:
-    """A private copy of the parsed file to change and save: copying the shared parse takes a
-    few ms where parsing again takes hundreds (the save still checks the version on disk)."""
+def load_for_edit(path: Path, section: str | None = None, key: str | None = None) -> Document:
+    """A private copy of the parsed file to change and save. With ``section`` and ``key`` the copy
+    is copy-on-write: a new top-level map and section list that share every record but that one,
+    which is deep-copied. ruamel's deepcopy of a whole file costs tens of ms (its lists copy their
+    attributes once per element) and parsing again hundreds; the save still checks the version."""
     shared = load_shared(path)
-    return Document(shared.path, copy.deepcopy(shared.data), shared.version)
+    if section is None or key is None:
+        return Document(shared.path, copy.deepcopy(shared.data), shared.version)
+    return Document(shared.path, _copy_for_record(shared.data, section, key), shared.version)
+
+
+def _copy_for_record(data: CommentedMap, section: str, key: str) -> CommentedMap:
+    records = data.get(section)
+    if not isinstance(records, CommentedSeq):
+        return copy.deepcopy(data)
+    top = data.copy()  # same keys in the same order; comments and line info shared, not changed
+    items = CommentedSeq(records)
+    records.copy_attributes(items)
+    for index, record in enumerate(items):
+        if record_key(section, record) == key:
+            items[index] = copy.deepcopy(record)
+    top[section] = items
+    return top
 
 
 def _remember(document: Document, raw: bytes) -> None:
-    """The file as just written, for the next reader (the form shown after a save, the approval)."""
+    """The file as just written, for the next reader (the form shown after a save, the approval).
+    The document is handed over: its writer does not change it after the save."""
     info = document.path.stat()
     if len(_cache) >= _CACHE_FILES:
         _cache.pop(next(iter(_cache)))
     _cache[document.path] = ((info.st_mtime_ns, info.st_size),
-                             Document(document.path, copy.deepcopy(document.data), version_of(raw)))
+                             Document(document.path, document.data, version_of(raw)))
 
 
 def dump(data: CommentedMap) -> bytes:
