@@ -6,7 +6,7 @@ import mimetypes
 from pathlib import Path
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -23,6 +23,13 @@ def index(request: HttpRequest) -> HttpResponse:
     listed, notes = assessments.runs(site.data_dir, site.today())
     return render(request, "console/assessments.html", {"runs": listed, "notes": notes,
                                                         "job": assessment_jobs.state(site)})
+
+
+@role_required(OFFICE)
+def status(request: HttpRequest) -> JsonResponse:
+    """Whether the county's run is still going (the page's script asks until it is not)."""
+    job = assessment_jobs.state(current())
+    return JsonResponse({"running": job.running, "failed": bool(job.error), "stem": job.stem})
 
 
 def _assess(site: Site) -> tuple[str, list[Path]]:
