@@ -21,7 +21,16 @@ HOSTILE = "<script>alert(1)</script>工商局"
 def run(client: Any) -> list[str]:
     response = client.post("/office/assessments/run")
     assert response.status_code == 302 and response["Location"] == "/office/assessments"
+    finished()
     return run_names(client)
+
+
+def finished() -> None:
+    """The run goes on a worker thread (test_console_assessment_jobs.py): wait for its end."""
+    from signage.console.office import assessment_jobs
+    from signage.console.site import current
+
+    assert assessment_jobs.wait(current(), 300)
 
 
 def run_names(client: Any) -> list[str]:
@@ -75,6 +84,7 @@ def test_reports_refuse_traversal_and_other_roles(site: Any, accounts: dict, tmp
     assert not (site.data_dir / "assessments").exists()
     token = csrf_token(guarded, "/office/assessments")
     assert guarded.post("/office/assessments/run", {"csrfmiddlewaretoken": token}).status_code == 302
+    finished()
     office = client_for("office")
     stem = run_names(office)[0]
     assert office.get(f"/office/assessments/{stem}/assessment.html").status_code == 200

@@ -100,6 +100,13 @@ class Checker:
         self._context_key: tuple[object, ...] | None = None
         self._lock = threading.Lock()  # one checker may be shared (the publisher and the console)
         self._last: tuple[object, CheckResult] | None = None
+        self._changed: set[str] = set()  # units a writer said it changed: re-read whatever the stamps say
+
+    def changed(self, unit_id: str) -> None:
+        """A writer (the console's save) changed a file of ``unit_id``: the next check re-reads
+        that unit even if the file's size and timestamp happen to look the same as before."""
+        with self._lock:
+            self._changed.add(unit_id)
 
     def check(self, today: dt.date | None = None) -> CheckResult:
         """The folder's check; when nothing changed since the last one (no file, not the date),
@@ -156,10 +163,11 @@ class Checker:
         present = {d.name for d in dirs}
         for gone in set(self._units) - present:
             del self._units[gone]
+        changed, self._changed = self._changed, set()
         for unit_dir in dirs:
             stamp = _stamp(unit_dir)
             state = self._units.get(unit_dir.name)
-            if state is not None and state.stamp == stamp:
+            if state is not None and state.stamp == stamp and unit_dir.name not in changed:
                 continue
             unit, loaded = load_unit(self.root, unit_dir)
             self._units[unit_dir.name] = _UnitState(

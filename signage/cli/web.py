@@ -53,6 +53,7 @@ def web_console(content: Path, data_dir: Path, screens: Path, url: str | BrokerA
         fleet.start()
     site = Site(content, data_dir, screens, request_publish=publisher.dirty.set, fleet=fleet, today=today,
                 checker=getattr(publisher, "checker", None),  # one check of the county, not two
+                content_written=getattr(publisher, "content_written", None),  # publish a save at once
                 send_command=lambda screen, name: send_command(url, data_dir, screen, name,
                                                                   client="signage-console"))
     hosts = [public_url.split("://", 1)[1].split("/", 1)[0]] if public_url else []

@@ -22,6 +22,7 @@ class Site:
     send_command: Callable[[str, str], bytes | None] | None = None  # screen, command → screenshot
     today: Callable[[], dt.date] = field(default=dt.date.today)
     checker: Any = None  # the publisher's Checker when serving beside it: one county check, shared
+    content_written: Callable[[str], None] | None = None  # unit id → the publisher publishes at once
 
     @property
     def review_key_path(self) -> Path:

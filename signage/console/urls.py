@@ -45,6 +45,7 @@ urlpatterns = [
     path("office/coverage/<str:unit_id>/", coverage_views.unit_coverage, name="coverage"),
     path("office/assessments", assessment_views.index, name="assessments"),
     path("office/assessments/run", assessment_views.run, name="assessment-run"),
+    path("office/assessments/status", assessment_views.status, name="assessment-status"),
     path("office/assessments/<str:stem>/<str:name>", assessment_views.report, name="assessment-report"),
     path("office/assessments/<str:stem>/notices/<str:name>", assessment_views.notice,
          name="assessment-notice"),

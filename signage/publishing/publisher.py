@@ -120,6 +120,7 @@ class Publisher:
         self.retained_keyring = b""  # the key ring statement the broker holds
         self._key_stamp: tuple[int, int] | None = None  # key files' mtimes when last read
         self.dirty = threading.Event()  # set when content, layouts or the broker changed
+        self.prompt = threading.Event()  # a finished write (content_written): no debounce needed
         self.synced = threading.Event()  # the broker's inventory is complete
         self._lock = threading.Lock()
         self._inventory: set[str] = set()
@@ -369,6 +370,14 @@ class Publisher:
         self.event_log.info(wire.canonical({"schema": wire.SCHEMA, "type": "publisher",
                                             "what": what, "ts": wire.now_iso(), **detail}).decode())
         log.warning("publisher: %s %s; restoring ours", what, detail)
+
+    def content_written(self, unit_id: str) -> None:
+        """A writer that has finished (the console's atomic save) changed ``unit_id``: check that
+        unit again whatever its files' stamps say, and publish without the watcher's debounce,
+        which is there only to let a burst of file events settle."""
+        self.checker.changed(unit_id)
+        self.prompt.set()
+        self.dirty.set()
 
     # --- one publish ---------------------------------------------------------------------
 
@@ -620,7 +629,9 @@ def serve(publisher: Publisher, stop: threading.Event, *, debounce: float = 0.2,
                 if midnight <= LOOP_TICK:
                     publisher.dirty.set()  # a new day: validity dates may have changed the plans
                 continue
-            if stop.wait(debounce):
+            publisher.prompt.wait(debounce)  # returns at once after content_written
+            publisher.prompt.clear()
+            if stop.is_set():
                 break
             publisher.dirty.clear()
             if not publisher.synced.is_set():

@@ -23,6 +23,7 @@ from signage.catalogue.rules import check_unit, make_context
 from signage.console.site import Site
 
 _lock = threading.Lock()
+_checkers_lock = threading.Lock()
 _checkers: dict[Path, Checker] = {}
 _results: dict[Path, tuple[object, CheckResult]] = {}
 
@@ -50,15 +51,33 @@ def county_result(site: Site, *, fresh: bool = False) -> CheckResult:
         cached = _results.get(root)
         if cached and not fresh and cached[0] == stamp:
             return cached[1]
-        checker = site.checker or _checkers.setdefault(root, Checker(root))
-        result = checker.check(today)
+        result = _checker(site).check(today)
         _results[root] = (stamp, result)
         return result
+
+
+def _checker(site: Site) -> Checker:
+    """The publisher's checker when serving beside it (one check of the county for both)."""
+    if site.checker is not None:
+        return site.checker
+    root = site.content_dir.resolve()
+    with _checkers_lock:
+        return _checkers.setdefault(root, Checker(root))
 
 
 def invalidate(site: Site) -> None:
     with _lock:
         _results.pop(site.content_dir.resolve(), None)
+
+
+def written(site: Site, unit_id: str) -> None:
+    """The console just wrote a file of ``unit_id``: the checker re-reads that unit (only it) on
+    its next check, and the publisher is told at once rather than after its watcher's debounce;
+    it checks and plans in parallel with this request, sharing the checker's work."""
+    _checker(site).changed(unit_id)
+    invalidate(site)
+    if site.content_written is not None:
+        site.content_written(unit_id)
 
 
 def record_findings(result: CheckResult, unit_id: str) -> dict[str, list[Finding]]:

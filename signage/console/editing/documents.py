@@ -15,6 +15,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from signage.console.editing.splice import Layout, alone, splice
 from signage.contract.files import atomic_write
 
 KEY_FIELDS = {"powers": ("code", "name"), "notices": ("doc_number", "title"), "announcements": ("id",)}
@@ -30,10 +31,20 @@ class Conflict(DocumentError):
 
 
 @dataclass(slots=True)
+class Edit:
+    """The one record a copy-on-write document changes, and that record as parsed (unchanged)."""
+    section: str
+    index: int
+    original: CommentedMap
+
+
+@dataclass(slots=True)
 class Document:
     path: Path
     data: CommentedMap
     version: str  # sha256 of the bytes read: the form carries it back
+    layout: Layout | None = None  # where records start in the file (None: unknown, dump it whole)
+    edit: Edit | None = None  # set by load_for_edit(path, section, key)
 
 
 def _yaml() -> YAML:
@@ -61,7 +72,7 @@ def load(path: Path) -> Document:
         raise DocumentError(f"{path.name} 无法读取（{type(exc).__name__}）：先修正文件格式错误。") from None
     if not isinstance(data, CommentedMap):
         raise DocumentError(f"{path.name} 顶层不是键值对：先修正文件格式错误。")
-    return Document(path, data, version_of(raw))
+    return Document(path, data, version_of(raw), Layout.of(data, len(text.splitlines())))
 
 
 _cache: dict[Path, tuple[tuple[int, int], Document]] = {}
@@ -83,20 +94,41 @@ def load_shared(path: Path) -> Document:
     return document
 
 
-def load_for_edit(path: Path) -> Document:
-    """A private copy of the parsed file to change and save: copying the shared parse takes a
-    few ms where parsing again takes hundreds (the save still checks the version on disk)."""
+def load_for_edit(path: Path, section: str | None = None, key: str | None = None) -> Document:
+    """A private copy of the parsed file to change and save. With ``section`` and ``key`` the copy
+    is copy-on-write: a new top-level map and section list that share every record but that one,
+    which is deep-copied. ruamel's deepcopy of a whole file costs tens of ms (its lists copy their
+    attributes once per element) and parsing again hundreds; the save still checks the version."""
     shared = load_shared(path)
-    return Document(shared.path, copy.deepcopy(shared.data), shared.version)
+    if section is None or key is None:
+        return Document(shared.path, copy.deepcopy(shared.data), shared.version)
+    records = shared.data.get(section)
+    if not isinstance(records, CommentedSeq):
+        return Document(shared.path, copy.deepcopy(shared.data), shared.version)
+    top = shared.data.copy()  # same keys in the same order; comments and line info shared, unchanged
+    items = CommentedSeq(records)
+    records.copy_attributes(items)
+    edit = None
+    for index, record in enumerate(items):
+        if record_key(section, record) == key:
+            items[index] = copy.deepcopy(record)
+            edit = Edit(section, index, record)
+    top[section] = items
+    return Document(shared.path, top, shared.version, shared.layout, edit)
 
 
-def _remember(document: Document, raw: bytes) -> None:
-    """The file as just written, for the next reader (the form shown after a save, the approval)."""
+def _remember(document: Document, raw: bytes, layout: Layout | None) -> None:
+    """The file as just written, for the next reader (the form shown after a save, the approval).
+    The document is handed over: its writer does not change it after the save. Without a layout
+    (the whole file was dumped, lines may have moved) the next editor parses the file again."""
+    if layout is None:
+        _cache.pop(document.path, None)
+        return
     info = document.path.stat()
     if len(_cache) >= _CACHE_FILES:
         _cache.pop(next(iter(_cache)))
     _cache[document.path] = ((info.st_mtime_ns, info.st_size),
-                             Document(document.path, copy.deepcopy(document.data), version_of(raw)))
+                             Document(document.path, document.data, version_of(raw), layout))
 
 
 def dump(data: CommentedMap) -> bytes:
@@ -122,16 +154,30 @@ def find(document: Document, section: str, key: str) -> CommentedMap:
     raise DocumentError(f"{document.path.name} 中没有“{key}”：它可能刚被别人改名或删除，请返回列表。")
 
 
+def _spliced(document: Document, raw: bytes) -> tuple[bytes, Layout] | None:
+    """The file with only the edited record's lines rewritten (see splice.py), or None."""
+    edit = document.edit
+    if edit is None or document.layout is None:
+        return None
+    records = document.data.get(edit.section)
+    if not isinstance(records, CommentedSeq) or edit.index >= len(records):
+        return None
+    return splice(raw, document.layout, edit.section, edit.index,
+                  alone(dump, edit.section, edit.original), alone(dump, edit.section, records[edit.index]))
+
+
 def save(document: Document, expected_version: str) -> str:
     """Write ``document`` if its file is still the version the editor opened; the new version."""
-    data = dump(document.data)
     with _WRITE_LOCK:
-        current = version_of(document.path.read_bytes())
+        raw = document.path.read_bytes()
+        current = version_of(raw)
         if current != expected_version:
             raise Conflict(f"{document.path.name} 在您打开表单后已被修改（可能是同事或表格导入）。"
                            "您的修改没有保存：请重新打开，核对后再修改。")
+        spliced = _spliced(document, raw) if document.version == current else None
+        data, layout = spliced if spliced is not None else (dump(document.data), None)
         atomic_write(document.path, data)
-        _remember(document, data)
+        _remember(document, data, layout)
     return version_of(data)
 
 

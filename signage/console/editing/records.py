@@ -9,9 +9,7 @@ from django.http import Http404
 
 from signage.catalogue.checking import CheckResult
 from signage.catalogue.findings import Finding
-from signage.catalogue.loader import load_unit
-from signage.catalogue.model import Catalogue, Unit
-from signage.catalogue.rules import check_unit, make_context
+from signage.catalogue.model import Unit
 from signage.console.editing.checks import county_result, record_findings
 from signage.console.site import Site
 
@@ -73,25 +71,6 @@ def find(site: Site, unit_id: str, section: str, key: str, *, fresh: bool = Fals
     for obj in getattr(unit, section):
         if obj.key == key:
             return Row(section, key, _title(section, obj), obj, findings.get(key, []))
-    raise Http404("没有这条内容：它可能已被改名或删除")
-
-
-def find_fresh(site: Site, unit_id: str, section: str, key: str) -> Row:
-    """The record as its unit's files say now, checked by the unit-level rules: what a save or an
-    approval needs (its digest, its findings) without waiting for a check of the whole county."""
-    if section not in SECTIONS:
-        raise Http404("没有这类内容")
-    folder = site.content_dir / "units" / unit_id
-    if not folder.is_dir():
-        raise Http404("没有这个单位")
-    county = county_result(site).catalogue.county
-    unit, loaded = load_unit(site.content_dir, folder)
-    context, _ = make_context(Catalogue(str(site.content_dir), county, {unit.id: unit}), site.today())
-    findings = loaded.findings + check_unit(unit, context)
-    for obj in getattr(unit, section):
-        if obj.key == key:
-            return Row(section, key, _title(section, obj), obj,
-                       sorted((f for f in findings if f.subject == key), key=Finding.sort_key))
     raise Http404("没有这条内容：它可能已被改名或删除")
 
 

@@ -51,7 +51,7 @@ def _editable(request: HttpRequest, unit_id: str, key: str, *, shared: bool = Fa
     unit_allowed(request, unit_id)
     row = records.find(current(), unit_id, section, key)
     path = current().content_dir / row.obj.location.file
-    return row, documents.load_shared(path) if shared else documents.load_for_edit(path)
+    return row, documents.load_shared(path) if shared else documents.load_for_edit(path, section, key)
 
 
 @role_required(*EDITORS)
@@ -116,9 +116,9 @@ def _save(request: HttpRequest, row: records.Row, document: documents.Document, 
         return redirect(url_name, unit_id=row.obj.unit_id, key=row.key)
     documents.set_field(record, "updated", site.today().isoformat())
     documents.save(document, version)
-    checks.invalidate(site)
+    checks.written(site, row.obj.unit_id)
     new_key = documents.record_key(section, record)
-    saved = records.find_fresh(site, row.obj.unit_id, section, new_key)
+    saved = records.find(site, row.obj.unit_id, section, new_key)  # the county's check, this unit re-read
     audit(request, "save", f"{row.obj.unit_id}/{section}/{new_key}", before=before,
           after=saved.obj.content_digest, detail="修改字段：" + "、".join(changed))
     errors = sum(1 for f in saved.findings if f.is_error)
@@ -161,7 +161,7 @@ def _finding_json(finding: object) -> dict:
 @require_POST
 def submit(request: HttpRequest, unit_id: str, section: str, key: str) -> HttpResponse:
     unit_allowed(request, unit_id)
-    row = records.find_fresh(current(), unit_id, section, key)
+    row = records.find(current(), unit_id, section, key)  # redone if any file changed since
     try:
         document = documents.load_shared(current().content_dir / row.obj.location.file)  # read only
         record = documents.find(document, section, key)
@@ -187,7 +187,7 @@ def import_page(request: HttpRequest, unit_id: str) -> HttpResponse:
         except uploads.UploadError as exc:
             messages.error(request, str(exc))
         else:
-            checks.invalidate(current())
+            checks.written(current(), unit_id)
             audit(request, "import", f"{unit_id}/powers", detail=f"{upload.name}：新增 {len(report.new)}，"
                   f"更新 {len(report.updated)}，跳过 {report.skipped_rows} 行")
     return render(request, "console/import.html", {"unit_id": unit_id, "report": report,

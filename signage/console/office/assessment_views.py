@@ -3,38 +3,60 @@
 from __future__ import annotations
 
 import mimetypes
+from pathlib import Path
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from signage.console.audit.log import record as audit
 from signage.console.editing.checks import county_result
-from signage.console.office import assessments
+from signage.console.office import assessment_jobs, assessments
 from signage.console.security import OFFICE, role_required
-from signage.console.site import current
+from signage.console.site import Site, current
 
 
 @role_required(OFFICE)
 def index(request: HttpRequest) -> HttpResponse:
     site = current()
     listed, notes = assessments.runs(site.data_dir, site.today())
-    return render(request, "console/assessments.html", {"runs": listed, "notes": notes})
+    return render(request, "console/assessments.html", {"runs": listed, "notes": notes,
+                                                        "job": assessment_jobs.state(site)})
+
+
+@role_required(OFFICE)
+def status(request: HttpRequest) -> JsonResponse:
+    """Whether the county's run is still going (the page's script asks until it is not)."""
+    job = assessment_jobs.state(current())
+    return JsonResponse({"running": job.running, "failed": bool(job.error), "stem": job.stem})
+
+
+def _assess(site: Site) -> tuple[str, list[Path]]:
+    """One run, on the worker thread: the county's check (shared, incremental), score, store, report."""
+    return assessments.run_assessment(county_result(site), site.data_dir, site.today())
 
 
 @role_required(OFFICE)
 @require_POST
 def run(request: HttpRequest) -> HttpResponse:
+    """Start a run and return at once; the page shows 进行中 and then the result."""
     site = current()
-    try:
-        stem, files = assessments.run_assessment(county_result(site), site.data_dir, site.today())
-    except (OSError, ValueError) as exc:  # the weights file or the data folder: say so, keep going
-        messages.error(request, f"评估未能完成：{exc}")
-        audit(request, "assess", "county", detail=f"失败：{exc}")
-        return redirect("assessments")
-    audit(request, "assess", f"assessment/{stem}", detail=f"运行评估，写出 {len(files)} 个文件")
-    messages.success(request, f"评估已完成并保存（{stem}）。")
+    actor, role = request.user.get_username(), request.user.profile.role
+
+    def done(job: assessment_jobs.JobState) -> None:
+        if job.error:
+            audit(None, "assess", "county", detail=f"失败：{job.error}", actor=actor, role=role)
+        else:
+            audit(None, "assess", f"assessment/{job.stem}", detail="运行评估，报告已写出", actor=actor,
+                  role=role)
+
+    if assessment_jobs.start(site, actor, _assess, done):
+        messages.info(request, "评估已开始，约需半分钟；本页会自动显示结果。")
+    else:
+        job = assessment_jobs.state(site)
+        messages.warning(request, f"评估正在进行中（{job.started_by} 于 {job.started_at:%H:%M:%S} 发起），"
+                                  "请等它完成，无需再次点击。")
     return redirect("assessments")
 
 

@@ -83,18 +83,19 @@ def approve(site: Site, submission: Submission, account: str, reviewer: str, not
     """Seal the record's current content if it is still what was submitted; the digest sealed."""
     if submission.status != PENDING:
         raise ReviewError(f"这项提交{submission.status_name}，不能再审查。")
-    row = records.find_fresh(site, submission.unit, submission.section, submission.key)
+    row = records.find(site, submission.unit, submission.section, submission.key)  # redone on any change
     if row.obj.content_digest != submission.digest:
         submission.status = SUPERSEDED
         submission.save()
         raise ReviewError("提交之后内容又被修改过，本次提交已作废：请等单位重新提交后再审查。")
     ensure_county_key(site)  # the first seal makes the county trust this console's key
-    document = documents.load_for_edit(site.content_dir / row.obj.location.file)
+    document = documents.load_for_edit(site.content_dir / row.obj.location.file, submission.section,
+                                       submission.key)
     record = documents.find(document, submission.section, submission.key)
     documents.set_field(record, "review", sealed_review(site, account, reviewer, submission.digest,
                                                         note=note))
     documents.save(document, document.version)
-    checks.invalidate(site)
+    checks.written(site, submission.unit)  # the publisher checks and publishes it at once
     with transaction.atomic():
         submission.status = APPROVED
         submission.decided_by = account
