@@ -22,6 +22,25 @@ SAMPLE_CONTENT = REPO / "content"
 TODAY = dt.date(2026, 11, 27)
 DELETE = object()  # a patch value that removes the field
 
+
+
+def _content_digest(root: Path) -> str:
+    import hashlib
+
+    files = sorted(path for path in root.rglob("*") if path.is_file())
+    return hashlib.sha256(b"".join(str(p.relative_to(root)).encode() + b"\0" + p.read_bytes()
+                                   for p in files)).hexdigest()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def sample_content_untouched() -> Any:
+    """The repository's content/ is read-only for tests: a test that runs `serve` (or the console)
+    on it directly writes review keys into the sample county.yaml, as one did."""
+    before = _content_digest(SAMPLE_CONTENT)
+    yield
+    assert _content_digest(SAMPLE_CONTENT) == before, "a test wrote into the sample content/ folder"
+
+
 REVIEW = {"reviewer": "王立新", "date": "2026-10-20", "result": "通过"}
 COUNTY = {"name": "台安县", "office": "台安县人民政府政务公开办公室", "area_code": "0412",
           "supervision_phone": "0412-4822110"}

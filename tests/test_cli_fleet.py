@@ -31,11 +31,14 @@ def test_sigterm_while_serve_starts_stops_its_broker_and_exits_cleanly(tmp_path:
     loading): the embedded mosquitto it already started must stop with it, and the exit is 0."""
     import socket
 
-    data = tmp_path / "data"
+    import shutil
+
+    data, content = tmp_path / "data", tmp_path / "content"
+    shutil.copytree(SAMPLE_CONTENT, content)  # the console writes its review key into county.yaml
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         web = f"127.0.0.1:{probe.getsockname()[1]}"
-    serve = subprocess.Popen([sys.executable, "-m", "signage.cli", "serve", "--content", SAMPLE_CONTENT,
+    serve = subprocess.Popen([sys.executable, "-m", "signage.cli", "serve", "--content", content,
                               "--screens", REPO / "layouts", "--data", data, "--web", web],
                              cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
