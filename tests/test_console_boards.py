@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from conftest import REPO, TODAY
 from console_support import *  # noqa: F403 - the console fixtures (accounts, site …)
-from console_support import audit_entries, client_for, csrf_token
+from console_support import PASSWORD, audit_entries, client_for, csrf_token
 from harness import SCREENS, Fleet, wait_until
 
 BOARD_SCREEN = SCREENS + """\
@@ -108,3 +108,27 @@ def test_send_to_print_station(site: Any, accounts: dict, station: Any, broker: 
     since = kiosk.runtime.last_error
     send_command(broker.url, fleet.data, "hall-kiosk", "print", timeout=10)
     kiosk.error_after(since, "print-unsupported")
+
+
+def test_clerks_unit_page_links_their_own_board(site: Any, accounts: dict, tmp_path: Path) -> None:
+    from django.contrib.auth.models import User
+
+    from signage.console.accounts.users import add_user
+    from signage.console.site import install
+
+    install(dataclasses.replace(site, screens_path=REPO / "layouts"))
+    renshe = "renshe-clerk"
+    if not User.objects.filter(username=renshe).exists():
+        add_user(renshe, "unit", "renshe", PASSWORD, full_name="RENSHE")
+    clerk = client_for(renshe)
+    page = clerk.get("/unit/renshe/").content.decode()
+    assert 'href="/boards/renshe-board/renshe.pdf"' in page  # their unit is posted on renshe-board
+    response = clerk.get("/boards/renshe-board/renshe.pdf")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert "人力资源和社会保障局" in pdf_text(tmp_path, response.content)
+    assert clerk.get("/boards/taixi-board/taixi.pdf").status_code == 404  # another unit's board
+    assert clerk.get("/unit/taixi/").status_code in (403, 404)
+    gongshang = client_for("clerk").get("/unit/gongshang/").content.decode()
+    assert "/boards/" not in gongshang  # no board posts gongshang: no link
+    assert client_for("clerk").get("/boards/renshe-board/renshe.pdf").status_code == 404
+    assert "/boards/" not in client_for("reviewer").get("/unit/renshe/").content.decode()
