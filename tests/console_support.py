@@ -168,7 +168,8 @@ def look(page: Any, name: str) -> None:
     """axe-core: no serious or critical violation; then a full-page screenshot when asked for."""
     from browser import serious_violations
 
-    assert serious_violations(page) == [], name
+    found = serious_violations(page)
+    assert found == [], f"{name}: {found}"
     if SHOTS:
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
