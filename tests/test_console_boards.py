@@ -117,9 +117,15 @@ def test_clerks_unit_page_links_their_own_board(site: Any, accounts: dict, tmp_p
     from signage.console.site import install
 
     install(dataclasses.replace(site, screens_path=REPO / "layouts"))
-    renshe = "renshe-clerk"
-    if not User.objects.filter(username=renshe).exists():
-        add_user(renshe, "unit", "renshe", PASSWORD, full_name="RENSHE")
+    renshe = "renshe-clerk"  # a clerk of a unit a board posts; removed again (the session's
+    add_user(renshe, "unit", "renshe", PASSWORD, full_name="RENSHE")  # accounts are counted)
+    try:
+        _renshe_clerk_sees_their_board(renshe, tmp_path)
+    finally:
+        User.objects.filter(username=renshe).delete()
+
+
+def _renshe_clerk_sees_their_board(renshe: str, tmp_path: Path) -> None:
     clerk = client_for(renshe)
     page = clerk.get("/unit/renshe/").content.decode()
     assert 'href="/boards/renshe-board/renshe.pdf"' in page  # their unit is posted on renshe-board
