@@ -1,22 +1,29 @@
 """The console in-process for Django test-client tests: one database per test session, the
-sample content copied fresh for every test, one account per role (and a second unit's clerk)."""
+sample content copied fresh for every test, one account per role (and a second unit's clerk);
+and for browser tests the same console on waitress in this process (``web``), with the helpers
+every browser test uses (sign in, look: axe + screenshot, reach by keyboard)."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import SAMPLE_CONTENT, TODAY
 
-__all__ = ["accounts", "console_data", "session_accounts", "site"]  # the fixtures
+__all__ = ["accounts", "console_data", "session_accounts", "site", "web"]  # the fixtures
 
 PASSWORD = "Tai-an-2026-console"
 ACCOUNTS = {"clerk": ("unit", "gongshang"), "other": ("unit", "jiaotong"),
             "reviewer": ("reviewer", ""), "office": ("office", "")}
 
+
+# Screenshots of browser tests go to $CONSOLE_SHOTS when it is set (docs/console/ for the docs).
+SHOTS = Path(os.environ["CONSOLE_SHOTS"]) if os.environ.get("CONSOLE_SHOTS") else None
 
 _made: dict[str, Any] = {}  # Django is set up once per process, whichever test module asks first
 
@@ -129,3 +136,60 @@ def _unescape(text: str) -> str:
     import html
 
     return html.unescape(text)
+
+
+# -- the console in a real browser -----------------------------------------------------------------
+
+@pytest.fixture
+def web(site: Any, accounts: dict, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The console on waitress (as `signage serve` runs it) on a free loopback port; its base URL
+    without the trailing slash. Pages read the installed site per request, so a test may install
+    another (published_site) after this starts."""
+    from signage.console.server import WebServer
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop runs in this thread
+    server = WebServer("127.0.0.1", 0).start()
+    try:
+        yield server.url.rstrip("/")
+    finally:
+        server.stop()
+
+
+def login(page: Any, base: str, name: str) -> None:
+    """Sign in through the real login form."""
+    page.goto(base + "/login")
+    page.fill("#username", name)
+    page.fill("#password", PASSWORD)
+    page.click("button:has-text('登录')")
+    page.wait_for_load_state()
+
+
+def look(page: Any, name: str) -> None:
+    """axe-core: no serious or critical violation; then a full-page screenshot when asked for."""
+    from browser import serious_violations
+
+    found = serious_violations(page)
+    assert found == [], f"{name}: {found}"
+    if SHOTS:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def tab_to(page: Any, selector: str, limit: int = 120) -> None:
+    """Press Tab (from where the focus is: the top of a page just loaded) until ``selector`` has
+    the focus, at most ``limit`` times: keyboard users reach it in the page's own order."""
+    target = page.locator(selector)
+    assert target.count() == 1, f"{selector}: {target.count()} matches"
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if target.evaluate("node => node === document.activeElement"):
+            return
+    raise AssertionError(f"{selector} not reached in {limit} presses of Tab")
+
+
+def fits_at_200_percent(page: Any, url: str) -> None:
+    """640 CSS px is a 1280-px screen at 200 % zoom: no horizontal scrolling of the page."""
+    page.set_viewport_size({"width": 640, "height": 900})
+    page.goto(url)
+    width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], f"{url}: {width[0]} px wide in a {width[1]} px window"

@@ -1,62 +1,25 @@
 """The new console pages in a real browser (Debian's chromium through Playwright) against the
-console on waitress in this process: the notice and announcement forms by keyboard alone, the
-live check, 整改意见书 issued and seen by the clerk, 200 % zoom, and axe-core with no serious or
-critical violation on every page. Screenshots go to $CONSOLE_SHOTS when it is set."""
+console on waitress in this process (the ``web`` fixture): the notice and announcement forms by
+keyboard alone, the live check, 整改意见书 issued and seen by the clerk, 200 % zoom, and axe-core
+with no serious or critical violation on every page. Screenshots go to $CONSOLE_SHOTS when it is set."""
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-from browser import serious_violations
-from console_support import *  # noqa: F403 - the console fixtures (accounts, site …)
-from console_support import PASSWORD
+from console_support import *  # noqa: F403 - the console fixtures (accounts, site, web …)
+from console_support import login, look
 from playwright.sync_api import expect
 
-SHOTS = Path(os.environ["CONSOLE_SHOTS"]) if os.environ.get("CONSOLE_SHOTS") else None
 NOTICE = "/unit/gongshang/notice/%E5%8F%B0%E5%B7%A5%E5%95%86%E5%8F%91%E3%80%942026%E3%80%952%E5%8F%B7/"
 ANNOUNCEMENT = "/unit/gongshang/announcement/gongshang-nianbao/"
 
 
-@pytest.fixture
-def base(site: Any, accounts: dict, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """The console on waitress (as `signage serve` runs it) on a free loopback port."""
-    from signage.console.server import WebServer
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop runs in this thread
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = WebServer("127.0.0.1", port).start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.stop()
-
-
-def look(page: Any, name: str) -> None:
-    assert serious_violations(page) == [], name
-    if SHOTS:
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def login(page: Any, base: str, name: str) -> None:
-    page.goto(base + "/login")
-    page.fill("#username", name)
-    page.fill("#password", PASSWORD)
-    page.click("button:has-text('登录')")
-    page.wait_for_load_state()
-
-
-def test_notice_and_announcement_forms(base: str, page: Any, site: Any) -> None:
-    login(page, base, "clerk")
-    page.goto(base + "/unit/gongshang/")
+def test_notice_and_announcement_forms(web: str, page: Any, site: Any) -> None:
+    login(page, web, "clerk")
+    page.goto(web + "/unit/gongshang/")
     page.click("a:has-text('修改'):has-text('年度报告公示')")
     page.wait_for_load_state()
     assert re.search("/notice/", page.url)
@@ -79,7 +42,7 @@ def test_notice_and_announcement_forms(base: str, page: Any, site: Any) -> None:
     look(page, "n3-notice-saved")
     page.set_viewport_size({"width": 640, "height": 900})  # 200 % zoom of a 1280-px screen
     for url in (NOTICE, ANNOUNCEMENT):
-        page.goto(base + url)
+        page.goto(web + url)
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), url
     look(page, "n4-announcement-form-200-percent")
     page.set_viewport_size({"width": 1280, "height": 900})
@@ -90,13 +53,13 @@ def test_notice_and_announcement_forms(base: str, page: Any, site: Any) -> None:
     assert "urgent: true" in (site.content_dir / "units/gongshang/announcements.yaml").read_text("utf-8")
 
 
-def test_rectification_pages(base: str, browser: Any, site: Any) -> None:
+def test_rectification_pages(web: str, browser: Any, site: Any) -> None:
     path = site.content_dir / "units/gongshang/powers.yaml"
     text = path.read_text("utf-8")
     path.write_text(text.replace('consult_phone: "0412-4827402"', 'consult_phone: "482740"', 1), "utf-8")
     office = browser.new_context(locale="zh-CN").new_page()
-    login(office, base, "office")
-    office.goto(base + "/office/rectifications")
+    login(office, web, "office")
+    office.goto(web + "/office/rectifications")
     look(office, "r1-rectifications")
     office.select_option("#r-unit", "gongshang")
     office.fill("#r-deadline", "2026-12-11")
@@ -107,12 +70,12 @@ def test_rectification_pages(base: str, browser: Any, site: Any) -> None:
     with office.expect_download() as download:
         office.click("a:has-text('下载整改意见书')")
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
-    office.goto(base + "/office/")
+    office.goto(web + "/office/")
     assert office.locator("a[href='/office/rectifications']:text-is('1')").count() == 1
     look(office, "r3-dashboard")
 
     clerk = browser.new_context(locale="zh-CN").new_page()
-    login(clerk, base, "clerk")
+    login(clerk, web, "clerk")
     assert "待整改的整改意见书" in clerk.inner_text("main") and "2026-12-11" in clerk.inner_text("main")
     look(clerk, "r4-clerk-home")
     clerk.click("a:has-text('公开整改')")

@@ -5,19 +5,15 @@ a real browser with axe on every page (screenshots to $CONSOLE_SHOTS when set)."
 from __future__ import annotations
 
 import datetime as dt
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import serious_violations
-from console_support import *  # noqa: F403 - the console fixtures (accounts, site …)
-from console_support import PASSWORD, client_for
+from console_support import *  # noqa: F403 - the console fixtures (accounts, site, web …)
+from console_support import client_for, login, look
 
 from signage.requests import register as reg
 from signage.requests.store import STORE_FILE, Register
 
-SHOTS = Path(os.environ["CONSOLE_SHOTS"]) if os.environ.get("CONSOLE_SHOTS") else None
 D = dt.date
 
 
@@ -178,37 +174,15 @@ def test_annual_report_in_the_console_and_its_refusal(register: Register, site: 
 
 # -- the real browser --------------------------------------------------------------------------------
 
-@pytest.fixture
-def web(register: Register) -> Any:
-    from signage.console.server import WebServer
-
-    server = WebServer("127.0.0.1", 0).start()
-    try:
-        yield server.url.rstrip("/")
-    finally:
-        server.stop()
-
-
 def _look(page: Any, name: str) -> None:
-    assert serious_violations(page) == [], name
-    if SHOTS:
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"requests-{name}.png"), full_page=True)
-
-
-def _login(page: Any, base: str, name: str) -> None:
-    page.goto(base + "/login")
-    page.fill("#username", name)
-    page.fill("#password", PASSWORD)
-    page.click("button:has-text('登录')")
-    page.wait_for_load_state()
+    look(page, f"requests-{name}")
 
 
 def test_register_flows_in_the_browser(web: str, register: Register, browser: Any) -> None:
     _add(register, "jiaotong", D(2026, 10, 9), "某桥梁检测报告")  # overdue on TODAY
     context = browser.new_context()
     page = context.new_page()
-    _login(page, web, "clerk")
+    login(page, web, "clerk")
     page.click("nav >> text=依申请公开")
     _look(page, "clerk-list")
     page.click("text=登记新申请")
@@ -244,7 +218,7 @@ def test_register_flows_in_the_browser(web: str, register: Register, browser: An
 
     context = browser.new_context()
     page = context.new_page()
-    _login(page, web, "office")
+    login(page, web, "office")
     page.goto(web + "/office/")
     assert "1 件已超过答复期限" in page.inner_text(".banner")
     assert "某桥梁检测报告" in page.inner_text("main")

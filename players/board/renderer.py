@@ -48,6 +48,10 @@ class BoardRenderer:
         self._failed: Plan | None = None
         self._current: Plan | None = None  # the last plan posted, for reprint()
         self._reprint = False
+        # Completed rounds (every board of a plan posted, none failed) and that round's prints:
+        # what an operator (or a test) waits on, since history.jsonl grows one board at a time.
+        self.rounds = 0
+        self.last_round: list[PrintRecord] = []
         self._wake = threading.Event()
         self._lock = threading.Lock()
 
@@ -94,6 +98,8 @@ class BoardRenderer:
                 records.append(record)
                 for entry in board.items:
                     played(entry)
+        if self._failed is None:
+            self.last_round, self.rounds = records, self.rounds + 1
         return records
 
     def _post_one(self, board: BoardContent, layout: BoardLayout, composer: BoardComposer,

@@ -16,6 +16,7 @@ from ruamel.yaml.comments import CommentedMap
 
 from signage.console.audit.log import record as audit
 from signage.console.editing import checks, documents, images, powerform, records, uploads
+from signage.console.office.boards import boards_posting
 from signage.console.rectification import notices as rectification
 from signage.console.review import submissions
 from signage.console.review.models import PENDING, RETURNED, Submission
@@ -42,6 +43,8 @@ def unit_page(request: HttpRequest, unit_id: str) -> HttpResponse:
         "unit": unit, "table": [(records.SECTIONS[s], s, rows) for s, rows in table.items()],
         "unit_findings": unit_findings, "submissions": recent, "today": current().today(),
         "rectifications": rectification.open_for(unit_id).order_by("deadline")[:20],
+        # the board PDF is the unit's and the office's (a reviewer reviews content, not boards)
+        "boards": boards_posting(current().screens_path, unit_id) if role_of(request) != REVIEWER else [],
         "can_edit": role_of(request) in EDITORS})
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from signage.office.boards import render_boards
-from signage.publishing.screens import Screen, load_screens
+from signage.publishing.screens import Screen, ScreensError, load_screens
 
 
 @dataclass(slots=True)
@@ -32,6 +32,15 @@ def board_screens(screens_path: Path | None, unit_ids: list[str]) -> list[BoardS
             units = [u for u in unit_ids if not screen.select.units or u in screen.select.units]
             found.append(BoardScreen(screen.id, screen.site, _layout_id(screen), units))
     return sorted(found, key=lambda s: s.id)
+
+
+def boards_posting(screens_path: Path | None, unit_id: str) -> list[BoardScreen]:
+    """The board screens that post ``unit_id``'s board (for the unit's own page); a screens
+    folder that does not load lists none here: the office's pages say why, a clerk's need not."""
+    try:
+        return [b for b in board_screens(screens_path, [unit_id]) if unit_id in b.units]
+    except ScreensError:
+        return []
 
 
 def _layout_id(screen: Screen) -> str:

@@ -23,6 +23,7 @@ _PATH = re.compile(r"(?:[A-Za-z]:)?(?:[\\/][^\s\\/：，。；（）]+)+")  # an
 
 COLOURS = ("#4e79a7", "#59a14f", "#edc948", "#76b7b2", "#b07aa1")  # one per indicator
 VETO_COLOUR = "#e15759"
+VETO_TEXT = "#b3261e"  # the same red, dark enough for text on white (WCAG AA, 4.5:1)
 FONT = "'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei','PingFang SC',sans-serif"
 CSS = f"""
 body {{ font-family: {FONT}; margin: 24px auto; max-width: 1200px; color: #222; padding: 0 16px; }}
@@ -30,9 +31,9 @@ h1 {{ font-size: 22px; }} h2 {{ font-size: 17px; margin-top: 32px; border-bottom
 table {{ border-collapse: collapse; font-size: 13px; }}
 th, td {{ border: 1px solid #d0d0d0; padding: 3px 7px; }}
 th {{ background: #f2f2f2; }} td.n {{ text-align: right; font-variant-numeric: tabular-nums; }}
-td.veto, .veto {{ color: {VETO_COLOUR}; font-weight: bold; }}
+td.veto, .veto {{ color: {VETO_TEXT}; font-weight: bold; }}
 .up {{ color: #2a7a2a; }} .down {{ color: #b22; }}
-.nodata {{ color: #999; }} .notes li {{ margin: 3px 0; }} small {{ color: #666; }}
+.nodata {{ color: #767676; }} .notes li {{ margin: 3px 0; }} small {{ color: #666; }}
 svg text {{ font-family: {FONT}; }} svg.chart {{ max-width: 100%; height: auto; }}
 @media print {{ h2 {{ page-break-before: auto; }} tr {{ page-break-inside: avoid; }} }}
 """
