@@ -29,9 +29,8 @@ def test_keys_init_refuses_to_overwrite(tmp_path: Path) -> None:
 def test_sigterm_while_serve_starts_stops_its_broker_and_exits_cleanly(tmp_path: Path) -> None:
     """A service manager may stop `serve` before it has finished starting (the console still
     loading): the embedded mosquitto it already started must stop with it, and the exit is 0."""
-    import socket
-
     import shutil
+    import socket
 
     data, content = tmp_path / "data", tmp_path / "content"
     shutil.copytree(SAMPLE_CONTENT, content)  # the console writes its review key into county.yaml
