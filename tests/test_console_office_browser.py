@@ -12,11 +12,10 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import expect
-
 from console_published import entries, log_plays, publish, published_site
 from console_support import *  # noqa: F403 - the console fixtures (accounts, site, web …)
 from console_support import audit_entries, fits_at_200_percent, login, look, tab_to
+from playwright.sync_api import expect
 
 PAGES = ("/office/", "/office/coverage/gongshang/", "/office/assessments", "/office/boards")
 
