@@ -22,7 +22,7 @@ def register(site: Any, accounts: Any) -> Register:
     """An empty register in the console's data folder (the CLI's file)."""
     for suffix in ("", "-wal", "-shm"):
         (site.data_dir / (STORE_FILE + suffix)).unlink(missing_ok=True)
-    return Register.in_folder(site.data_dir)
+    return Register.in_folder(site.data_dir, site.today)  # the console's clock
 
 
 def _add(store: Register, unit: str, received: dt.date, subject: str = "预算说明") -> reg.Request:
@@ -51,6 +51,25 @@ def test_clerk_registers_extends_and_answers_own_units_request(register: Registe
         AuditEntry.objects.values_list("action", flat=True))
 
 
+def test_console_refuses_a_date_after_the_sites_today_and_invisible_text(register: Register) -> None:
+    """The form shows why (a year typed wrong, a bidi mark pasted in) and stores nothing; the same
+    request with the right date and clean text registers (the console's clock: 2026-11-27)."""
+    clerk = client_for("clerk")
+    good = {"unit": "gongshang", "received": "2026-11-27", "channel": "网络", "applicant": "自然人",
+            "subject": "预算说明"}
+    for bad, message in ((dict(received="2062-11-27"), "收到日期 2062-11-27 晚于今天（2026-11-27）"),
+                         (dict(subject="预算\u202e说明"), "申请内容第 3 个字符是不可见的文字方向控制符"),
+                         (dict(subject="预算\x1b说明"), "申请内容第 3 个字符是不可见的控制字符")):
+        page = clerk.post("/requests/new", {**good, **bad}).content.decode()
+        assert message in page, bad
+        assert register.requests() == []
+    assert clerk.post("/requests/new", good).status_code == 302
+    (item,) = register.requests()
+    page = clerk.post(f"/requests/{item.id}/answer", {"outcome": "予以公开", "answered": "2026-12-01",
+                                                      "note": ""}, follow=True).content.decode()
+    assert "答复日期 2026-12-01 晚于今天" in page and register.get(item.id).open
+
+
 def test_pages_warn_when_a_deadline_falls_in_a_year_without_holiday_data(register: Register) -> None:
     from signage.text.workdays import COVERED_YEARS
 
@@ -58,7 +77,8 @@ def test_pages_warn_when_a_deadline_falls_in_a_year_without_holiday_data(registe
     covered = _add(register, "gongshang", D(2026, 9, 30))
     for url in ("/requests/", f"/requests/{covered.id}/"):
         assert "法定节假日安排缺失" not in office.get(url).content.decode()
-    late = _add(register, "gongshang", D(COVERED_YEARS[-1] + 1, 3, 1))
+    later = Register(register.path, lambda: D(COVERED_YEARS[-1] + 1, 3, 2))  # a spring past the data
+    late = _add(later, "gongshang", D(COVERED_YEARS[-1] + 1, 3, 1))
     warning = f"注意：{COVERED_YEARS[-1] + 1} 年的法定节假日安排缺失"
     assert warning in office.get(f"/requests/{late.id}/").content.decode()
     assert warning in office.get("/requests/").content.decode()

@@ -413,12 +413,46 @@ def test_cli_warns_when_the_holiday_data_is_missing(tmp_path: Path, repo_cwd: Pa
     out = runner.invoke(main, [*add, "2026-09-30"])
     assert out.exit_code == 0 and "注意" not in out.output, out.output
     received = first_uncovered_monday()
-    out = runner.invoke(main, [*add, received.isoformat()])
+    later = ["requests", "--today", received.isoformat(), *add[1:]]  # a clerk in that year
+    out = runner.invoke(main, [*later, received.isoformat()])
     assert out.exit_code == 0, out.output
     assert f"答复期限 {received + dt.timedelta(days=28)}" in out.output
     assert f"注意：{received.year} 年的法定节假日安排缺失" in out.output
     out = runner.invoke(main, ["requests", "list", "--today", "2026-11-27", "--data", data])
     assert f"{received.year} 年的法定节假日安排缺失" in out.output
+
+
+def test_cli_refuses_dates_outside_the_register_and_invisible_text(tmp_path: Path, repo_cwd: Path) -> None:
+    """A typed year (2062 for 2026, 1026), a request from before the 条例, control characters and
+    bidi marks pasted into a field, an over-long subject: refused, naming the field, nothing stored."""
+    runner, data = CliRunner(), ["--data", str(tmp_path / "data")]
+    group = ["requests", "--today", "2026-11-27"]
+    add = [*group, "add", "--unit", "taixi", "--channel", "网络", "--applicant", "自然人", *data]
+    out = runner.invoke(main, [*add, "--subject", "预算", "--received", "2026-11-27"])
+    assert out.exit_code == 0 and "登记申请 1" in out.output, out.output
+    refused = {
+        "2062-11-27": "收到日期 2062-11-27 晚于今天（2026-11-27）",
+        "2026-11-28": "收到日期 2026-11-28 晚于今天（2026-11-27）",
+        "1026-11-27": "早于政府信息公开条例施行之日（2008-05-01）",
+    }
+    for day, message in refused.items():
+        out = runner.invoke(main, [*add, "--subject", "预算", "--received", day])
+        assert out.exit_code == 2 and message in out.output, (day, out.output)
+    texts = {
+        "预算\x00说明": "申请内容第 3 个字符是不可见的控制字符（U+0000）",
+        "\u202e算预": "申请内容第 1 个字符是不可见的文字方向控制符（U+202E）",
+        "预算\x1b[31m": "申请内容第 3 个字符是不可见的控制字符（U+001B）",
+        "查" * 2001: "申请内容有 2001 个字，超过 2000 字",
+    }
+    for subject, message in texts.items():
+        out = runner.invoke(main, [*add, "--subject", subject, "--received", "2026-11-27"])
+        assert out.exit_code == 2 and message in out.output, (subject[:20], out.output)
+    out = runner.invoke(main, [*add, "--subject", "预算", "--name", "张三\n李四", "--received", "2026-11-27"])
+    assert out.exit_code == 2 and "申请人姓名或名称第 3 个字符是不可见的换行或制表符" in out.output
+    out = runner.invoke(main, [*group, "answer", "1", "--outcome", "予以公开", "--date", "2026-12-01", *data])
+    assert out.exit_code == 2 and "答复日期 2026-12-01 晚于今天" in out.output, out.output
+    out = runner.invoke(main, [*group, "list", *data])
+    assert "共 1 件" in out.output  # only the good one was stored
 
 
 def test_cli_supplement_edit_void_delete_and_show(tmp_path: Path, repo_cwd: Path) -> None:

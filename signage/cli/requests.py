@@ -44,8 +44,24 @@ def _unit(content_dir: Path, unit: str) -> str:
 
 
 @main.group("requests")
-def requests_group() -> None:
+@date_option("--today", "Take this day as today: later dates are refused and the defaults of every "
+                        "date option are this day (default: the system date).")
+@click.pass_context
+def requests_group(ctx: click.Context, today: dt.date | None) -> None:
     """依申请公开: the register of disclosure requests and their deadlines."""
+    ctx.meta[_TODAY] = today
+
+
+_TODAY = "signage.requests.today"
+
+
+def _today() -> dt.date:
+    """The group's --today, or the system date."""
+    return click.get_current_context().meta.get(_TODAY) or dt.date.today()
+
+
+def _register(data_dir: Path) -> Register:
+    return Register.in_folder(data_dir, _today)
 
 
 @requests_group.command("add")
@@ -62,10 +78,10 @@ def requests_group() -> None:
 def add(unit: str, received: dt.date | None, channel: str, applicant: str, subject: str,
         applicant_name: str, content_dir: Path, data_dir: Path) -> None:
     """Register a request; prints its number and deadline."""
-    request = reg.Request(_unit(content_dir, unit), received or dt.date.today(), channel, applicant, subject,
+    request = reg.Request(_unit(content_dir, unit), received or _today(), channel, applicant, subject,
                           applicant_name, created_by="cli")
     try:
-        request = Register.in_folder(data_dir).add(request)
+        request = _register(data_dir).add(request)
     except reg.RequestError as exc:
         fail(str(exc))
     calendar = WorkCalendar()
@@ -81,9 +97,9 @@ def add(unit: str, received: dt.date | None, channel: str, applicant: str, subje
 @data_option
 def list_(unit: str | None, open_only: bool, today: dt.date | None, data_dir: Path) -> None:
     """The register with each request's deadline and state."""
-    today = today or dt.date.today()
+    today = today or _today()
     calendar = WorkCalendar()
-    requests = Register.in_folder(data_dir).requests([unit] if unit else None, open_only=open_only)
+    requests = _register(data_dir).requests([unit] if unit else None, open_only=open_only)
     table = Table("编号", "单位", "收到", "方式", "申请人", "申请内容", "期限", "状态", "办理结果", "答复")
     for r in requests:
         table.add_row(str(r.id), r.unit, str(r.received), r.channel, r.applicant, r.subject[:30],
@@ -121,7 +137,7 @@ def answer(request_id: int, outcome: str, date: dt.date | None, note: str, data_
     """Record the answer to a request."""
     try:
         chosen = parse_outcome(outcome)
-        request = Register.in_folder(data_dir).answer(request_id, chosen.key, date or dt.date.today(),
+        request = _register(data_dir).answer(request_id, chosen.key, date or _today(),
                                                       note=note)
     except ValueError as exc:
         fail(str(exc))
@@ -142,7 +158,7 @@ def extend(request_id: int, approver: str, reason: str, date: dt.date | None, da
     """Extend a request's deadline once by 20 working days, with the approval record."""
     calendar = WorkCalendar()
     try:
-        request = Register.in_folder(data_dir).extend(request_id, date or dt.date.today(), approver, reason,
+        request = _register(data_dir).extend(request_id, date or _today(), approver, reason,
                                                       calendar)
     except reg.RequestError as exc:
         fail(str(exc))
@@ -160,7 +176,7 @@ def supplement(request_id: int, asked: dt.date | None, received: dt.date | None,
     supplement came in; the answer period runs from that day."""
     if bool(asked) == bool(received):
         fail("请指定 --asked 日期（发出补正通知）或 --received 日期（收到补正）之一")
-    calendar, store = WorkCalendar(), Register.in_folder(data_dir)
+    calendar, store = WorkCalendar(), _register(data_dir)
     try:
         if asked:
             request = store.ask_supplement(request_id, asked, calendar, by="cli")
@@ -198,7 +214,7 @@ def edit(request_id: int, reason: str, unit: str | None, received: dt.date | Non
     if not changes:
         fail("没有要更正的内容：请给出 --received、--channel、--applicant、--subject、--name 或 --unit")
     try:
-        request = Register.in_folder(data_dir).edit(request_id, changes, reason=reason, by="cli")
+        request = _register(data_dir).edit(request_id, changes, reason=reason, by="cli")
     except reg.RequestError as exc:
         fail(str(exc))
     calendar = WorkCalendar()
@@ -213,7 +229,7 @@ def edit(request_id: int, reason: str, unit: str | None, received: dt.date | Non
 def void(request_id: int, reason: str, data_dir: Path) -> None:
     """Void a request entered in error: kept with its history, counted in no list or report."""
     try:
-        Register.in_folder(data_dir).void(request_id, reason, by="cli")
+        _register(data_dir).void(request_id, reason, by="cli")
     except reg.RequestError as exc:
         fail(str(exc))
     click.echo(f"申请 {request_id} 已作废：{reason}")
@@ -226,7 +242,7 @@ def void(request_id: int, reason: str, data_dir: Path) -> None:
 def delete(request_id: int, reason: str, data_dir: Path) -> None:
     """Delete a request for good (the office; unit clerks void instead, in the console)."""
     try:
-        request = Register.in_folder(data_dir).delete(request_id, reason, by="cli")
+        request = _register(data_dir).delete(request_id, reason, by="cli")
     except reg.RequestError as exc:
         fail(str(exc))
     click.echo(f"申请 {request.id} 已删除（{request.unit}，收到 {request.received}）")
@@ -237,7 +253,7 @@ def delete(request_id: int, reason: str, data_dir: Path) -> None:
 @data_option
 def show(request_id: int, data_dir: Path) -> None:
     """One request, its deadline and the history of its changes."""
-    store, calendar = Register.in_folder(data_dir), WorkCalendar()
+    store, calendar = _register(data_dir), WorkCalendar()
     history = store.history(request_id)
     try:
         r = store.get(request_id)
@@ -247,7 +263,7 @@ def show(request_id: int, data_dir: Path) -> None:
         r = None
     if r is not None:
         click.echo(f"申请 {r.id}：{r.unit}，收到 {r.received}（{r.channel}，{r.applicant}）：{r.subject}")
-        state = "已作废：" + r.voided if r.voided else state_of(r, dt.date.today(), calendar)
+        state = "已作废：" + r.voided if r.voided else state_of(r, _today(), calendar)
         click.echo(f"答复期限 {reg.deadline(r, calendar)}，{state}")
     for at, by, action, detail in history:
         click.echo(f"  {at}  {by or '—'}  {action}  {detail}")
@@ -267,7 +283,7 @@ def case(unit: str, year: int, kind: str, result: str, number: str, content_dir:
     """Record an administrative review or lawsuit about a disclosure decision (table 4)."""
     try:
         record = Case(_unit(content_dir, unit), year, kind, result, number, created_by="cli")
-        added = Register.in_folder(data_dir).add_case(record)
+        added = _register(data_dir).add_case(record)
     except reg.RequestError as exc:
         fail(str(exc))
     click.echo(f"已登记案件 {added.id}：{unit} {year} 年 {kind} {result}")
@@ -282,8 +298,8 @@ def import_(csv_path: Path, content_dir: Path, data_dir: Path) -> None:
     from signage.requests.importing import read_register_csv
 
     try:
-        requests = read_register_csv(csv_path, set(_units(content_dir)))
-        count = Register.in_folder(data_dir).add_many(requests)
+        requests = read_register_csv(csv_path, set(_units(content_dir)), _today())
+        count = _register(data_dir).add_many(requests)
     except reg.RequestError as exc:
         fail(str(exc))
     click.echo(f"已导入 {count} 件申请")
@@ -311,7 +327,7 @@ def remind(now_text: str | None, force: bool, content_dir: Path, data_dir: Path)
         fail(str(exc))
     if settings is None:
         fail(f"没有配置提醒邮件：请在 {settings_path(data_dir)} 写明邮件服务器和收件人（docs/REQUESTS.md）")
-    outcome = send_daily(settings, Register.in_folder(data_dir), names, now, force=force)
+    outcome = send_daily(settings, _register(data_dir), names, now, force=force)
     label = {"office": "政务公开办公室"} | names
     for group in outcome.sent:
         click.echo(f"已发送：{label.get(group, group)}")
@@ -350,10 +366,10 @@ def annual_report(content_dir: Path, year: int, unit: str | None, county: bool, 
     scope = COUNTY if county else _unit(content_dir, str(unit))
     catalogue = load_catalogue(content_dir).catalogue
     try:
-        report = compose_report(catalogue, content_dir, Register.in_folder(data_dir), year, scope)
+        report = compose_report(catalogue, content_dir, _register(data_dir), year, scope)
     except ReportRefused as exc:
         fail(str(exc), EXIT_ERRORS)
     except FiguresError as exc:
         fail(str(exc))
-    for path in write_report(report, out_dir, date or dt.date.today(), pdf=not no_pdf):
+    for path in write_report(report, out_dir, date or _today(), pdf=not no_pdf):
         click.echo(str(path))

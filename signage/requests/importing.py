@@ -28,8 +28,10 @@ def _text(raw: bytes) -> str:
     raise RequestError("无法识别文件编码：请另存为 UTF-8 或 GBK 编码的 CSV")
 
 
-def read_register_csv(path: Path, units: set[str] | None = None) -> list[Request]:
-    """Every row as a request; RequestError listing each bad cell (第 N 行“列名”：…)."""
+def read_register_csv(path: Path, units: set[str] | None = None,
+                      today: dt.date | None = None) -> list[Request]:
+    """Every row as a request; RequestError listing each bad cell (第 N 行“列名”：…). With
+    ``today``, a date after it is one of those cells."""
     reader = csv.DictReader(io.StringIO(_text(path.read_bytes())))
     missing = [h for h in REQUIRED if h not in (reader.fieldnames or [])]
     if missing:
@@ -40,7 +42,13 @@ def read_register_csv(path: Path, units: set[str] | None = None) -> list[Request
         if line > MAX_ROWS:
             raise RequestError(f"{path.name}：超过 {MAX_ROWS} 行，请分批导入")
         try:
-            requests.append(_request(row, units, calendar))
+            request = _request(row, units, calendar)
+            if today is not None:
+                try:
+                    request.check_dates(today)
+                except RequestError as exc:
+                    raise RequestError(f"：{exc}") from None
+            requests.append(request)
         except RequestError as exc:
             problems.append(f"第 {line} 行{exc}")
     if problems:

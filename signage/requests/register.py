@@ -10,15 +10,26 @@ supplement is received.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from signage.requests.vocab import APPLICANTS, CHANNELS, OUTCOME_KEYS, Outcome
+from signage.text.invisible import INVISIBLE, invisible_kind
 from signage.text.workdays import WorkCalendar
 
 ANSWER_DAYS = 20  # 条例第三十三条第二款
 SUPPLEMENT_NOTICE_DAYS = 7  # 条例第三十条: ask for a supplement within 7 working days, once
 EXTENSION_DAYS = 20
 DUE_SOON_DAYS = 5  # the dashboard's "due within 5 working days"
+FIRST_DAY = dt.date(2008, 5, 1)  # the 条例 (2007) came into force: no request is older
+# the longest text a clerk may enter per field: a register line, not a document
+TEXT_LIMITS = {"subject": 2000, "applicant_name": 100, "note": 2000, "unit": 64,
+               "extension_approver": 50, "extension_reason": 500, "voided": 500}
+TEXT_NAMES = {"subject": "申请内容", "applicant_name": "申请人姓名或名称", "note": "备注", "unit": "受理单位",
+              "extension_approver": "批准人", "extension_reason": "延期理由", "voided": "作废原因",
+              "reason": "原因", "number": "案号"}
+DATE_NAMES = {"received": "收到日期", "answered": "答复日期", "extended_on": "批准延期的日期",
+              "supplement_asked": "要求补正的日期", "supplement_received": "收到补正的日期"}
 
 
 class RequestError(ValueError):
@@ -56,6 +67,16 @@ class Request:
             raise RequestError("申请内容不能为空：请写明申请公开的政府信息")
         if not self.unit:
             raise RequestError("没有填写受理单位")
+        for name, limit in TEXT_LIMITS.items():
+            check_text(name, getattr(self, name), limit, multiline=name in ("subject", "note"))
+
+    def check_dates(self, today: dt.date) -> None:
+        """Every date the request carries lies between the 条例's first day and today: a typo such
+        as 2062 for 2026 would otherwise give a deadline decades away and hide the request."""
+        for name, label in DATE_NAMES.items():
+            day = getattr(self, name)
+            if day is not None:
+                check_day(label, day, today)
 
     @property
     def open(self) -> bool:
@@ -69,6 +90,28 @@ class Request:
     @property
     def outcome_row(self) -> Outcome | None:
         return OUTCOME_KEYS.get(self.outcome)
+
+
+def check_text(name: str, value: str, limit: int, *, multiline: bool = False) -> None:
+    """Refuse invisible characters (and line breaks in a one-line field) and over-long text,
+    naming the field: the register is evidence, and what it shows must be what it holds."""
+    label = TEXT_NAMES.get(name, name)
+    if len(value) > limit:
+        raise RequestError(f"{label}有 {len(value)} 个字，超过 {limit} 字：请精简，详细材料另存")
+    bad = INVISIBLE.search(value) or (None if multiline else re.search("[\t\n]", value))
+    if bad:
+        ch = bad.group()
+        kind = invisible_kind(ch) if INVISIBLE.match(ch) else "换行或制表符"
+        raise RequestError(f"{label}第 {bad.start() + 1} 个字符是不可见的{kind}（U+{ord(ch):04X}），"
+                           "可能来自复制粘贴：请删除后重新填写")
+
+
+def check_day(label: str, day: dt.date, today: dt.date) -> None:
+    if day > today:
+        raise RequestError(f"{label} {day.isoformat()} 晚于今天（{today.isoformat()}）：请核对年份和月份")
+    if day < FIRST_DAY:
+        raise RequestError(f"{label} {day.isoformat()} 早于政府信息公开条例施行之日"
+                           f"（{FIRST_DAY.isoformat()}）：请核对年份")
 
 
 def clock_start(request: Request) -> dt.date:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -20,9 +20,11 @@ from signage.requests.register import (
     Request,
     RequestError,
     check_answer,
+    check_day,
     check_extension,
     check_supplement_ask,
     check_supplement_received,
+    check_text,
 )
 from signage.requests.vocab import CASE_KINDS, CASE_RESULTS
 from signage.text.workdays import WorkCalendar
@@ -73,7 +75,11 @@ class Case:
     created_by: str = ""
     id: int = 0
 
-    def validate(self) -> None:
+    def validate(self, today: dt.date) -> None:
+        if not 2008 <= self.year <= today.year:
+            raise RequestError(f"案件年度 {self.year} 应在 2008 年至今年（{today.year}）之间")
+        check_text("number", self.number, 100)
+        check_text("note", self.note, 2000, multiline=True)
         if self.kind not in CASE_KINDS:
             raise RequestError(f"案件类别“{self.kind}”应为 {'、'.join(CASE_KINDS)} 之一")
         if self.result not in CASE_RESULTS:
@@ -81,10 +87,11 @@ class Case:
 
 
 class Register:
-    """The requests and cases of every unit in one SQLite file."""
+    """The requests and cases of every unit in one SQLite file. ``today`` is the clock that dates
+    are checked against (none may lie in the future); the console passes its site's clock."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, path: Path, today: Callable[[], dt.date] = dt.date.today) -> None:
+        self.path, self.today = path, today
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._db() as db:
             if db.execute("PRAGMA user_version").fetchone()[0] > SCHEMA_VERSION:
@@ -97,8 +104,8 @@ class Register:
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     @classmethod
-    def in_folder(cls, data_dir: Path) -> Register:
-        return cls(data_dir / STORE_FILE)
+    def in_folder(cls, data_dir: Path, today: Callable[[], dt.date] = dt.date.today) -> Register:
+        return cls(data_dir / STORE_FILE, today)
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
@@ -114,6 +121,7 @@ class Register:
 
     def add(self, request: Request) -> Request:
         request.validate()
+        request.check_dates(self.today())
         values = _row(request)
         values.pop("id")
         with self._db() as db:
@@ -125,8 +133,13 @@ class Register:
 
     def add_many(self, requests: list[Request]) -> int:
         """A whole imported register in one transaction (all or nothing)."""
-        for request in requests:
-            request.validate()
+        today = self.today()
+        for number, request in enumerate(requests, 1):
+            try:
+                request.validate()
+                request.check_dates(today)
+            except RequestError as exc:
+                raise RequestError(f"第 {number} 条申请：{exc}") from None
         names = [c for c in _COLUMNS if c != "id"]
         with self._db() as db:
             db.executemany(f"INSERT INTO requests ({', '.join(names)}) "
@@ -171,6 +184,8 @@ class Register:
         if not request.open:
             raise RequestError(f"申请 {request_id} 已于 {request.answered} 答复")
         check_answer(request, outcome, answered)
+        check_day("答复日期", answered, self.today())
+        check_text("note", note, 2000, multiline=True)
         with self._db() as db:
             db.execute("UPDATE requests SET outcome = ?, answered = ?, note = ? WHERE id = ? "
                        "AND answered IS NULL", (outcome, answered.isoformat(), note or request.note,
@@ -182,6 +197,9 @@ class Register:
                calendar: WorkCalendar, *, unit: str | None = None, by: str = "") -> Request:
         request = self._live(request_id, unit)
         check_extension(request, on, approver, reason, calendar)
+        check_day("批准延期的日期", on, self.today())
+        check_text("extension_approver", approver.strip(), 50)
+        check_text("extension_reason", reason.strip(), 500, multiline=True)
         with self._db() as db:
             db.execute("UPDATE requests SET extended_on = ?, extension_approver = ?, extension_reason = ? "
                        "WHERE id = ? AND extended_on IS NULL",
@@ -194,6 +212,7 @@ class Register:
         """补正 asked: the clock stops until the supplement is received."""
         request = self._live(request_id, unit)
         check_supplement_ask(request, on, calendar)
+        check_day("要求补正的日期", on, self.today())
         with self._db() as db:
             db.execute("UPDATE requests SET supplement_asked = ? WHERE id = ?", (on.isoformat(), request_id))
             _log(db, request_id, by, "要求补正", on.isoformat())
@@ -204,6 +223,7 @@ class Register:
         """The supplement came in: the 20 working days run from ``on``."""
         request = self._live(request_id, unit)
         check_supplement_received(request, on)
+        check_day("收到补正的日期", on, self.today())
         with self._db() as db:
             db.execute("UPDATE requests SET supplement_received = ? WHERE id = ?",
                        (on.isoformat(), request_id))
@@ -220,10 +240,12 @@ class Register:
             raise RequestError(f"不能更正这些字段：{'、'.join(sorted(unknown))}（只能更正登记时填写的内容）")
         if not reason.strip():
             raise RequestError("请写明更正的原因（记入修改记录）")
+        check_text("reason", reason.strip(), 500, multiline=True)
         before = {name: getattr(request, name) for name in changes}
         for name, value in changes.items():
             setattr(request, name, value)
         request.validate()
+        request.check_dates(self.today())
         later = [d for d in (request.answered, request.extended_on, request.supplement_asked) if d]
         if later and request.received > min(later):
             raise RequestError(f"收到日期 {request.received.isoformat()} 晚于已登记的答复、延期或补正日期")
@@ -244,6 +266,7 @@ class Register:
         request = self._live(request_id, unit)
         if not reason.strip():
             raise RequestError("请写明作废的原因（例如：重复登记，与第 12 号为同一申请）")
+        check_text("voided", reason.strip(), 500, multiline=True)
         with self._db() as db:
             db.execute("UPDATE requests SET voided = ? WHERE id = ?", (reason.strip()[:500], request.id))
             _log(db, request_id, by, "作废", reason.strip()[:500])
@@ -255,6 +278,7 @@ class Register:
         request = self.get(request_id)
         if not reason.strip():
             raise RequestError("请写明删除的原因（记入修改记录）")
+        check_text("reason", reason.strip(), 500, multiline=True)
         with self._db() as db:
             db.execute("DELETE FROM requests WHERE id = ?", (request_id,))
             _log(db, request_id, by, "删除", f"{request.unit} 收到 {request.received.isoformat()} "
@@ -276,7 +300,7 @@ class Register:
     # cases (table 4)
 
     def add_case(self, case: Case) -> Case:
-        case.validate()
+        case.validate(self.today())
         with self._db() as db:
             cursor = db.execute(
                 "INSERT INTO cases (unit, year, kind, result, number, request_id, note, created_by) "

@@ -10,6 +10,7 @@ from signage.catalogue.model import Announcement, Notice, PowerItem, Unit
 from signage.catalogue.rules.context import CheckContext
 from signage.catalogue.rules.registry import ERROR, WARNING, check, define
 from signage.catalogue.rules.text import texts
+from signage.text.invisible import INVISIBLE, invisible_kind
 
 STRAY_SPACE = define(
     "GK-TEXT-001", WARNING, "unit, power, notice, announcement", "多余空格",
@@ -41,26 +42,13 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}，。、；：？！])[ \u3000]+(?=[{_CJK}])")
 _HALF_PUNCT = re.compile(rf"(?<=[{_CJK}])[,;:?!()]|[,;:?!()](?=[{_CJK}])")
 _FULL_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+")
-_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064"
-                        "\u2066-\u2069\ufeff\ue000-\uf8ff]")
-_COMMON = "|".join(p.pattern for p in (_INVISIBLE, _HALF_PUNCT, _FULL_ALNUM, _SPACE_BETWEEN_CJK))
+_COMMON = "|".join(p.pattern for p in (INVISIBLE, _HALF_PUNCT, _FULL_ALNUM, _SPACE_BETWEEN_CJK))
 _SUSPECT_SINGLE = re.compile(_COMMON + r"|^\s|\s$|\n")
 _SUSPECT_MULTI = re.compile(_COMMON + r"|[ \t\u3000]\n|[ \t\u3000]$")
 _FULL_FORMS = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 LIMITS = {"name": 50, "title": 100, "text": 150, "flowchart.steps.name": 20,
           "department": 40, "materials": 120}
 _CODE_LIKE = frozenset(("code", "id"))
-
-
-def _invisible_kind(ch: str) -> str:
-    code = ord(ch)
-    if 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069 or code in (0x200E, 0x200F):
-        return "文字方向控制符"
-    if 0xE000 <= code <= 0xF8FF:
-        return "私用区字符"
-    if code in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF):
-        return "零宽字符"
-    return "控制字符"
 
 
 @check("power")
@@ -75,11 +63,11 @@ def text_hygiene(obj: PowerItem | Notice | Announcement | Unit, ctx: CheckContex
         if not gate.search(value) and (not limit or len(value) <= limit):
             continue  # the common case: one regex pass, no location built
         where = text.location
-        bad = _INVISIBLE.search(value)
+        bad = INVISIBLE.search(value)
         if bad or (not multiline and "\n" in value):
             ch = bad.group() if bad else "\n"
             yield CONTROL_CHAR.finding(where, name, field=name, codepoint=f"U+{ord(ch):04X}",
-                                       kind=_invisible_kind(ch) if bad else "换行符")
+                                       kind=invisible_kind(ch) if bad else "换行符")
         yield from _spacing(where, name, value, multiline)
         mark = _HALF_PUNCT.search(value)
         if mark:

@@ -17,7 +17,8 @@ from signage.text.workdays import WorkCalendar
 
 
 def register() -> Register:
-    return Register.in_folder(current().data_dir)
+    site = current()
+    return Register.in_folder(site.data_dir, site.today)
 
 
 def due_lists(units: list[str] | None, today: dt.date) -> tuple[list[reg.Due], list[reg.Due]]:
