@@ -511,3 +511,8 @@ def test_cli_add_extend_answer_list_and_report(tmp_path: Path, repo_cwd: Path) -
     out = runner.invoke(main, ["annual-report", "--year", "2026", "-o", str(tmp_path / "out"),
                                "--data", data])
     assert out.exit_code != 0 and "--county" in out.output
+    for year in ("99999", "-5", "1999", "2007"):  # out of range: a message, not a traceback
+        out = runner.invoke(main, ["annual-report", "--year", year, "--county", "-o", str(tmp_path / "y"),
+                                   "--no-pdf", "--data", data])
+        assert out.exit_code == 2 and f"--year {year}：年度应在 2008 年" in out.output, out.output
+        assert not (tmp_path / "y").exists()

@@ -343,6 +343,12 @@ def remind(now_text: str | None, force: bool, content_dir: Path, data_dir: Path)
         raise SystemExit(EXIT_ERRORS)
 
 
+def _check_year(year: int) -> None:
+    first, now = reg.FIRST_DAY.year, _today().year
+    if not first <= year <= now:
+        fail(f"--year {year}：年度应在 {first} 年（条例施行）至今年（{now}）之间")
+
+
 @main.command("annual-report")
 @content_argument
 @click.option("--year", type=int, required=True, help="The year reported on.")
@@ -363,6 +369,7 @@ def annual_report(content_dir: Path, year: int, unit: str | None, county: bool, 
 
     if bool(unit) == county:
         fail("请指定 --unit 单位 或 --county（二者选一）")
+    _check_year(year)
     scope = COUNTY if county else _unit(content_dir, str(unit))
     catalogue = load_catalogue(content_dir).catalogue
     try:
