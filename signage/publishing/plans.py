@@ -27,7 +27,7 @@ from signage.catalogue.model import Announcement, Notice, PowerItem, Unit
 from signage.catalogue.vocab import CHANNELS, DISCLOSURE_ACTIVE, POWER_TYPES
 from signage.contract.wire import encode_object
 from signage.publishing import payloads as wire_objects
-from signage.publishing.screens import Screen, ScreenSet
+from signage.publishing.screens import Screen, ScreenSet, Selection
 
 CHUNK_BOUNDARY = 32  # average entries per chunk (flat plans, schema 1.0 readers)
 CHUNK_MAX = 128
@@ -95,12 +95,42 @@ def record_from_json(data: dict[str, Any]) -> Record:
     return Record(**data)
 
 
+@dataclass(slots=True)
+class GroupPlan:
+    """What screens with the same selection share: their records in screen order, their chunk
+    (flat) or root index and roster (tree) ids, the objects those are, and the items' ids."""
+
+    signature: tuple[object, ...]
+    chosen: list[Record]
+    contents: list[str]
+    objects: dict[str, bytes]  # chunks, index nodes, roster
+    units: dict[str, str]  # unit id → unit object id
+    uses: frozenset[str]  # every object the group's screens need but their plan
+
+
+@dataclass(slots=True)
+class ScreenPlan:
+    """One screen's plan, kept while neither the screen, its group nor the county changed."""
+
+    screen: Screen
+    group: GroupPlan
+    county: dict[str, Any]
+    plan_id: str
+    payload: bytes
+    uses: frozenset[str]
+
+
 class Planner:
-    """Plans the fleet again and again; a unit's records are rebuilt only when that unit was
-    reloaded or its held-back items changed, and screens with the same selection share work."""
+    """Plans the fleet again and again, so an edit costs what changed: a unit's records are
+    rebuilt only when that unit was reloaded or its held-back items changed; screens with the
+    same selection are planned once (a group), and a group is planned again only when the
+    records of a unit it selects changed; a screen's plan is re-encoded only when its group,
+    its own entry in layouts/ or the county changed."""
 
     def __init__(self) -> None:
         self._units: dict[str, tuple[tuple[object, ...], list[Record], dict[str, bytes]]] = {}
+        self._groups: dict[tuple[object, ...], GroupPlan] = {}
+        self._screens: dict[str, ScreenPlan] = {}
 
     def build(self, check: CheckResult, screens: ScreenSet, today: dt.date,
               last_good: dict[str, Record], stored: Callable[[str], bytes | None],
@@ -119,24 +149,48 @@ class Planner:
         county = wire_objects.county_object(check.catalogue.county)
         unit_ids = {u.id: build.add(wire_objects.unit_object(u, minimal=(u.id, u.id) in blocked))
                     for u in check.catalogue.units.values()}
-        unit_order = list(check.catalogue.units)
-        ordered = list(build.records.values())
+        source = _Source(build.records, list(check.catalogue.units), unit_ids)
+        groups: dict[tuple[object, ...], GroupPlan] = {}
+        plans: dict[str, ScreenPlan] = {}
         reachable: set[str] = set()
-        shared: dict[tuple[object, ...], tuple[list[Record], list[str], set[str]]] = {}
         for screen in screens.screens.values():
             as_tree = bool(tree and tree(screen.id))
-            group = (screen.select, screen.dayparts, as_tree)
-            if group not in shared:
-                chosen = _choose(screen, ordered, unit_order)
-                shared[group] = (chosen, *_contents(build, screen, chosen, unit_ids, as_tree))
-            chosen, chunks, tree_ids = shared[group]
-            uses = set(tree_ids)
-            build.roots[screen.id] = _plan(build, screen, county, unit_ids, chosen, chunks, uses,
-                                           as_tree)
-            build.uses[screen.id] = frozenset(uses)
-            reachable |= uses
+            key = (screen.select, screen.dayparts, as_tree)
+            if key not in groups:
+                groups[key] = self._group(key, screen, source, as_tree)
+                build.objects.update(groups[key].objects)
+            plan = plans[screen.id] = self._screen(screen, groups[key], county, as_tree)
+            build.objects[plan.plan_id] = plan.payload
+            build.roots[screen.id], build.uses[screen.id] = plan.plan_id, plan.uses
+            reachable |= plan.uses
+        self._groups, self._screens = groups, plans  # only what the current screens use
         build.objects = {oid: build.objects[oid] for oid in reachable}  # only what screens use
         return build
+
+    def _group(self, key: tuple[object, ...], screen: Screen, source: _Source,
+               as_tree: bool) -> GroupPlan:
+        """The group's plan from last time when the records it selects from are the same."""
+        signature = source.signature(screen.select)
+        cached = self._groups.get(key)
+        if cached is not None and cached.signature == signature:
+            return cached
+        chosen = _choose(screen, source.candidates(screen.select), source.unit_order)
+        group_build = FleetBuild()
+        contents, used = _contents(group_build, screen, chosen, source.unit_ids, as_tree)
+        used.update(oid for record in chosen for oid in (record.ref, *record.deps))
+        units = _units(screen, chosen, source.unit_ids)
+        used.update(units.values())
+        return GroupPlan(signature, chosen, contents, group_build.objects, units, frozenset(used))
+
+    def _screen(self, screen: Screen, group: GroupPlan, county: dict[str, Any],
+                as_tree: bool) -> ScreenPlan:
+        cached = self._screens.get(screen.id)
+        if cached is not None and cached.group is group and cached.screen == screen \
+                and cached.county == county:
+            return cached
+        plan_id, payload = encode_object(_plan_body(screen, county, group.units, group.chosen,
+                                                    group.contents, as_tree))
+        return ScreenPlan(screen, group, county, plan_id, payload, group.uses | {plan_id})
 
     def _unit_records(self, build: FleetBuild, root: Path, unit: Unit, check: CheckResult,
                       blocked: set[tuple[str, str]], today: dt.date) -> list[Record]:
@@ -149,6 +203,37 @@ class Planner:
             cached = self._units[unit.id] = (key, records, unit_build.objects)
         build.objects.update(cached[2])
         return cached[1]
+
+
+
+class _Source:
+    """The records of one build, by unit, for the groups to select from: a group's signature is
+    the records (by identity: unchanged units keep their cached record objects) of the units it
+    can select, so comparing one costs a pointer per record."""
+
+    def __init__(self, records: dict[str, Record], unit_order: list[str],
+                 unit_ids: dict[str, str]) -> None:
+        self.unit_order, self.unit_ids = unit_order, unit_ids
+        self.position: dict[int, int] = {}
+        by_unit: dict[str, list[Record]] = {}
+        for n, record in enumerate(records.values()):
+            by_unit.setdefault(record.unit, []).append(record)
+            self.position[id(record)] = n
+        self.by_unit = {unit: tuple(found) for unit, found in by_unit.items()}
+
+    def units(self, select: Selection) -> tuple[str, ...]:
+        return select.units or tuple(self.by_unit)
+
+    def signature(self, select: Selection) -> tuple[object, ...]:
+        units = self.units(select)
+        return (tuple(self.by_unit.get(u, ()) for u in units),
+                tuple(self.unit_ids.get(u) for u in (select.units or self.unit_order)),
+                () if select.units else tuple(self.unit_order))
+
+    def candidates(self, select: Selection) -> list[Record]:
+        """The records of the selected units, in the build's order (ties sort as before)."""
+        found = [r for u in dict.fromkeys(self.units(select)) for r in self.by_unit.get(u, ())]
+        return sorted(found, key=lambda r: self.position[id(r)])
 
 
 def build_fleet(check: CheckResult, screens: ScreenSet, today: dt.date,
@@ -340,20 +425,26 @@ def _units(screen: Screen, chosen: list[Record], unit_ids: dict[str, str]) -> di
             if u in unit_ids}
 
 
-def _plan(build: FleetBuild, screen: Screen, county: dict[str, Any], unit_ids: dict[str, str],
-          chosen: list[Record], chunks: list[str], reachable: set[str], as_tree: bool) -> str:
+def _plan_body(screen: Screen, county: dict[str, Any], units: dict[str, str],
+               chosen: list[Record], contents: list[str], as_tree: bool) -> dict[str, Any]:
     """The screen's plan: flat (units and chunk ids inline) or a tree (``tree`` names the root
     index, ``roster`` the units: an edit of an item changes neither the plan's size nor the
     roster; ``chunks`` is null so a 1.0 reader refuses it, never shows it empty)."""
-    units = _units(screen, chosen, unit_ids)
     body: dict[str, Any] = {"type": "plan", "screen": screen.id, "kind": screen.kind,
                             "site": screen.site, "layout": screen.layout, "county": county,
                             "count": len(chosen)}
     if as_tree:
-        body.update(chunks=None, tree=chunks[0], roster=chunks[1])
+        body.update(chunks=None, tree=contents[0], roster=contents[1])
     else:
-        body.update(units=units, chunks=chunks)
-    plan_id = build.add(body)
+        body.update(units=units, chunks=contents)
+    return body
+
+
+def _plan(build: FleetBuild, screen: Screen, county: dict[str, Any], unit_ids: dict[str, str],
+          chosen: list[Record], chunks: list[str], reachable: set[str], as_tree: bool) -> str:
+    """The screen's plan object added to ``build``; ``reachable`` gains what it needs."""
+    units = _units(screen, chosen, unit_ids)
+    plan_id = build.add(_plan_body(screen, county, units, chosen, chunks, as_tree))
     reachable.update((plan_id, *units.values()))
     for record in chosen:
         reachable.update((record.ref, *record.deps))

@@ -16,13 +16,15 @@ manifests, objects and key ring it owns and restores them at once when anyone el
 from __future__ import annotations
 
 import collections
+import contextlib
 import datetime as dt
+import gc
 import json
 import logging
 import logging.handlers
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,6 +66,18 @@ class PublisherState:
     manifests: dict[str, dict[str, Any]] = field(default_factory=dict)  # screen → version, plan
     last_good: dict[str, Record] = field(default_factory=dict)
     unreferenced_since: dict[str, float] = field(default_factory=dict)  # object id → time
+    _json: dict[str, tuple[Record, dict[str, Any]]] = field(default_factory=dict, repr=False)
+
+    def _records_json(self) -> dict[str, dict[str, Any]]:
+        """``last_good`` as JSON, converting only records that changed since the last save."""
+        memo = self._json
+        fresh = {}
+        for identity, record in self.last_good.items():
+            seen = memo.get(identity)
+            fresh[identity] = seen if seen is not None and seen[0] is record \
+                else (record, record_to_json(record))
+        self._json = fresh
+        return {identity: as_json for identity, (_, as_json) in fresh.items()}
 
     @classmethod
     def load(cls, path: Path) -> PublisherState:
@@ -80,7 +94,7 @@ class PublisherState:
 
     def save(self, path: Path) -> None:
         data = {"last_version": self.last_version, "manifests": self.manifests,
-                "last_good": {k: record_to_json(v) for k, v in self.last_good.items()},
+                "last_good": self._records_json(),
                 "unreferenced_since": self.unreferenced_since}
         atomic_write(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
@@ -99,6 +113,7 @@ class PublishReport:
     held_back: list[tuple[str, str, str]] = field(default_factory=list)
     check: CheckResult | None = None
     layout_error: str | None = None  # layouts unreadable: the last good ones were used
+    stages: dict[str, float] = field(default_factory=dict)  # stage → seconds (check, plan, …)
 
 
 class Publisher:
@@ -110,7 +125,8 @@ class Publisher:
         self.topics = topics or Topics()
         self.grace_seconds = grace_seconds
         self.key: SigningKey = load_signing_key(data_dir)
-        self.store = ObjectStore(data_dir / "objects")
+        # writes made durable once per publish (flush), after the manifests are out
+        self.store = ObjectStore(data_dir / "objects", durable=False)
         self.state = PublisherState.load(data_dir / STATE_FILE)
         self.checker = Checker(content_dir)  # re-reads only what changed
         self.planner = Planner()
@@ -382,25 +398,36 @@ class Publisher:
     # --- one publish ---------------------------------------------------------------------
 
     def publish(self, today: dt.date | None = None) -> PublishReport:
-        """Check, plan and push; safe to call again at any time (idempotent)."""
-        with self._lock:
+        """Check, plan and push; safe to call again at any time (idempotent). Each stage's time
+        goes into the report and the log, so a slow publish says where its time went."""
+        with self._lock, _collector_paused():
             report = PublishReport()
+            stage = _Stages(report.stages)
             today = today or self.today()
             check = self.checker.check(today)
             report.check = check
             report.errors = check.errors
+            stage("check")
             screens = self._screens(report)
             build = self.planner.build(check, screens, today, self.state.last_good,
                                        self.store.get, tree=self._reads_tree)
             report.held_back = [(h.unit, h.key, h.reason) for h in build.held_back]
+            stage("plan")
             self._send_keyring()
             self._send_objects(build, report)
+            stage("objects")
             self._send_manifests(build, report)
+            stage("manifests")
             self.state.last_good = dict(build.records)
             self.live = frozenset(build.objects)
             self._collect_garbage(build, report)
+            self.store.flush()  # every object the state names is on disk before the state
             self.state.save(self.data_dir / STATE_FILE)
             self._log_publication(report, build)
+            stage("after")
+            if report.versions:
+                log.info("publish: %d screens; %s", len(report.versions),
+                         ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in report.stages.items()))
             return report
 
     def _reads_tree(self, screen: str) -> bool:
@@ -446,7 +473,8 @@ class Publisher:
     def _send_objects(self, build: FleetBuild, report: PublishReport) -> None:
         pending = []
         for object_id, payload in build.objects.items():
-            self.store.put(object_id, payload)
+            if object_id not in self.store:  # the build hashed it: no need to verify again
+                self.store.put(object_id, payload, verified=True)
             if object_id in self.retained:
                 continue
             pending.append(self.connection.publish(self.topics.object(object_id), payload,
@@ -526,6 +554,31 @@ class Publisher:
         self.connection.stop()
         for handler in (*self.event_log.handlers, *self.publication_log.handlers):
             handler.close()
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection during a publish: with a county's catalogue in memory a full
+    collection takes a few hundred ms, and it would fall between a save and the manifests. The
+    publish's garbage is bounded; it is collected as usual once the collector runs again."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+class _Stages:
+    """Times the stages of one publish into ``into`` (seconds since the previous stage)."""
+
+    def __init__(self, into: dict[str, float]) -> None:
+        self.into, self.last = into, time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        self.into[name], self.last = now - self.last, now
 
 
 class EventGate:
