@@ -137,3 +137,64 @@ def shot(page: Any, name: str) -> None:
         folder = Path(os.environ["CONSOLE_SHOTS"])
         folder.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+def _restart(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a new console process has in memory about runs: nothing (the data folder stays)."""
+    from signage.console.office import assessment_jobs
+
+    monkeypatch.setattr(assessment_jobs, "_states", {})
+    monkeypatch.setattr(assessment_jobs, "_threads", {})
+
+
+def test_the_last_run_survives_a_restart(site: Any, accounts: dict, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from signage.console.office import assessment_jobs
+
+    site = published_site(site, tmp_path)
+    publish(site.content_dir, site.data_dir)
+    office = client_for("office")
+    assert office.post("/office/assessments/run").status_code == 302
+    assert assessment_jobs.wait(site, 300)
+    stem = assessment_jobs.state(site).stem
+    _restart(monkeypatch)
+    page = office.get("/office/assessments").content.decode()
+    assert "最近一次评估已完成" in page and stem in page and "office 发起" in page
+    assert REFRESH not in page and "评估未完成" not in page
+
+
+def test_a_run_cut_off_by_a_restart_shows_as_unfinished(site: Any, accounts: dict, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run is held at the gate while the 'new process' (empty memory) reads the state file."""
+    from signage.console.office import assessment_jobs, assessment_views
+
+    site = published_site(site, tmp_path)
+    publish(site.content_dir, site.data_dir)
+    gate, started = threading.Event(), threading.Event()
+    monkeypatch.setattr(assessment_views, "_assess", _wrap(gate, started, assessment_views._assess))
+    office = client_for("office")
+    old_states, old_threads = assessment_jobs._states, assessment_jobs._threads
+    try:
+        assert office.post("/office/assessments/run").status_code == 302
+        assert started.wait(30)
+        _restart(monkeypatch)
+        page = office.get("/office/assessments").content.decode()
+        assert "评估未完成" in page and "请再次点击" in page and 'id="assessment-interrupted"' in page
+        assert REFRESH not in page and "最近一次评估已完成" not in page
+        assert office.get("/office/assessments/status").json()["running"] is False
+    finally:
+        monkeypatch.setattr(assessment_jobs, "_states", old_states)  # the old process's thread ends
+        monkeypatch.setattr(assessment_jobs, "_threads", old_threads)
+        gate.set()
+    assert assessment_jobs.wait(site, 300)
+    _restart(monkeypatch)
+    page = office.get("/office/assessments").content.decode()
+    assert "最近一次评估已完成" in page and "评估未完成" not in page
+
+
+def test_an_unreadable_state_file_is_no_run(site: Any, accounts: dict) -> None:
+    from signage.console.office import assessment_jobs
+
+    (site.data_dir / assessment_jobs.STATE_FILE).write_text("{torn", "utf-8")
+    page = client_for("office").get("/office/assessments").content.decode()
+    assert "还没有评估" in page and "评估未完成" not in page

@@ -34,6 +34,7 @@ urlpatterns = [
          name="announcement"),
     path("unit/<str:unit_id>/announcement/<str:key>/check", recordviews.record_check,
          {"section": "announcements"}, name="announcement-check"),
+    path("unit/<str:unit_id>/files/<path:name>", recordviews.unit_file, name="unit-file"),
     path("unit/<str:unit_id>/<str:section>/<str:key>/submit", editing.submit, name="submit"),
     path("unit/<str:unit_id>/import", editing.import_page, name="import"),
     path("template.xlsx", editing.template_download, name="template"),

@@ -30,11 +30,16 @@ class ImageError(Exception):
     """Why an upload was refused, in Chinese, with what to do."""
 
 
-def _decoded(data: bytes) -> Image.Image:
+def decoded_file(path: Path) -> Image.Image:
+    """The image in ``path``, decoded under the same checks as an upload (attachments use it)."""
+    return _decoded(path)
+
+
+def _decoded(source: bytes | Path) -> Image.Image:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
+            image = Image.open(io.BytesIO(source) if isinstance(source, bytes) else source)
             if image.format not in IMAGE_FORMATS:
                 raise ImageError(f"图片格式 {image.format} 不受支持：请上传 PNG、JPEG、GIF、BMP 或 WebP。")
             if image.width * image.height > MAX_IMAGE_PIXELS:

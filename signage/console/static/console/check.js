@@ -30,7 +30,8 @@
   function check() {
     var mine = ++sequence;
     var data = new FormData(form);
-    data.delete("flowchart_image");  // the image is checked when saved, not sent on every keystroke
+    data.delete("flowchart_image");  // uploads are checked when saved, not sent on every keystroke
+    data.delete("attachment_file");
     fetch(live.dataset.url, {method: "POST", body: data, credentials: "same-origin"})
       .then(function (response) { return response.json(); })
       .then(function (data) { if (mine === sequence && data.findings) { show(data.findings); } })
