@@ -42,7 +42,6 @@ TARGETS = [
            "tests/test_wire_messages.py tests/test_wire.py tests/test_wire_limits.py"),
     Target("versions", "players/versions.py", "tests/test_versions.py"),
     Target("access", "signage/fleet/access.py", "tests/test_access.py"),
-    Target("enrollment", "signage/fleet/enrollment.py", "tests/test_enrollment.py", 240.0),
     Target("review", "signage/catalogue/rules/review.py", RULE_TESTS),
     Target("docnumbers", "signage/catalogue/rules/docnumbers.py", RULE_TESTS),
     Target("phones", "signage/catalogue/rules/phones.py", RULE_TESTS),
